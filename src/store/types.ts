@@ -1,0 +1,51 @@
+import type { Caller } from '../events/types.js';
+import type { Reason, Status } from '../policy/types.js';
+
+export type FindingSource = 'event' | 'sweep' | 'cli';
+
+/** Current state of one site or slot (table `Findings`). */
+export interface Finding {
+  /** Lowercased ARM id (the identity of the row). */
+  key: string;
+  /** ARM id as Azure spelled it (display). */
+  resourceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  site: string;
+  slot?: string;
+  kind?: string;
+  sku?: string;
+  status: Status;
+  reasons: Reason[];
+  advice: string[];
+  clientCertEnabled?: boolean;
+  clientCertMode?: string;
+  clientCertExclusionPaths?: string;
+  lastCaller?: Caller;
+  lastEventId?: string;
+  lastCorrelationId?: string;
+  /** When the resource was first seen failing in its current stretch of drift (kept across updates). */
+  firstNonCompliantAt?: string;
+  lastEvaluatedAt: string;
+  /** When status or reasons last changed. */
+  lastChangedAt: string;
+  source: FindingSource;
+}
+
+/** One append-only row of table `FindingHistory` (newest first per resource). */
+export interface HistoryEntry {
+  key: string;
+  resourceId: string;
+  /** When the change was observed (the event time for events, so retries land on the same row). */
+  at: string;
+  /** Deterministic id of what caused the row (event id, sweep run id): with `at`, makes appends idempotent. */
+  causeId: string;
+  action: 'evaluated' | 'deleted' | 'remediated' | 'error';
+  status: Status;
+  previousStatus?: Status;
+  reasons: Reason[];
+  caller?: Caller;
+  correlationId?: string;
+  source: FindingSource;
+  detail?: string;
+}
