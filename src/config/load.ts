@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { Policy } from '../policy/types.js';
+import { InvalidInputError } from '../errors.js';
+import { settingsSchema, type RawSettings } from './schema.js';
+
+export interface Config {
+  storage: { connectionString?: string; tableUrl?: string; tablePrefix: string; eventQueue: string };
+  arm: { endpoint: string; caCertPath?: string; staticToken?: string; managedIdentityClientId?: string };
+  policy: Policy;
+  host: { key?: string };
+}
+
+/** Raised when settings are missing or wrong; its message names every problem at once. */
+export class ConfigError extends InvalidInputError {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Read and validate every setting; the only place that reads the environment. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = settingsSchema.safeParse(env);
+  const problems = parsed.success ? [] : describeIssues(parsed.error);
+  if (![env.MTLS_STORAGE_CONNECTION, env.MTLS_STORAGE_TABLE_URL, env.AzureWebJobsStorage].some((v) => v?.trim())) {
+    problems.push('MTLS_STORAGE_CONNECTION: set MTLS_STORAGE_CONNECTION, MTLS_STORAGE_TABLE_URL or AzureWebJobsStorage');
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  return toConfig(parsed.data);
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(settings)';
+    return `${name}: ${issue.message}`;
+  });
+}
+
+function toConfig(s: RawSettings): Config {
+  const connectionString = s.MTLS_STORAGE_CONNECTION ?? (s.MTLS_STORAGE_TABLE_URL ? undefined : s.AzureWebJobsStorage);
+  return {
+    storage: {
+      ...(connectionString ? { connectionString } : {}),
+      ...(s.MTLS_STORAGE_TABLE_URL ? { tableUrl: s.MTLS_STORAGE_TABLE_URL } : {}),
+      tablePrefix: s.MTLS_TABLE_PREFIX,
+      eventQueue: s.MTLS_EVENT_QUEUE,
+    },
+    arm: {
+      endpoint: s.MTLS_ARM_ENDPOINT.replace(/\/+$/, ''),
+      ...(s.MTLS_ARM_CA_CERT_PATH ? { caCertPath: s.MTLS_ARM_CA_CERT_PATH } : {}),
+      ...(s.MTLS_ARM_TOKEN ? { staticToken: s.MTLS_ARM_TOKEN } : {}),
+      ...(s.AZURE_CLIENT_ID ? { managedIdentityClientId: s.AZURE_CLIENT_ID } : {}),
+    },
+    policy: {
+      allowedModes: s.MTLS_ALLOWED_MODES,
+      exclusionPathsFail: s.MTLS_EXCLUSION_PATHS_FAIL,
+      notApplicableKinds: s.MTLS_NOT_APPLICABLE_KINDS,
+      tagExemptions: s.MTLS_TAG_EXEMPTIONS,
+      exemptionTagName: s.MTLS_EXEMPTION_TAG,
+    },
+    host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { DEFAULT_POLICY } from '../policy/types.js';
+
+const CERT_MODES = ['Required', 'Optional', 'OptionalInteractiveUser'] as const;
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+const csv = (fallback: readonly string[]) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback]),
+    z.array(z.string()),
+  );
+const bool = (fallback: boolean) =>
+  z.preprocess(blankToUndefined, z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] }).default(fallback));
+
+/** Raw app settings → typed values. Names are exactly those in settings.ts. */
+export const settingsSchema = z
+  .object({
+    MTLS_STORAGE_CONNECTION: optionalText,
+    MTLS_STORAGE_TABLE_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    AzureWebJobsStorage: optionalText,
+    MTLS_TABLE_PREFIX: z.preprocess(
+      blankToUndefined,
+      z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/, 'letters and digits, starting with a letter, at most 40').default('Mtls'),
+    ),
+    MTLS_EVENT_QUEUE: z.preprocess(
+      blankToUndefined,
+      z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a storage queue name: 3-63 lowercase letters, digits, single hyphens').default('mtls-events'),
+    ),
+    MTLS_ARM_ENDPOINT: z.preprocess(blankToUndefined, z.url({ protocol: /^https$/ }).default('https://management.azure.com')),
+    MTLS_ARM_CA_CERT_PATH: optionalText,
+    MTLS_ARM_TOKEN: optionalText,
+    AZURE_CLIENT_ID: optionalText,
+    MTLS_ALLOWED_MODES: csv(DEFAULT_POLICY.allowedModes).pipe(
+      z.array(z.enum(CERT_MODES, { error: `each mode must be one of ${CERT_MODES.join(', ')}` })).min(1),
+    ),
+    MTLS_EXCLUSION_PATHS_FAIL: bool(DEFAULT_POLICY.exclusionPathsFail),
+    MTLS_NOT_APPLICABLE_KINDS: csv(DEFAULT_POLICY.notApplicableKinds),
+    MTLS_TAG_EXEMPTIONS: bool(DEFAULT_POLICY.tagExemptions),
+    MTLS_EXEMPTION_TAG: z.preprocess(blankToUndefined, z.string().min(1).max(512).default(DEFAULT_POLICY.exemptionTagName)),
+    MTLS_HOST_KEY: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  });
+
+export type RawSettings = z.infer<typeof settingsSchema>;

@@ -1,0 +1,28 @@
+/**
+ * Every app setting the enforcer reads: name, default and one-line meaning. The zod schema,
+ * `local.settings.sample.json` and the README's configuration table are all checked against it.
+ */
+export interface SettingDoc {
+  name: string;
+  /** Placeholder for local.settings.sample.json (safe: never a real secret). */
+  sample: string;
+  meaning: string;
+}
+
+export const SETTINGS: readonly SettingDoc[] = [
+  { name: 'MTLS_STORAGE_CONNECTION', sample: 'UseDevelopmentStorage=true', meaning: 'Table Storage connection string for findings (falls back to AzureWebJobsStorage).' },
+  { name: 'MTLS_STORAGE_TABLE_URL', sample: '', meaning: 'Table endpoint URL (https://<account>.table.core.windows.net) used with managed identity instead of a connection string.' },
+  { name: 'AzureWebJobsStorage', sample: 'UseDevelopmentStorage=true', meaning: 'Functions host storage; also used for findings when MTLS_STORAGE_CONNECTION is unset.' },
+  { name: 'MTLS_TABLE_PREFIX', sample: 'Mtls', meaning: 'Prefix of every table name (letters and digits).' },
+  { name: 'MTLS_EVENT_QUEUE', sample: 'mtls-events', meaning: 'Storage queue Event Grid delivers resource-write events to.' },
+  { name: 'MTLS_ARM_ENDPOINT', sample: 'https://management.azure.com', meaning: 'Azure Resource Manager endpoint (sovereign clouds, or the local emulator).' },
+  { name: 'MTLS_ARM_CA_CERT_PATH', sample: '', meaning: 'Extra CA certificate (PEM) to trust for ARM, e.g. the local emulator; empty in Azure.' },
+  { name: 'MTLS_ARM_TOKEN', sample: '', meaning: 'Fixed bearer token for the local ARM emulator only; empty in Azure (managed identity is used).' },
+  { name: 'AZURE_CLIENT_ID', sample: '', meaning: 'Client id of the user-assigned managed identity (read by DefaultAzureCredential).' },
+  { name: 'MTLS_ALLOWED_MODES', sample: 'Required', meaning: 'Comma-separated clientCertMode values that pass (Required, Optional, OptionalInteractiveUser).' },
+  { name: 'MTLS_EXCLUSION_PATHS_FAIL', sample: 'true', meaning: 'Whether clientCertExclusionPaths fails the control (true) or is only advice (false).' },
+  { name: 'MTLS_NOT_APPLICABLE_KINDS', sample: 'workflowapp,azurecontainerapps', meaning: 'Comma-separated kind substrings reported not-applicable instead of failing.' },
+  { name: 'MTLS_TAG_EXEMPTIONS', sample: 'false', meaning: 'Honour mtls-enforcer-exempt tags on apps (the exemption register is always honoured).' },
+  { name: 'MTLS_EXEMPTION_TAG', sample: 'mtls-enforcer-exempt', meaning: 'Tag name read when MTLS_TAG_EXEMPTIONS is true.' },
+  { name: 'MTLS_HOST_KEY', sample: 'change-me-local-key', meaning: 'Key the local host requires on its endpoints (x-functions-key header or code= query).' },
+];

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+
+const base = { MTLS_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' };
+
+describe('loadConfig', () => {
+  it('applies safe defaults when only storage is set', () => {
+    const config = loadConfig(base);
+
+    expect(config.arm.endpoint).toBe('https://management.azure.com');
+    expect(config.policy.allowedModes).toEqual(['Required']);
+    expect(config.policy.exclusionPathsFail).toBe(true);
+    expect(config.policy.tagExemptions).toBe(false);
+    expect(config.policy.notApplicableKinds).toEqual(['workflowapp', 'azurecontainerapps']);
+    expect(config.storage.tablePrefix).toBe('Mtls');
+    expect(config.storage.eventQueue).toBe('mtls-events');
+  });
+
+  it('reads lists, booleans and trims endpoints', () => {
+    const config = loadConfig({
+      ...base,
+      MTLS_ALLOWED_MODES: 'Required, Optional',
+      MTLS_EXCLUSION_PATHS_FAIL: 'false',
+      MTLS_TAG_EXEMPTIONS: '1',
+      MTLS_ARM_ENDPOINT: 'https://management.usgovcloudapi.net/',
+    });
+
+    expect(config.policy.allowedModes).toEqual(['Required', 'Optional']);
+    expect(config.policy.exclusionPathsFail).toBe(false);
+    expect(config.policy.tagExemptions).toBe(true);
+    expect(config.arm.endpoint).toBe('https://management.usgovcloudapi.net');
+  });
+
+  it('falls back to AzureWebJobsStorage for findings', () => {
+    const config = loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' });
+
+    expect(config.storage.connectionString).toBe('UseDevelopmentStorage=true');
+  });
+
+  it('prefers the table URL (managed identity) over the host connection string', () => {
+    const config = loadConfig({ AzureWebJobsStorage: 'x', MTLS_STORAGE_TABLE_URL: 'https://acct.table.core.windows.net' });
+
+    expect(config.storage.connectionString).toBeUndefined();
+    expect(config.storage.tableUrl).toBe('https://acct.table.core.windows.net');
+  });
+
+  it('names every problem in one error', () => {
+    const bad = {
+      MTLS_ALLOWED_MODES: 'Required,Sometimes',
+      MTLS_EXCLUSION_PATHS_FAIL: 'maybe',
+      MTLS_ARM_ENDPOINT: 'http://insecure.example',
+      MTLS_TABLE_PREFIX: '9bad-prefix',
+      MTLS_HOST_KEY: 'short',
+    };
+
+    let error: unknown;
+    try {
+      loadConfig(bad);
+    } catch (e) {
+      error = e;
+    }
+
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['MTLS_ALLOWED_MODES', 'MTLS_EXCLUSION_PATHS_FAIL', 'MTLS_ARM_ENDPOINT', 'MTLS_TABLE_PREFIX', 'MTLS_HOST_KEY', 'MTLS_STORAGE_CONNECTION']) {
+      expect(problems).toContain(name);
+    }
+    expect((error as ConfigError).message).toMatch(/^invalid configuration:/);
+  });
+});
