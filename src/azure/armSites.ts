@@ -1,0 +1,98 @@
+import type { TokenCredential } from '@azure/core-auth';
+import type { WebSiteManagementClient, WebSiteManagementClientOptionalParams } from '@azure/arm-appservice';
+import type { SiteRef } from '../policy/resourceId.js';
+import type { SiteSnapshot } from '../policy/types.js';
+import type { SiteReader } from '../enforcer/ports.js';
+import { isNotFound, mapArmError } from './mapArmError.js';
+import { toSnapshot } from './toSnapshot.js';
+import { trustExtraCaPolicy } from './trustExtraCa.js';
+
+export interface ArmSitesOptions {
+  /** ARM endpoint, e.g. https://management.azure.com or the emulator's URL. */
+  endpoint: string;
+  credential: TokenCredential;
+  /** Extra CA (PEM) to trust, for the local emulator. */
+  caCertPem?: string;
+  /** SDK retries for 429/5xx (it honours Retry-After). Default 3. */
+  maxRetries?: number;
+}
+
+/** ARM calls made through this adapter, for sweep results and benchmarks. */
+export interface ArmCallCounts {
+  get: number;
+  listPages: number;
+}
+
+export interface ArmSites extends SiteReader {
+  listSites(subscriptionId: string): AsyncIterable<SiteSnapshot>;
+  listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
+  readonly calls: ArmCallCounts;
+}
+
+/** ARM adapter over `@azure/arm-appservice`; one SDK client per subscription, created on first use. */
+export function createArmSites(options: ArmSitesOptions): ArmSites {
+  const clients = new Map<string, Promise<WebSiteManagementClient>>();
+  const calls: ArmCallCounts = { get: 0, listPages: 0 };
+  const clientFor = (subscriptionId: string) => {
+    let client = clients.get(subscriptionId);
+    if (!client) {
+      client = newClient(options, subscriptionId);
+      clients.set(subscriptionId, client);
+    }
+    return client;
+  };
+  return {
+    calls,
+    async getSite(ref) {
+      const action = ref.slot ? 'Microsoft.Web/sites/slots/read' : 'Microsoft.Web/sites/read';
+      const client = await clientFor(ref.subscriptionId);
+      calls.get++;
+      try {
+        const site = ref.slot
+          ? await client.webApps.getSlot(ref.resourceGroup, ref.site, ref.slot)
+          : await client.webApps.get(ref.resourceGroup, ref.site);
+        return toSnapshot(site);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw mapArmError(err, action);
+      }
+    },
+    async *listSites(subscriptionId) {
+      const client = await clientFor(subscriptionId);
+      yield* pagesOf(() => client.webApps.list().byPage(), calls, 'Microsoft.Web/sites/read');
+    },
+    async *listSlots(site) {
+      const client = await clientFor(site.subscriptionId);
+      yield* pagesOf(() => client.webApps.listSlots(site.resourceGroup, site.site).byPage(), calls, 'Microsoft.Web/sites/slots/read');
+    },
+  };
+}
+
+async function* pagesOf(
+  open: () => AsyncIterableIterator<import('@azure/arm-appservice').Site[]>,
+  calls: ArmCallCounts,
+  action: string,
+): AsyncIterable<SiteSnapshot> {
+  try {
+    for await (const page of open()) {
+      calls.listPages++;
+      for (const site of page) yield toSnapshot(site);
+    }
+  } catch (err) {
+    throw mapArmError(err, action);
+  }
+}
+
+async function newClient(options: ArmSitesOptions, subscriptionId: string): Promise<WebSiteManagementClient> {
+  // Loaded on first use so a cold start that never touches ARM does not pay for the SDK.
+  const { WebSiteManagementClient } = await import('@azure/arm-appservice');
+  const clientOptions: WebSiteManagementClientOptionalParams = {
+    endpoint: options.endpoint,
+    credentials: { scopes: [`${options.endpoint}/.default`] },
+    retryOptions: { maxRetries: options.maxRetries ?? 3 },
+  };
+  if (options.caCertPem) {
+    clientOptions.additionalPolicies = [{ policy: trustExtraCaPolicy(options.caCertPem), position: 'perCall' }];
+  }
+  return new WebSiteManagementClient(options.credential, subscriptionId, clientOptions);
+}
