@@ -1,0 +1,19 @@
+import type { Policy } from '../policy/types.js';
+import type { ExemptionsPort, FindingsPort, HistoryPort, ProcessedEventsPort, SiteReader } from './ports.js';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type Log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+/** Everything a use case needs, passed in so Functions, the local host, the CLI and tests share it. */
+export interface EnforcerDeps {
+  sites: SiteReader;
+  findings: FindingsPort;
+  history: HistoryPort;
+  processedEvents: ProcessedEventsPort;
+  exemptions: ExemptionsPort;
+  policy: Policy;
+  clock: () => Date;
+  log: Log;
+}
+
+export const silentLog: Log = () => {};

@@ -1,0 +1,100 @@
+import type { SiteEvent } from '../events/types.js';
+import type { Status } from '../policy/types.js';
+import { EnforcerError, PermanentError, PermissionError, TransientError } from '../errors.js';
+import type { EnforcerDeps } from './deps.js';
+import { record, recordEvaluation, type Cause } from './recordEvaluation.js';
+
+export interface EventOutcome {
+  /** Lowercased id of the site or slot evaluated. */
+  key: string;
+  eventIds: string[];
+  outcome: 'recorded' | 'duplicate' | 'error';
+  status?: Status;
+  changed?: boolean;
+  detail?: string;
+}
+
+/**
+ * Drift detection for relevant events: dedupe by event id, re-read each site or slot from ARM
+ * (never trusting the event), evaluate and record. Events for one resource are coalesced into
+ * one read. Throws TransientError (after finishing the rest) when any resource must be retried.
+ */
+export async function onSiteWrite(deps: EnforcerDeps, events: readonly SiteEvent[]): Promise<EventOutcome[]> {
+  const groups = groupByResource(events);
+  const settled = await Promise.allSettled([...groups.values()].map((group) => handleResource(deps, group)));
+  const outcomes: EventOutcome[] = [];
+  const transient: TransientError[] = [];
+  for (const result of settled) {
+    if (result.status === 'fulfilled') outcomes.push(result.value);
+    else if (result.reason instanceof TransientError) transient.push(result.reason);
+    else throw result.reason;
+  }
+  if (transient.length > 0) {
+    const first = transient[0] as TransientError;
+    throw new TransientError(`${transient.length} resource(s) must be retried: ${first.message}`, first.retryAfterMs, { cause: first });
+  }
+  return outcomes;
+}
+
+function groupByResource(events: readonly SiteEvent[]): Map<string, SiteEvent[]> {
+  const groups = new Map<string, SiteEvent[]>();
+  for (const event of events) {
+    const group = groups.get(event.target.key) ?? [];
+    group.push(event);
+    groups.set(event.target.key, group);
+  }
+  for (const group of groups.values()) group.sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+  return groups;
+}
+
+async function handleResource(deps: EnforcerDeps, group: SiteEvent[]): Promise<EventOutcome> {
+  const fresh = await unprocessed(deps, group);
+  const key = (group[0] as SiteEvent).target.key;
+  if (fresh.length === 0) return { key, eventIds: group.map((e) => e.eventId), outcome: 'duplicate' };
+  const latest = fresh[fresh.length - 1] as SiteEvent;
+  const cause = causeOf(latest);
+  const outcome = await evaluateOrRecordError(deps, latest, cause);
+  for (const event of fresh) await deps.processedEvents.mark(event.eventId, deps.clock().toISOString());
+  deps.log('info', `evaluated ${latest.target.id}: ${outcome.status}`, {
+    resourceId: latest.target.id,
+    status: outcome.status,
+    changed: outcome.changed,
+    caller: latest.caller,
+    eventIds: fresh.map((e) => e.eventId),
+  });
+  return { ...outcome, eventIds: fresh.map((e) => e.eventId) };
+}
+
+async function unprocessed(deps: EnforcerDeps, group: SiteEvent[]): Promise<SiteEvent[]> {
+  const unique = [...new Map(group.map((e) => [e.eventId, e])).values()];
+  const seen = await Promise.all(unique.map((e) => deps.processedEvents.seen(e.eventId)));
+  return unique.filter((_, i) => !seen[i]);
+}
+
+async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause): Promise<EventOutcome> {
+  const ref = event.target;
+  try {
+    const snapshot = await deps.sites.getSite(ref);
+    const { finding, changed } = await recordEvaluation(deps, ref, snapshot, cause);
+    return { key: ref.key, eventIds: [], outcome: 'recorded', status: finding.status, changed };
+  } catch (err) {
+    if (!(err instanceof PermissionError || err instanceof PermanentError)) throw err;
+    return recordError(deps, event, cause, err);
+  }
+}
+
+/** Permanent failures become an `error` finding (the nightly sweep retries it); they are not redelivered. */
+async function recordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, err: EnforcerError): Promise<EventOutcome> {
+  const ref = event.target;
+  const previous = await deps.findings.get(ref.key);
+  const verdict = { status: 'error' as const, reasons: [{ code: 'error' as const, message: err.message }], advice: [] };
+  const { finding, changed } = await record(deps, ref, undefined, verdict, cause, previous, deps.clock().toISOString());
+  deps.log('warn', `could not evaluate ${ref.id}: ${err.message}`, { resourceId: ref.id });
+  return { key: ref.key, eventIds: [], outcome: 'error', status: finding.status, changed, detail: err.message };
+}
+
+function causeOf(event: SiteEvent): Cause {
+  const cause: Cause = { id: event.eventId, at: event.eventTime, source: 'event', caller: event.caller, eventId: event.eventId };
+  if (event.correlationId) cause.correlationId = event.correlationId;
+  return cause;
+}
