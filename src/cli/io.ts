@@ -1,0 +1,13 @@
+/** Where a command writes; tests pass buffers, the binary passes the process streams. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  /** Resolves when the user asks a long-running command to stop (SIGINT/SIGTERM). */
+  untilStopped: () => Promise<void>;
+  readStdin: () => Promise<string>;
+}
+
+export const EXIT = { ok: 0, nonCompliant: 1, usage: 2, environment: 3 } as const;
+
+export class UsageError extends Error {}

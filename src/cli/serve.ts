@@ -1,0 +1,29 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.js';
+import { startLocalHost } from '../host/index.js';
+import { createRuntime } from '../triggers/index.js';
+import { consoleLog } from './consoleLog.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+
+export const SERVE_HELP = `Usage: mtls-enforcer serve [--port <n>] [--host <addr>]
+
+Serve the Event Grid webhook (POST /runtime/webhooks/eventgrid) and GET /api/findings with the
+same handlers as the Azure Functions app. Requires MTLS_HOST_KEY; storage and ARM from settings.
+
+Example:
+  MTLS_HOST_KEY=... MTLS_STORAGE_CONNECTION=... mtls-enforcer serve --port 7071
+`;
+
+export async function serve(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '7071' }, host: { type: 'string', default: '127.0.0.1' } } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  const config = loadConfig(io.env);
+  if (!config.host.key) throw new UsageError('MTLS_HOST_KEY must be set (at least 16 characters): every endpoint requires it');
+  const { deps } = await createRuntime(config, consoleLog(io));
+  const host = await startLocalHost({ deps, key: config.host.key, port, host: values.host });
+  io.stdout(`listening on ${host.url}\nwebhook: ${host.url}/runtime/webhooks/eventgrid (key in x-functions-key or ?code=)\n`);
+  await io.untilStopped();
+  await host.stop();
+  return EXIT.ok;
+}

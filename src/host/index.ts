@@ -1,0 +1,1 @@
+export { startLocalHost, type LocalHost, type LocalHostOptions } from './localHost.js';

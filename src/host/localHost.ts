@@ -1,0 +1,52 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EnforcerDeps } from '../enforcer/index.js';
+import { serveEventGridWebhook } from './eventGridWebhook.js';
+import { hasValidKey } from './keyCheck.js';
+import { sendJson } from './sendJson.js';
+import { serveFindings } from './findingsApi.js';
+
+export interface LocalHostOptions {
+  deps: EnforcerDeps;
+  /** Required on every endpoint but /health (as Functions `authLevel: function`). */
+  key: string;
+  port?: number;
+  host?: string;
+}
+
+export interface LocalHost {
+  url: string;
+  /** URL Event Grid (or the emulator) delivers to, key included. */
+  webhookUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The local stand-in for the Functions host: the same handlers, over plain HTTP on loopback. */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const server = http.createServer((req, res) => {
+    route(options, req, res).catch((err: unknown) => {
+      options.deps.log('error', `local host: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    url,
+    webhookUrl: `${url}/runtime/webhooks/eventgrid?code=${encodeURIComponent(options.key)}`,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+async function route(options: LocalHostOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/health') return sendJson(res, 200, { ok: true });
+  if (!hasValidKey(req, url, options.key)) return sendJson(res, 401, { error: 'missing or wrong key (x-functions-key header or code query parameter)' });
+  if (url.pathname === '/runtime/webhooks/eventgrid') return serveEventGridWebhook(options.deps, req, res);
+  if (url.pathname === '/api/findings' && req.method === 'GET') return serveFindings(options.deps, url, res);
+  return sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+}

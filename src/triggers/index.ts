@@ -1,0 +1,6 @@
+export { processDelivery, type DeliveryResult } from './processDelivery.js';
+export { handleQueueMessage, MAX_DEQUEUE_COUNT } from './handleQueueMessage.js';
+export { handleEventGridEvent } from './handleEventGridEvent.js';
+export { httpStatusFor, shouldRetry, publicReason } from './errorPolicy.js';
+export { contextLog } from './contextLog.js';
+export { createRuntime, sharedRuntime, type Runtime } from './runtime.js';

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { createArmCredential, createArmSites } from '../azure/index.js';
+import { loadConfig, type Config } from '../config/index.js';
+import type { EnforcerDeps, Log } from '../enforcer/index.js';
+import { createTableStore } from '../store/index.js';
+
+export interface Runtime {
+  config: Config;
+  deps: EnforcerDeps;
+}
+
+/** Composition root: config → adapters → the deps every use case takes. */
+export async function createRuntime(config: Config, log: Log): Promise<Runtime> {
+  const credential = await createArmCredential(config.arm);
+  const caCertPem = config.arm.caCertPath ? await readFile(config.arm.caCertPath, 'utf8') : undefined;
+  const sites = createArmSites({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
+  const store = createTableStore(storeOptions(config, credential));
+  const deps: EnforcerDeps = {
+    sites,
+    findings: store.findings,
+    history: store.history,
+    processedEvents: store.processedEvents,
+    exemptions: store.exemptions,
+    policy: config.policy,
+    clock: () => new Date(),
+    log,
+  };
+  return { config, deps };
+}
+
+function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {
+  const { connectionString, tableUrl, tablePrefix } = config.storage;
+  if (connectionString) {
+    return { connectionString, prefix: tablePrefix, allowInsecureConnection: /TableEndpoint=http:|UseDevelopmentStorage=true/i.test(connectionString) };
+  }
+  return { accountUrl: tableUrl as string, credential, prefix: tablePrefix };
+}
+
+let shared: Promise<Runtime> | undefined;
+
+/**
+ * The process-wide runtime for Azure Functions, built on first invocation (not at import, so a
+ * cold start only pays for what its trigger uses). A failed build is not cached.
+ */
+export function sharedRuntime(log: Log): Promise<Runtime> {
+  if (!shared) {
+    shared = createRuntime(loadConfig(), log);
+    shared.catch(() => {
+      shared = undefined;
+    });
+  }
+  return shared;
+}
