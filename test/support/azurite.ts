@@ -1,0 +1,232 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export type AzuriteService = 'blob' | 'queue' | 'table';
+export type AzuriteOptions = Partial<Record<AzuriteService, boolean>>;
+
+/** A running (or stopped, restartable) Azurite; URL getters throw for services not started. */
+export interface Azurite {
+  readonly accountName: 'devstoreaccount1';
+  readonly accountKey: string;
+  readonly services: readonly AzuriteService[];
+  readonly ports: Readonly<Partial<Record<AzuriteService, number>>>;
+  readonly tableUrl: string;
+  readonly queueUrl: string;
+  readonly blobUrl: string;
+  /** Full devstoreaccount1 string with explicit endpoints (port 10002 is not assumed anywhere). */
+  readonly connectionString: string;
+  readonly running: boolean;
+  /** Kills the processes (their whole group) and waits until they have exited. Idempotent. */
+  stop(): Promise<void>;
+  /** Starts again on the same ports after `stop()`; in-memory, so all data is gone. */
+  start(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/** Azurite's documented well-known development key: public, not a secret. */
+export const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const ACCOUNT = 'devstoreaccount1';
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 20_000;
+const ORDER: readonly AzuriteService[] = ['blob', 'queue', 'table'];
+
+/**
+ * Runs in the child before Azurite: the child exits when its stdin closes, i.e. when the test
+ * process dies for any reason (even SIGKILL), so a crashed run leaves no Azurite behind.
+ */
+const WATCHDOG = [
+  'const [bin, ...rest] = process.argv.slice(1);',
+  'process.argv = [process.argv[0], bin, ...rest];',
+  "process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume();",
+  'require(bin);',
+].join('\n');
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) killGroup(child);
+});
+
+/** Starts Azurite from the project's own devDependency, one process per service, on free ports. */
+export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
+  const chosen = ORDER.filter((s) => options[s]);
+  const services = chosen.length > 0 ? chosen : ORDER;
+  const ports: Partial<Record<AzuriteService, number>> = {};
+  let children: ChildProcess[] = [];
+  let workDir: string | undefined;
+
+  const start = async (): Promise<void> => {
+    if (children.length > 0) return;
+    workDir = await mkdtemp(join(tmpdir(), 'azurite-'));
+    const dir = workDir;
+    const started = await Promise.allSettled(services.map((s) => startService(s, ports, dir)));
+    children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await stop();
+      throw failed.reason;
+    }
+  };
+  const stop = async (): Promise<void> => {
+    const stopping = children;
+    children = [];
+    await Promise.all(stopping.map(killAndWait));
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+    workDir = undefined;
+  };
+  const url = (s: AzuriteService): string => {
+    const port = ports[s];
+    if (port === undefined) throw new Error(`Azurite ${s} service was not requested`);
+    return `http://${HOST}:${port}/${ACCOUNT}`;
+  };
+
+  await start();
+  return {
+    accountName: ACCOUNT,
+    accountKey: AZURITE_ACCOUNT_KEY,
+    services,
+    ports,
+    get tableUrl() { return url('table'); },
+    get queueUrl() { return url('queue'); },
+    get blobUrl() { return url('blob'); },
+    get connectionString() { return connectionString(services, url); },
+    get running() { return children.length > 0; },
+    stop,
+    start,
+    restart: async () => { await stop(); await start(); },
+  };
+}
+
+function connectionString(services: readonly AzuriteService[], url: (s: AzuriteService) => string): string {
+  const endpoints = services.map((s) => `${s[0]?.toUpperCase()}${s.slice(1)}Endpoint=${url(s)}`);
+  return [`DefaultEndpointsProtocol=http`, `AccountName=${ACCOUNT}`, `AccountKey=${AZURITE_ACCOUNT_KEY}`, ...endpoints].join(';') + ';';
+}
+
+/**
+ * Starts one service. A port picked beforehand can be taken by someone else before Azurite
+ * binds it, so a first start retries with a fresh port; a restart keeps its port and retries
+ * briefly in case the old socket is not released yet.
+ */
+async function startService(service: AzuriteService, ports: Partial<Record<AzuriteService, number>>, dir: string): Promise<ChildProcess> {
+  const fixed = ports[service] !== undefined;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const port = ports[service] ?? (await freePort());
+    try {
+      const child = await spawnService(service, port, dir);
+      ports[service] = port;
+      return child;
+    } catch (err) {
+      lastError = err;
+      if (!String(err).includes('EADDRINUSE')) throw err;
+      if (fixed) await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw lastError;
+}
+
+async function spawnService(service: AzuriteService, port: number, dir: string): Promise<ChildProcess> {
+  const bin = join(azuriteRoot(), 'dist', 'src', service, 'main.js');
+  const args = [`--${service}Host`, HOST, `--${service}Port`, String(port), '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'];
+  const child = spawn(process.execPath, ['-e', WATCHDOG, bin, ...args], { cwd: dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  unref(child);
+  try {
+    await waitReady(child, port, service);
+    return child;
+  } catch (err) {
+    await killAndWait(child);
+    throw err;
+  }
+}
+
+/** Ready once Azurite says it listens and a TCP connect succeeds; fails fast if it exits first. */
+function waitReady(child: ChildProcess, port: number, service: AzuriteService): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let output = '';
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      for (const stream of [child.stdout, child.stderr]) stream?.off('data', onData).resume(); // keep draining
+      if (err) reject(err);
+      else resolve();
+    };
+    const fail = (why: string): void => done(new Error(`Azurite ${service} on port ${port} ${why}: ${output.slice(-2000)}`));
+    const onData = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-8000);
+      if (!/successfully (started|listen)/i.test(output)) return;
+      probe(port).then(() => done(), (err: Error) => fail(`is not reachable (${err.message})`));
+      for (const stream of [child.stdout, child.stderr]) stream?.off('data', onData).resume();
+    };
+    const onExit = (code: number | null, signal: string | null): void => fail(`exited early (${signal ?? code})`);
+    const timer = setTimeout(() => fail(`did not start within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+function probe(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, HOST, () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone already or was never created: kill the leader itself
+  }
+}
+
+/** SIGKILL on purpose: data is in memory only, and a graceful close waits on keep-alive sockets. */
+async function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  // The timer also keeps the event loop alive while waiting: the child itself is unref'd.
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<void>((resolve, reject) => {
+    child.once('exit', () => resolve());
+    timer = setTimeout(() => reject(new Error(`Azurite pid ${child.pid} did not exit after SIGKILL`)), 10_000);
+  });
+  killGroup(child);
+  await exited.finally(() => clearTimeout(timer));
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  child.stdin?.destroy();
+}
+
+/**
+ * A forgotten `stop()` must not keep the test process alive: the exit hook and the watchdog
+ * clean up instead. The stdio pipes are sockets at runtime, which the typings do not say.
+ */
+function unref(child: ChildProcess): void {
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+}
+
+let root: string | undefined;
+function azuriteRoot(): string {
+  root ??= dirname(createRequire(import.meta.url).resolve('azurite/package.json'));
+  return root;
+}
