@@ -1,6 +1,9 @@
 /** A site or slot, addressed by its parts; parsed from an ARM id case-insensitively. */
 export interface SiteRef {
-  /** The id as given (display). */
+  /**
+   * The site or slot id for display: segment values as given, in ARM's canonical spelling
+   * (`resourceGroups`, `Microsoft.Web`), without any sub-resource or trailing slash.
+   */
   id: string;
   /** Lowercased canonical id, `/subscriptions/{s}/resourcegroups/{rg}/providers/microsoft.web/sites/{site}[/slots/{slot}]`. */
   key: string;
@@ -10,8 +13,9 @@ export interface SiteRef {
   slot?: string;
 }
 
+// ARM ids are case-insensitive and Azure itself sends both `resourcegroups` and `resourceGroups`.
 const SITE_ID =
-  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.web\/sites\/([^/]+)(?:\/slots\/([^/]+))?(\/.*)?$/i;
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.web\/sites\/([^/]+)(?:\/slots\/([^/]+))?(?:\/.*)?$/i;
 
 /**
  * Parse an ARM id that is, or lies under, a site or slot (e.g. `.../sites/a/config/web`,
@@ -19,9 +23,8 @@ const SITE_ID =
  * Segment names keep their original case for display; `key` is lowercased for comparison.
  */
 export function parseSiteId(id: string): SiteRef | undefined {
-  const m = SITE_ID.exec(id.trim());
-  if (!m) return undefined;
-  const [, subscriptionId, resourceGroup, site, slot] = m as unknown as [string, string, string, string, string | undefined];
+  const [, subscriptionId, resourceGroup, site, slot] = SITE_ID.exec(id.trim()) ?? [];
+  if (!subscriptionId || !resourceGroup || !site) return undefined;
   const canonical =
     `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}` +
     (slot ? `/slots/${slot}` : '');

@@ -1,0 +1,19 @@
+export { evaluate } from './evaluate.js';
+export { exclusionPaths } from './exclusionPaths.js';
+export { exemptionProblem } from './exemptionProblem.js';
+export { parseExemptionTag } from './parseExemptionTag.js';
+export { parseIsoDate } from './parseIsoDate.js';
+export { policyForSubscription, type SubscriptionOverrides } from './policyForSubscription.js';
+export { portalName } from './portalName.js';
+export { normaliseId, parseSiteId, type SiteRef } from './resourceId.js';
+export {
+  DEFAULT_POLICY,
+  type Exemption,
+  type ExemptionCategory,
+  type Policy,
+  type Reason,
+  type ReasonCode,
+  type SiteSnapshot,
+  type Status,
+  type Verdict,
+} from './types.js';
