@@ -1,0 +1,50 @@
+import type { TokenCredential } from '@azure/core-auth';
+import type { ExemptionsPort, HistoryPort, ProcessedEventsPort } from '../enforcer/ports.js';
+import { InvalidInputError } from '../errors.js';
+import { createExemptionsTable } from './exemptionsTable.js';
+import { createFindingsTable, type FindingsStore } from './findingsTable.js';
+import { createHistoryTable } from './historyTable.js';
+import { createProcessedEventsTable } from './processedEventsTable.js';
+import { createTableOpener } from './tableAccess.js';
+import { tableNames, type TableNames } from './tableNames.js';
+
+export interface TableStoreOptions {
+  /** Storage connection string; Azurite on a non-default port needs the full devstoreaccount1 form. */
+  connectionString?: string;
+  /** `https://{account}.table.core.windows.net`, with `credential` (managed identity in Azure). */
+  accountUrl?: string;
+  credential?: TokenCredential;
+  /** Tables are `{prefix}Findings`, `{prefix}FindingHistory`, ...: letters and digits. */
+  prefix?: string;
+  /** Required for http:// endpoints (Azurite); never set it for a real account. */
+  allowInsecureConnection?: boolean;
+  /** Per HTTP attempt (default 5 s); the SDK makes at most three attempts. */
+  requestTimeoutMs?: number;
+}
+
+export interface TableStore {
+  findings: FindingsStore;
+  history: HistoryPort;
+  processedEvents: ProcessedEventsPort;
+  exemptions: ExemptionsPort;
+  tables: TableNames;
+}
+
+/**
+ * The Table Storage adapters behind the enforcer's ports. Checks the options now; creates SDK
+ * clients and tables only when a table is first used, so a cold start pays for what it touches.
+ */
+export function createTableStore(options: TableStoreOptions): TableStore {
+  if (!options.connectionString && !(options.accountUrl && options.credential)) {
+    throw new InvalidInputError('Table Storage needs a connection string, or an account URL and a credential');
+  }
+  const tables = tableNames(options.prefix);
+  const open = createTableOpener(options);
+  return {
+    findings: createFindingsTable(open(tables.findings)),
+    history: createHistoryTable(open(tables.history)),
+    processedEvents: createProcessedEventsTable(open(tables.processedEvents)),
+    exemptions: createExemptionsTable(open(tables.exemptions)),
+    tables,
+  };
+}

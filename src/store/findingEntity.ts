@@ -1,0 +1,82 @@
+import type { Caller } from '../events/types.js';
+import { InvalidInputError } from '../errors.js';
+import { normaliseId } from '../policy/resourceId.js';
+import type { Reason, Status } from '../policy/types.js';
+import type { Finding, FindingSource } from './types.js';
+import { decodeKey, encodeKey } from './encodeKey.js';
+import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
+import { definedProperties, readBoolean, readJson, readString, reasonsJson, textsJson, withoutUndefined, type StoredEntity } from './entityFields.js';
+
+export interface EntityKeys {
+  partitionKey: string;
+  rowKey: string;
+}
+
+const UNDER_SUBSCRIPTION = /^\/subscriptions\/([^/]+)(\/.+)$/;
+
+/** PK = subscription id, RK = the rest of the lowercased id: one subscription's sweep is one partition. */
+export function findingKeys(key: string): EntityKeys {
+  const m = UNDER_SUBSCRIPTION.exec(normaliseId(key));
+  if (!m) throw new InvalidInputError(`not a resource id under a subscription: ${JSON.stringify(key.slice(0, 200))}`);
+  const [, subscription, rest] = m as unknown as [string, string, string];
+  return { partitionKey: encodeKey(subscription), rowKey: encodeKey(rest) };
+}
+
+export function subscriptionPartition(subscriptionId: string): string {
+  return encodeKey(subscriptionId.trim().toLowerCase());
+}
+
+export function toFindingEntity(finding: Finding, table: string): EntityKeys & Record<string, EntityValue> {
+  const keys = findingKeys(finding.key);
+  const properties = definedProperties({
+    resourceId: finding.resourceId,
+    subscriptionId: finding.subscriptionId,
+    resourceGroup: finding.resourceGroup,
+    site: finding.site,
+    slot: finding.slot,
+    kind: finding.kind,
+    sku: finding.sku,
+    status: finding.status,
+    reasons: reasonsJson(finding.reasons),
+    advice: textsJson(finding.advice, 'advice'),
+    clientCertEnabled: finding.clientCertEnabled,
+    clientCertMode: finding.clientCertMode,
+    clientCertExclusionPaths: finding.clientCertExclusionPaths === undefined ? undefined : truncateText(finding.clientCertExclusionPaths),
+    lastCaller: finding.lastCaller && JSON.stringify(finding.lastCaller),
+    lastEventId: finding.lastEventId,
+    lastCorrelationId: finding.lastCorrelationId,
+    firstNonCompliantAt: finding.firstNonCompliantAt,
+    lastEvaluatedAt: finding.lastEvaluatedAt,
+    lastChangedAt: finding.lastChangedAt,
+    source: finding.source,
+  });
+  checkEntity(table, keys.partitionKey, keys.rowKey, properties);
+  return { ...properties, ...keys };
+}
+
+export function fromFindingEntity(entity: StoredEntity): Finding {
+  const text = (name: string): string | undefined => readString(entity, name);
+  return withoutUndefined<Finding>({
+    key: `/subscriptions/${decodeKey(entity.partitionKey ?? '')}${decodeKey(entity.rowKey ?? '')}`,
+    resourceId: text('resourceId') ?? '',
+    subscriptionId: text('subscriptionId') ?? '',
+    resourceGroup: text('resourceGroup') ?? '',
+    site: text('site') ?? '',
+    slot: text('slot'),
+    kind: text('kind'),
+    sku: text('sku'),
+    status: (text('status') ?? 'error') as Status,
+    reasons: readJson<Reason[]>(entity, 'reasons', []),
+    advice: readJson<string[]>(entity, 'advice', []),
+    clientCertEnabled: readBoolean(entity, 'clientCertEnabled'),
+    clientCertMode: text('clientCertMode'),
+    clientCertExclusionPaths: text('clientCertExclusionPaths'),
+    lastCaller: readJson<Caller | undefined>(entity, 'lastCaller', undefined),
+    lastEventId: text('lastEventId'),
+    lastCorrelationId: text('lastCorrelationId'),
+    firstNonCompliantAt: text('firstNonCompliantAt'),
+    lastEvaluatedAt: text('lastEvaluatedAt') ?? '',
+    lastChangedAt: text('lastChangedAt') ?? '',
+    source: (text('source') ?? 'event') as FindingSource,
+  });
+}

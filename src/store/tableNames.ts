@@ -1,0 +1,28 @@
+import { InvalidInputError } from '../errors.js';
+
+export interface TableNames {
+  findings: string;
+  history: string;
+  processedEvents: string;
+  exemptions: string;
+}
+
+/** Table Storage: alphanumeric, starting with a letter, 3 to 63 characters. */
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+
+/** The tables of one deployment (or one test), all named `{prefix}{Table}`. */
+export function tableNames(prefix = ''): TableNames {
+  if (prefix !== '' && !/^[A-Za-z][A-Za-z0-9]*$/.test(prefix)) {
+    throw new InvalidInputError(`table prefix ${JSON.stringify(prefix)} must be letters and digits, starting with a letter`);
+  }
+  const names: TableNames = {
+    findings: `${prefix}Findings`,
+    history: `${prefix}FindingHistory`,
+    processedEvents: `${prefix}ProcessedEvents`,
+    exemptions: `${prefix}Exemptions`,
+  };
+  for (const name of Object.values(names)) {
+    if (!TABLE_NAME.test(name)) throw new InvalidInputError(`table name ${name} is longer than 63 characters: shorten the prefix`);
+  }
+  return names;
+}

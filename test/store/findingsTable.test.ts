@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors.js';
+import { MAX_STRING_CHARS } from '../../src/store/entityLimits.js';
+import type { Finding } from '../../src/store/index.js';
+import { newStore, sampleFinding, siteId, SUB_A, SUB_B, SUB_C, useAzurite } from './storeFixture.js';
+
+const connection = useAzurite();
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+function fleet(subscriptionId: string, count: number): Finding[] {
+  return Array.from({ length: count }, (_, i) => {
+    const resourceId = siteId(subscriptionId, `rg-${i % 7}`, `app-${i}`, i % 5 === 0 ? 'staging' : undefined);
+    return sampleFinding({ resourceId, key: resourceId.toLowerCase(), subscriptionId, site: `app-${i}`, source: 'sweep' });
+  });
+}
+
+describe('findingsTable', () => {
+  it('reads back exactly the finding it wrote', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const finding = sampleFinding({ slot: 'Staging', kind: 'app,linux', sku: 'PremiumV3', clientCertExclusionPaths: '/health,/public' });
+
+    // Act
+    await store.findings.put(finding);
+    const read = await store.findings.get(finding.key);
+
+    // Assess
+    expect(read).toStrictEqual(finding);
+  });
+
+  it('finds a finding whatever the case of the id asked for', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const finding = sampleFinding();
+    await store.findings.put(finding);
+
+    // Act
+    const read = await store.findings.get(finding.resourceId.toUpperCase());
+
+    // Assess
+    expect(read?.key).toBe(finding.key);
+  });
+
+  it('answers undefined for a finding never written', async () => {
+    // Prepare
+    const store = newStore(connection());
+
+    // Act
+    const read = await store.findings.get(siteId(SUB_A, 'rg', 'nobody'));
+
+    // Assess
+    expect(read).toBeUndefined();
+  });
+
+  it('replaces the whole row on put, dropping fields no longer set', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const before = sampleFinding({ firstNonCompliantAt: '2025-01-01T00:00:00.000Z', sku: 'Basic' });
+    const { firstNonCompliantAt: _dropped, sku: _gone, ...after } = { ...before, status: 'compliant' as const, reasons: [] };
+    await store.findings.put(before);
+
+    // Act
+    await store.findings.put(after);
+
+    // Assess
+    expect(await store.findings.get(before.key)).toStrictEqual(after);
+  });
+
+  it('writes 250 findings of 3 subscriptions in per-partition transactions', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const findings = [...fleet(SUB_A, 120), ...fleet(SUB_B, 80), ...fleet(SUB_C, 50)];
+
+    // Act
+    const result = await store.findings.putMany(findings);
+
+    // Assess
+    expect(result).toEqual({ written: 250, transactions: 4 });
+    const all = await collect(store.findings.list());
+    expect(all).toHaveLength(250);
+    expect(new Set(all.map((f) => f.key))).toEqual(new Set(findings.map((f) => f.key)));
+    expect(await collect(store.findings.list({ subscriptionId: SUB_A }))).toHaveLength(120);
+    expect(await collect(store.findings.list({ subscriptionId: SUB_B.toUpperCase() }))).toHaveLength(80);
+    const one = findings[137] as Finding;
+    expect(await store.findings.get(one.key)).toStrictEqual(one);
+  });
+
+  it('keeps the last version of a finding repeated in one putMany', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const first = sampleFinding({ status: 'noncompliant' });
+    const last = sampleFinding({ status: 'compliant', reasons: [] });
+
+    // Act
+    const result = await store.findings.putMany([first, last]);
+
+    // Assess
+    expect(result).toEqual({ written: 1, transactions: 1 });
+    expect((await store.findings.get(first.key))?.status).toBe('compliant');
+  });
+
+  it('rejects a whole putMany with one bad key before writing anything', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const good = sampleFinding();
+    const bad = sampleFinding({ key: 'not-an-arm-id' });
+
+    // Act
+    const attempt = store.findings.putMany([good, bad]);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await store.findings.get(good.key)).toBeUndefined();
+  });
+
+  it('truncates oversized free text with a marker instead of failing', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const huge = 'x'.repeat(200_000);
+    const finding = sampleFinding({
+      reasons: [
+        { code: 'mode-not-required', message: huge },
+        { code: 'exclusion-paths', message: 'short and kept' },
+      ],
+      advice: [huge, 'keep me'],
+      clientCertExclusionPaths: `/a,${huge}`,
+    });
+
+    // Act
+    await store.findings.put(finding);
+    const read = await store.findings.get(finding.key);
+
+    // Assess
+    expect(read?.reasons.map((r) => r.code)).toEqual(['mode-not-required', 'exclusion-paths']);
+    expect(read?.reasons[0]?.message).toMatch(/^x+…\[truncated\]$/);
+    expect(read?.reasons[1]?.message).toBe('short and kept');
+    expect(JSON.stringify(read?.reasons).length).toBeLessThanOrEqual(MAX_STRING_CHARS);
+    expect(read?.advice[1]).toBe('keep me');
+    expect(read?.clientCertExclusionPaths).toHaveLength(MAX_STRING_CHARS);
+    expect(read?.clientCertExclusionPaths?.endsWith('…[truncated]')).toBe(true);
+  });
+
+  it('rejects an id whose key would exceed 1 KiB', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const resourceId = siteId(SUB_A, 'rg', 'a'.repeat(1100));
+
+    // Act
+    const attempt = store.findings.put(sampleFinding({ resourceId, key: resourceId.toLowerCase() }));
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
