@@ -21,9 +21,19 @@ export interface ArmSitesOptions {
 export interface ArmCallCounts {
   get: number;
   listPages: number;
+  patch: number;
+}
+
+/** Exactly the properties remediation may send: nothing else ever goes into the PATCH body. */
+export interface ClientCertPatch {
+  clientCertEnabled: true;
+  clientCertMode: 'Required';
+  clientCertExclusionPaths?: '';
 }
 
 export interface ArmSites extends SiteReader {
+  /** PATCH the site or slot with only the client-cert properties; returns what ARM answered. */
+  patchClientCert(ref: SiteRef, patch: ClientCertPatch): Promise<SiteSnapshot>;
   listSites(subscriptionId: string): AsyncIterable<SiteSnapshot>;
   listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
   readonly calls: ArmCallCounts;
@@ -32,7 +42,7 @@ export interface ArmSites extends SiteReader {
 /** ARM adapter over `@azure/arm-appservice`; one SDK client per subscription, created on first use. */
 export function createArmSites(options: ArmSitesOptions): ArmSites {
   const clients = new Map<string, Promise<WebSiteManagementClient>>();
-  const calls: ArmCallCounts = { get: 0, listPages: 0 };
+  const calls: ArmCallCounts = { get: 0, listPages: 0, patch: 0 };
   const clientFor = (subscriptionId: string) => {
     let client = clients.get(subscriptionId);
     if (!client) {
@@ -54,6 +64,19 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
         return toSnapshot(site);
       } catch (err) {
         if (isNotFound(err)) return undefined;
+        throw mapArmError(err, action);
+      }
+    },
+    async patchClientCert(ref, patch) {
+      const action = ref.slot ? 'Microsoft.Web/sites/slots/write' : 'Microsoft.Web/sites/write';
+      const client = await clientFor(ref.subscriptionId);
+      calls.patch++;
+      try {
+        const site = ref.slot
+          ? await client.webApps.updateSlot(ref.resourceGroup, ref.site, ref.slot, { ...patch })
+          : await client.webApps.update(ref.resourceGroup, ref.site, { ...patch });
+        return toSnapshot(site);
+      } catch (err) {
         throw mapArmError(err, action);
       }
     },
