@@ -7,7 +7,19 @@ export interface Config {
   storage: { connectionString?: string; tableUrl?: string; tablePrefix: string; eventQueue: string };
   arm: { endpoint: string; caCertPath?: string; staticToken?: string; managedIdentityClientId?: string };
   policy: Policy;
+  remediation: RemediationConfig;
   host: { key?: string };
+}
+
+export type Mode = 'off' | 'audit' | 'enforce';
+
+export interface RemediationConfig {
+  defaultMode: Mode;
+  /** The enforcer's own identity: events it caused never trigger a write (loop guard). */
+  self: { objectId?: string; appId?: string };
+  flapMaxReverts: number;
+  flapWindowMs: number;
+  clearExclusionPaths: boolean;
 }
 
 /** Raised when settings are missing or wrong; its message names every problem at once. */
@@ -56,6 +68,16 @@ function toConfig(s: RawSettings): Config {
       notApplicableKinds: s.MTLS_NOT_APPLICABLE_KINDS,
       tagExemptions: s.MTLS_TAG_EXEMPTIONS,
       exemptionTagName: s.MTLS_EXEMPTION_TAG,
+    },
+    remediation: {
+      defaultMode: s.MTLS_DEFAULT_MODE,
+      self: {
+        ...(s.MTLS_ENFORCER_OBJECT_ID ? { objectId: s.MTLS_ENFORCER_OBJECT_ID } : {}),
+        ...(s.MTLS_ENFORCER_APP_ID ? { appId: s.MTLS_ENFORCER_APP_ID } : {}),
+      },
+      flapMaxReverts: s.MTLS_FLAP_MAX_REVERTS,
+      flapWindowMs: s.MTLS_FLAP_WINDOW_MINUTES * 60_000,
+      clearExclusionPaths: s.MTLS_CLEAR_EXCLUSION_PATHS,
     },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
   };

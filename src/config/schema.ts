@@ -38,6 +38,12 @@ export const settingsSchema = z
     MTLS_NOT_APPLICABLE_KINDS: csv(DEFAULT_POLICY.notApplicableKinds),
     MTLS_TAG_EXEMPTIONS: bool(DEFAULT_POLICY.tagExemptions),
     MTLS_EXEMPTION_TAG: z.preprocess(blankToUndefined, z.string().min(1).max(512).default(DEFAULT_POLICY.exemptionTagName)),
+    MTLS_DEFAULT_MODE: z.preprocess(blankToUndefined, z.enum(['off', 'audit', 'enforce']).default('audit')),
+    MTLS_ENFORCER_OBJECT_ID: optionalText,
+    MTLS_ENFORCER_APP_ID: optionalText,
+    MTLS_FLAP_MAX_REVERTS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+    MTLS_FLAP_WINDOW_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_080).default(60)),
+    MTLS_CLEAR_EXCLUSION_PATHS: bool(false),
     MTLS_HOST_KEY: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   });
 

@@ -24,5 +24,11 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'MTLS_NOT_APPLICABLE_KINDS', sample: 'workflowapp,azurecontainerapps', meaning: 'Comma-separated kind substrings reported not-applicable instead of failing.' },
   { name: 'MTLS_TAG_EXEMPTIONS', sample: 'false', meaning: 'Honour mtls-enforcer-exempt tags on apps (the exemption register is always honoured).' },
   { name: 'MTLS_EXEMPTION_TAG', sample: 'mtls-enforcer-exempt', meaning: 'Tag name read when MTLS_TAG_EXEMPTIONS is true.' },
+  { name: 'MTLS_DEFAULT_MODE', sample: 'audit', meaning: 'Mode of a subscription with no settings row: off, audit (record only) or enforce (record, then revert).' },
+  { name: 'MTLS_ENFORCER_OBJECT_ID', sample: '', meaning: "Object id of the enforcer's own identity: its writes are evaluated but never reverted (loop guard)." },
+  { name: 'MTLS_ENFORCER_APP_ID', sample: '', meaning: "Application (client) id of the enforcer's own identity, for the loop guard." },
+  { name: 'MTLS_FLAP_MAX_REVERTS', sample: '3', meaning: 'Reverts of one app within the flap window after which it is marked flapping and left alone.' },
+  { name: 'MTLS_FLAP_WINDOW_MINUTES', sample: '60', meaning: 'Length of the flap window in minutes.' },
+  { name: 'MTLS_CLEAR_EXCLUSION_PATHS', sample: 'false', meaning: 'Whether remediation also clears clientCertExclusionPaths (default: leave them, keep reporting).' },
   { name: 'MTLS_HOST_KEY', sample: 'change-me-local-key', meaning: 'Key the local host requires on its endpoints (x-functions-key header or code= query).' },
 ];
