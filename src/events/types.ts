@@ -30,7 +30,7 @@ export interface SiteEvent {
 export type ClassifiedEvent =
   | { kind: 'relevant'; event: SiteEvent }
   | { kind: 'ignored'; eventId?: string; eventType?: string; reason: string }
-  | { kind: 'invalid'; eventId?: string; reason: string };
+  | { kind: 'invalid'; eventId?: string; eventType?: string; reason: string };
 
 /** What a webhook body turned out to be. */
 export type Delivery =
