@@ -18,7 +18,7 @@ export interface TableStoreOptions {
   prefix?: string;
   /** Required for http:// endpoints (Azurite); never set it for a real account. */
   allowInsecureConnection?: boolean;
-  /** Per HTTP attempt (default 5 s); the SDK makes at most three attempts. */
+  /** Per HTTP attempt (default 5 s); refused connections and 5xx get two quick retries, timeouts none. */
   requestTimeoutMs?: number;
 }
 

@@ -10,7 +10,7 @@ export interface TableConnection {
   credential?: TokenCredential;
   /** Needed for http:// endpoints (Azurite on a port other than the default). */
   allowInsecureConnection?: boolean;
-  /** Per HTTP attempt; with two retries a dead account fails in about three times this. */
+  /** Per HTTP attempt (default 5 s). The SDK does not retry a timed-out attempt, so a silent account fails after this. */
   requestTimeoutMs?: number;
 }
 

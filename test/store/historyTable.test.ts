@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors.js';
+import { MAX_STRING_CHARS } from '../../src/store/entityLimits.js';
+import { newStore, sampleHistory, siteId, SUB_A, useAzurite } from './storeFixture.js';
+
+const connection = useAzurite();
+
+describe('historyTable', () => {
+  it('reads back exactly the entry it appended', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const entry = sampleHistory({ causeId: 'evt/with#odd?chars\\~', detail: 'PATCH answered 202' });
+
+    // Act
+    await store.history.append(entry);
+    const read = await store.history.list(entry.key);
+
+    // Assess
+    expect(read).toStrictEqual([entry]);
+  });
+
+  it('writes one row for the same entry appended three times', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const entry = sampleHistory();
+
+    // Act
+    await store.history.append(entry);
+    await store.history.append(entry);
+    await store.history.append({ ...entry, detail: 'a retry may carry a different detail' });
+
+    // Assess
+    const rows = await store.history.list(entry.key);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.detail).toBe('a retry may carry a different detail');
+  });
+
+  it('lists newest first, whatever the order of appends', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const times = ['2025-03-01T00:00:00.000Z', '2024-12-31T23:59:59.999Z', '2025-03-01T00:00:00.001Z', '1969-07-20T20:17:40.000Z'];
+    for (const [i, at] of times.entries()) await store.history.append(sampleHistory({ at, causeId: `evt-${i}` }));
+
+    // Act
+    const rows = await store.history.list(sampleHistory().key);
+
+    // Assess
+    expect(rows.map((r) => r.at)).toEqual([...times].sort().reverse());
+  });
+
+  it('keeps two causes at the same instant apart', async () => {
+    // Prepare
+    const store = newStore(connection());
+    await store.history.append(sampleHistory({ causeId: 'evt-a' }));
+    await store.history.append(sampleHistory({ causeId: 'sweep-b' }));
+
+    // Act
+    const rows = await store.history.list(sampleHistory().key);
+
+    // Assess
+    expect(rows.map((r) => r.causeId).sort()).toEqual(['evt-a', 'sweep-b']);
+  });
+
+  it('returns at most the limit, newest first', async () => {
+    // Prepare
+    const store = newStore(connection());
+    for (let day = 1; day <= 5; day++) await store.history.append(sampleHistory({ at: `2025-01-0${day}T00:00:00.000Z`, causeId: `d${day}` }));
+
+    // Act
+    const rows = await store.history.list(sampleHistory().key, 2);
+
+    // Assess
+    expect(rows.map((r) => r.causeId)).toEqual(['d5', 'd4']);
+  });
+
+  it("keeps one resource's history apart from another's", async () => {
+    // Prepare
+    const store = newStore(connection());
+    const other = siteId(SUB_A, 'Rg-One', 'app-1', 'staging');
+    await store.history.append(sampleHistory());
+    await store.history.append(sampleHistory({ key: other.toLowerCase(), resourceId: other }));
+
+    // Act
+    const rows = await store.history.list(other.toUpperCase());
+
+    // Assess
+    expect(rows.map((r) => r.resourceId)).toEqual([other]);
+  });
+
+  // ASCII on purpose: Azurite 3.35 corrupts multi-byte characters split across 64 KiB request
+  // chunks (Azure/Azurite#2670); surrogate-safe truncation is covered in entityLimits.test.ts.
+  it('truncates an oversized detail and reason', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const huge = 'y'.repeat(80_000);
+    const entry = sampleHistory({ detail: huge, reasons: [{ code: 'error', message: huge }] });
+
+    // Act
+    await store.history.append(entry);
+    const [read] = await store.history.list(entry.key);
+
+    // Assess
+    expect(read?.detail).toHaveLength(MAX_STRING_CHARS);
+    expect(read?.detail).toMatch(/^y+…\[truncated\]$/);
+    expect(read?.reasons[0]?.message).toMatch(/^y+…\[truncated\]$/);
+  });
+
+  it('rejects an entry whose time is not a date', async () => {
+    // Prepare
+    const store = newStore(connection());
+
+    // Act
+    const attempt = store.history.append(sampleHistory({ at: 'yesterday' }));
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
