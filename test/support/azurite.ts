@@ -45,64 +45,62 @@ const WATCHDOG = [
   'require(bin);',
 ].join('\n');
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) killGroup(child);
-});
-
 /** Starts Azurite from the project's own devDependency, one process per service, on free ports. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const chosen = ORDER.filter((s) => options[s]);
-  const services = chosen.length > 0 ? chosen : ORDER;
-  const ports: Partial<Record<AzuriteService, number>> = {};
-  let children: ChildProcess[] = [];
-  let workDir: string | undefined;
-
-  const start = async (): Promise<void> => {
-    if (children.length > 0) return;
-    workDir = await mkdtemp(join(tmpdir(), 'azurite-'));
-    const dir = workDir;
-    const started = await Promise.allSettled(services.map((s) => startService(s, ports, dir)));
-    children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      await stop();
-      throw failed.reason;
-    }
-  };
-  const stop = async (): Promise<void> => {
-    const stopping = children;
-    children = [];
-    await Promise.all(stopping.map(killAndWait));
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-    workDir = undefined;
-  };
-  const url = (s: AzuriteService): string => {
-    const port = ports[s];
-    if (port === undefined) throw new Error(`Azurite ${s} service was not requested`);
-    return `http://${HOST}:${port}/${ACCOUNT}`;
-  };
-
-  await start();
-  return {
-    accountName: ACCOUNT,
-    accountKey: AZURITE_ACCOUNT_KEY,
-    services,
-    ports,
-    get tableUrl() { return url('table'); },
-    get queueUrl() { return url('queue'); },
-    get blobUrl() { return url('blob'); },
-    get connectionString() { return connectionString(services, url); },
-    get running() { return children.length > 0; },
-    stop,
-    start,
-    restart: async () => { await stop(); await start(); },
-  };
+  const azurite = new AzuriteProcesses(chosen.length > 0 ? chosen : ORDER);
+  await azurite.start();
+  return azurite;
 }
 
-function connectionString(services: readonly AzuriteService[], url: (s: AzuriteService) => string): string {
-  const endpoints = services.map((s) => `${s[0]?.toUpperCase()}${s.slice(1)}Endpoint=${url(s)}`);
-  return [`DefaultEndpointsProtocol=http`, `AccountName=${ACCOUNT}`, `AccountKey=${AZURITE_ACCOUNT_KEY}`, ...endpoints].join(';') + ';';
+class AzuriteProcesses implements Azurite {
+  readonly accountName = ACCOUNT;
+  readonly accountKey = AZURITE_ACCOUNT_KEY;
+  readonly ports: Partial<Record<AzuriteService, number>> = {};
+  private children: ChildProcess[] = [];
+  private workDir: string | undefined;
+
+  constructor(readonly services: readonly AzuriteService[]) {}
+
+  get tableUrl(): string { return this.url('table'); }
+  get queueUrl(): string { return this.url('queue'); }
+  get blobUrl(): string { return this.url('blob'); }
+  get running(): boolean { return this.children.length > 0; }
+  get connectionString(): string {
+    const endpoints = this.services.map((s) => `${s[0]?.toUpperCase()}${s.slice(1)}Endpoint=${this.url(s)}`);
+    return [`DefaultEndpointsProtocol=http`, `AccountName=${ACCOUNT}`, `AccountKey=${AZURITE_ACCOUNT_KEY}`, ...endpoints].join(';') + ';';
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const dir = (this.workDir = await mkdtemp(join(tmpdir(), 'azurite-')));
+    const started = await Promise.allSettled(this.services.map((s) => startService(s, this.ports, dir)));
+    this.children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await this.stop();
+      throw failed.reason;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const stopping = this.children;
+    this.children = [];
+    await Promise.all(stopping.map(killAndWait));
+    if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
+    this.workDir = undefined;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  private url(service: AzuriteService): string {
+    const port = this.ports[service];
+    if (port === undefined) throw new Error(`Azurite ${service} service was not requested`);
+    return `http://${HOST}:${port}/${ACCOUNT}`;
+  }
 }
 
 /**
@@ -132,8 +130,6 @@ async function spawnService(service: AzuriteService, port: number, dir: string):
   const bin = join(azuriteRoot(), 'dist', 'src', service, 'main.js');
   const args = [`--${service}Host`, HOST, `--${service}Port`, String(port), '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'];
   const child = spawn(process.execPath, ['-e', WATCHDOG, bin, ...args], { cwd: dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
   unref(child);
   try {
     await waitReady(child, port, service);
@@ -217,8 +213,8 @@ async function killAndWait(child: ChildProcess): Promise<void> {
 }
 
 /**
- * A forgotten `stop()` must not keep the test process alive: the exit hook and the watchdog
- * clean up instead. The stdio pipes are sockets at runtime, which the typings do not say.
+ * A forgotten `stop()` must not keep the test process alive: the watchdog cleans up instead.
+ * The stdio pipes are sockets at runtime, which the typings do not say.
  */
 function unref(child: ChildProcess): void {
   child.unref();
