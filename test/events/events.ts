@@ -2,7 +2,7 @@
 export const SUB = 'a1b2c3d4-e5f6-4789-a0b1-c2d3e4f5a6b7';
 export const SITE_URI = `/subscriptions/${SUB}/resourceGroups/rg-shop/providers/Microsoft.Web/sites/shop-frontend`;
 
-export function resourceData(operationName: string, resourceUri = SITE_URI, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function resourceData(operationName: string, resourceUri: unknown = SITE_URI, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { operationName, resourceUri, subscriptionId: SUB, status: 'Succeeded', correlationId: 'corr-1', ...extra };
 }
 
