@@ -30,3 +30,62 @@ export interface ExemptionsPort {
   /** Register exemptions whose scope covers the resource (resource, its group or its subscription). */
   forResource(ref: SiteRef): Promise<Exemption[]>;
 }
+
+export type Mode = 'off' | 'audit' | 'enforce';
+
+/** One subscription's settings row (table `Settings`). */
+export interface SubscriptionSettings {
+  subscriptionId: string;
+  mode: Mode;
+  /** Overrides the deployment's allowed client-cert modes for this subscription (e.g. allow Optional). */
+  allowedModes?: string[];
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface SettingsPort {
+  get(subscriptionId: string): Promise<SubscriptionSettings | undefined>;
+  /** Write the row and append the change (who, when, old → new) to the settings history. */
+  put(settings: SubscriptionSettings): Promise<void>;
+  list(): AsyncIterable<SubscriptionSettings>;
+  /** Newest first. */
+  history(subscriptionId: string, limit?: number): Promise<Array<{ at: string; by: string; from?: Mode; to: Mode; allowedModes?: string[] }>>;
+}
+
+/**
+ * Short per-resource leases on durable storage (ETag optimistic concurrency), so one drift
+ * produces one write across concurrent deliveries and instances.
+ */
+export interface LeasesPort {
+  /** True when `holder` now holds `name` until `now + ttlMs` (free, expired, or already its own). */
+  tryAcquire(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Release if still held by `holder`; never fails because someone else took it over. */
+  release(name: string, holder: string): Promise<void>;
+}
+
+/** Full register record: what the CLI and HTTP API manage. */
+export interface ExemptionRecord {
+  /** Names one exemption among those of the same scope (e.g. a slug or a GUID). */
+  id: string;
+  /** Lowercased scope: resource id, `/subscriptions/{s}/resourcegroups/{rg}` or `/subscriptions/{s}`. */
+  scope: string;
+  /** The scope as the user typed it (display). */
+  scopeDisplay: string;
+  owner: string;
+  approver: string;
+  reason: string;
+  category: 'waiver' | 'mitigated';
+  expiresAt: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface ExemptionRegisterPort {
+  /** Insert or replace one exemption (scope + id); appends to the register's history. */
+  put(record: ExemptionRecord): Promise<void>;
+  /** Remove; returns whether it existed. History keeps it. */
+  remove(scope: string, id: string, by: string, at: string): Promise<boolean>;
+  list(): AsyncIterable<ExemptionRecord>;
+  /** Register history, newest first: every add, change and removal, kept after expiry. */
+  history(scope: string, limit?: number): Promise<Array<{ at: string; by: string; action: 'added' | 'removed'; record: ExemptionRecord }>>;
+}

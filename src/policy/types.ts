@@ -33,7 +33,9 @@ export type ReasonCode =
   | 'exempt'
   | 'exemption-invalid'
   | 'deleted'
-  | 'error';
+  | 'error'
+  | 'flapping'
+  | 'remediation-denied';
 
 export interface Reason {
   code: ReasonCode;

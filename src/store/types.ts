@@ -30,6 +30,8 @@ export interface Finding {
   /** When status or reasons last changed. */
   lastChangedAt: string;
   source: FindingSource;
+  /** When the enforcer last reverted drift on this resource. */
+  remediatedAt?: string;
 }
 
 /** One append-only row of table `FindingHistory` (newest first per resource). */
@@ -40,7 +42,7 @@ export interface HistoryEntry {
   at: string;
   /** Deterministic id of what caused the row (event id, sweep run id): with `at`, makes appends idempotent. */
   causeId: string;
-  action: 'evaluated' | 'deleted' | 'remediated' | 'error';
+  action: HistoryAction;
   status: Status;
   previousStatus?: Status;
   reasons: Reason[];
@@ -48,4 +50,27 @@ export interface HistoryEntry {
   correlationId?: string;
   source: FindingSource;
   detail?: string;
+  /** Client-cert fields before and after a remediation (or what would change, for would-remediate). */
+  before?: ObservedCert;
+  after?: ObservedCert;
+  /** The caller whose write a remediation undid. */
+  undoneCaller?: Caller;
+}
+
+export type HistoryAction =
+  | 'evaluated'
+  | 'deleted'
+  | 'error'
+  | 'remediated'
+  | 'would-remediate'
+  | 'flapping'
+  | 'remediation-denied'
+  | 'exemption-added'
+  | 'exemption-removed';
+
+/** The client-cert fields as observed on ARM. */
+export interface ObservedCert {
+  clientCertEnabled?: boolean;
+  clientCertMode?: string;
+  clientCertExclusionPaths?: string;
 }
