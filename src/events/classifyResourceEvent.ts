@@ -1,6 +1,7 @@
 import { parseIsoDate } from '../policy/index.js';
 import { extractCaller } from './extractCaller.js';
 import type { Envelope } from './readEnvelope.js';
+import { nonEmptyString } from './nonEmptyString.js';
 import { siteOperation } from './siteOperation.js';
 import { siteTarget } from './siteTarget.js';
 import type { ClassifiedEvent, SiteEvent } from './types.js';
@@ -16,14 +17,18 @@ export function classifyResourceEvent(envelope: Envelope): ClassifiedEvent {
   const invalid = (reason: string): ClassifiedEvent => ({ kind: 'invalid', eventId, eventType, reason });
   if (envelope.data === null || typeof envelope.data !== 'object' || Array.isArray(envelope.data)) return invalid('data is missing or not an object');
   const data = envelope.data as Data;
-  const operationName = text(data.operationName);
-  const resourceUri = text(data.resourceUri);
+  const operationName = nonEmptyString(data.operationName);
+  const resourceUri = nonEmptyString(data.resourceUri);
   if (!operationName || !resourceUri) return invalid(`data.${operationName ? 'resourceUri' : 'operationName'} is missing`);
   const operation = siteOperation(eventType, operationName);
   if (!operation) return { kind: 'ignored', eventId, eventType, reason: `operation ${operationName} is not a site or slot write, config write or delete` };
   const target = siteTarget(resourceUri, operationName, operation);
   if (typeof target === 'string') return invalid(target);
-  const problem = timeProblem(envelope.time) ?? subscriptionProblem(data.subscriptionId, target.subscriptionId);
+  // The event time orders events of one resource and keys its history row: it must be a date.
+  const eventTime = envelope.time;
+  if (eventTime === undefined) return invalid('the event time is missing');
+  if (!parseIsoDate(eventTime)) return invalid(`the event time "${eventTime}" is not an ISO 8601 date`);
+  const problem = subscriptionProblem(data.subscriptionId, target.subscriptionId);
   if (problem) return invalid(problem);
   const event: SiteEvent = {
     eventId,
@@ -34,17 +39,11 @@ export function classifyResourceEvent(envelope: Envelope): ClassifiedEvent {
     target,
     action: operation.action,
     caller: extractCaller(data.claims),
-    eventTime: envelope.time as string,
+    eventTime,
   };
-  const correlationId = text(data.correlationId);
+  const correlationId = nonEmptyString(data.correlationId);
   if (correlationId) event.correlationId = correlationId;
   return { kind: 'relevant', event };
-}
-
-// The event time orders events of one resource and keys its history row: it must be a date.
-function timeProblem(time: string | undefined): string | undefined {
-  if (time === undefined) return 'the event time is missing';
-  return parseIsoDate(time) ? undefined : `the event time "${time}" is not an ISO 8601 date`;
 }
 
 // The event has no resource-group field and the enforcer acts on the uri: both must name one subscription.
@@ -53,8 +52,4 @@ function subscriptionProblem(subscriptionId: unknown, fromUri: string): string |
   if (typeof subscriptionId !== 'string') return 'data.subscriptionId is not a string';
   if (subscriptionId.trim().toLowerCase() === fromUri) return undefined;
   return `data.subscriptionId "${subscriptionId}" is not the subscription of resourceUri (${fromUri})`;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

@@ -1,3 +1,4 @@
+import { nonEmptyString } from './nonEmptyString.js';
 import type { Caller } from './types.js';
 
 // ARM events carry the token's claims under their long SAML names; tokens of other issuers use
@@ -21,8 +22,8 @@ export function extractCaller(claims: unknown): Caller {
 
 function firstClaim(claims: Record<string, unknown>, names: string[]): string | undefined {
   for (const name of names) {
-    const value = claims[name];
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    const value = nonEmptyString(claims[name]);
+    if (value !== undefined) return value.trim();
   }
   return undefined;
 }

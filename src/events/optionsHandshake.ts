@@ -1,8 +1,8 @@
 import { InvalidInputError } from '../errors.js';
-import { headerValue, type Headers } from './headerValue.js';
+import { headerValue, type HeaderMap } from './headerValue.js';
 
 /** The CloudEvents webhook abuse-protection request: OPTIONS naming the sender in WebHook-Request-Origin. */
-export function isCloudEventsOptionsHandshake(method: string | undefined, headers: Headers): boolean {
+export function isCloudEventsOptionsHandshake(method: string | undefined, headers: HeaderMap): boolean {
   return method?.toUpperCase() === 'OPTIONS' && headerValue(headers, 'WebHook-Request-Origin') !== undefined;
 }
 
@@ -10,7 +10,7 @@ export function isCloudEventsOptionsHandshake(method: string | undefined, header
  * The headers that grant the sender (Event Grid: eventgrid.azure.net) permission to deliver,
  * at any rate: Event Grid expects the origin echoed back.
  */
-export function optionsHandshakeResponse(headers: Headers): Record<string, string> {
+export function optionsHandshakeResponse(headers: HeaderMap): Record<string, string> {
   const origin = headerValue(headers, 'WebHook-Request-Origin');
   if (origin === undefined) throw new InvalidInputError('not a CloudEvents abuse-protection request: WebHook-Request-Origin is missing');
   return { 'WebHook-Allowed-Origin': origin, 'WebHook-Allowed-Rate': '*' };

@@ -1,7 +1,7 @@
 import { classifyEvent } from './classifyEvent.js';
 import { decodeBody } from './decodeBody.js';
 import { detectSchema } from './detectSchema.js';
-import { headerValue, type Headers } from './headerValue.js';
+import { headerValue, type HeaderMap } from './headerValue.js';
 import type { Delivery, EventSchema } from './types.js';
 import { validationRequest } from './validationRequest.js';
 
@@ -10,7 +10,7 @@ import { validationRequest } from './validationRequest.js';
  * the validation handshake, or each event classified on its own so that one bad event never
  * hides the others. Throws InvalidInputError only when the body itself cannot be read.
  */
-export function parseDelivery(body: unknown, headers?: Headers): Delivery {
+export function parseDelivery(body: unknown, headers?: HeaderMap): Delivery {
   const events = decodeBody(body);
   const handshake = events.length === 1 ? validationRequest(events[0]) : undefined;
   if (handshake) return handshake;
@@ -19,7 +19,7 @@ export function parseDelivery(body: unknown, headers?: Headers): Delivery {
 
 // Event Grid never mixes schemas in one delivery; an empty batch says nothing, so the
 // content type (application/cloudevents-batch+json) decides, then the Event Grid default.
-function deliverySchema(events: unknown[], headers: Headers | undefined): EventSchema {
+function deliverySchema(events: unknown[], headers: HeaderMap | undefined): EventSchema {
   for (const event of events) {
     const schema = detectSchema(event);
     if (schema) return schema;

@@ -1,4 +1,5 @@
 import { detectSchema } from './detectSchema.js';
+import { nonEmptyString } from './nonEmptyString.js';
 import type { EventSchema } from './types.js';
 
 /** The attributes every event has, whatever its schema; `data` is left for the classifier. */
@@ -30,13 +31,13 @@ export function readEnvelope(event: unknown): Envelope | EnvelopeProblem {
   }
   const fields = event as Fields;
   const problems = schema === 'eventgrid' ? eventGridProblems(fields) : cloudEventProblems(fields);
-  const id = nonEmpty(fields.id);
-  const type = nonEmpty(schema === 'eventgrid' ? fields.eventType : fields.type);
+  const id = nonEmptyString(fields.id);
+  const type = nonEmptyString(schema === 'eventgrid' ? fields.eventType : fields.type);
   if (problems.length > 0 || id === undefined || type === undefined) {
     return { problem: `invalid ${schema === 'eventgrid' ? 'Event Grid' : 'CloudEvents 1.0'} event: ${problems.join('; ')}`, eventId: id, eventType: type };
   }
   const envelope: Envelope = { schema, id, type, data: fields.data };
-  const time = nonEmpty(schema === 'eventgrid' ? fields.eventTime : fields.time);
+  const time = nonEmptyString(schema === 'eventgrid' ? fields.eventTime : fields.time);
   if (time !== undefined) envelope.time = time;
   if (typeof fields.subject === 'string') envelope.subject = fields.subject;
   return envelope;
@@ -67,8 +68,4 @@ function attributeProblems(fields: Fields, required: string[], optional: string[
     if (fields[name] !== undefined && typeof fields[name] !== 'string') problems.push(`${name} is not a string`);
   }
   return problems;
-}
-
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
