@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { WebSiteManagementClient, WebSiteManagementClientOptionalParams } from '@azure/arm-appservice';
+import type { ClientCertMode, SitePatchResource, WebSiteManagementClient, WebSiteManagementClientOptionalParams } from '@azure/arm-appservice';
 import type { SiteRef } from '../policy/resourceId.js';
 import type { SiteSnapshot } from '../policy/types.js';
-import type { SiteReader } from '../enforcer/ports.js';
+import type { ClientCertPatch, SiteReader, SiteWriter } from '../enforcer/ports.js';
 import { isNotFound, mapArmError } from './mapArmError.js';
 import { toSnapshot } from './toSnapshot.js';
 import { trustExtraCaPolicy } from './trustExtraCa.js';
@@ -24,16 +24,7 @@ export interface ArmCallCounts {
   patch: number;
 }
 
-/** Exactly the properties remediation may send: nothing else ever goes into the PATCH body. */
-export interface ClientCertPatch {
-  clientCertEnabled: true;
-  clientCertMode: 'Required';
-  clientCertExclusionPaths?: '';
-}
-
-export interface ArmSites extends SiteReader {
-  /** PATCH the site or slot with only the client-cert properties; returns what ARM answered. */
-  patchClientCert(ref: SiteRef, patch: ClientCertPatch): Promise<SiteSnapshot>;
+export interface ArmSites extends SiteReader, SiteWriter {
   listSites(subscriptionId: string): AsyncIterable<SiteSnapshot>;
   listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
   readonly calls: ArmCallCounts;
@@ -73,8 +64,8 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
       calls.patch++;
       try {
         const site = ref.slot
-          ? await client.webApps.updateSlot(ref.resourceGroup, ref.site, ref.slot, { ...patch })
-          : await client.webApps.update(ref.resourceGroup, ref.site, { ...patch });
+          ? await client.webApps.updateSlot(ref.resourceGroup, ref.site, ref.slot, clientCertOnly(patch))
+          : await client.webApps.update(ref.resourceGroup, ref.site, clientCertOnly(patch));
         return toSnapshot(site);
       } catch (err) {
         throw mapArmError(err, action);
@@ -89,6 +80,14 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
       yield* pagesOf(() => client.webApps.listSlots(site.resourceGroup, site.site).byPage(), calls, 'Microsoft.Web/sites/slots/read');
     },
   };
+}
+
+/** Copy field by field, so nothing but the client-cert properties can reach the PATCH body. */
+function clientCertOnly(patch: ClientCertPatch): SitePatchResource {
+  // The SDK types modes as a known-values union; Azure's own values pass through as strings.
+  const body: SitePatchResource = { clientCertEnabled: true, clientCertMode: patch.clientCertMode as ClientCertMode };
+  if (patch.clientCertExclusionPaths === '') body.clientCertExclusionPaths = '';
+  return body;
 }
 
 async function* pagesOf(

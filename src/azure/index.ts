@@ -1,4 +1,4 @@
-export { createArmSites, type ArmSites, type ArmSitesOptions, type ArmCallCounts, type ClientCertPatch } from './armSites.js';
+export { createArmSites, type ArmSites, type ArmSitesOptions, type ArmCallCounts } from './armSites.js';
 export { createArmCredential, staticTokenCredential } from './credential.js';
 export { mapArmError, isNotFound } from './mapArmError.js';
 export { trustExtraCaPolicy } from './trustExtraCa.js';

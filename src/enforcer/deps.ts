@@ -1,5 +1,15 @@
+import type { RemediationConfig } from '../config/index.js';
 import type { Policy } from '../policy/types.js';
-import type { ExemptionsPort, FindingsPort, HistoryPort, ProcessedEventsPort, SiteReader } from './ports.js';
+import type {
+  ExemptionsPort,
+  FindingsPort,
+  HistoryPort,
+  LeasesPort,
+  ProcessedEventsPort,
+  SettingsPort,
+  SiteReader,
+  SiteWriter,
+} from './ports.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -12,7 +22,13 @@ export interface EnforcerDeps {
   processedEvents: ProcessedEventsPort;
   exemptions: ExemptionsPort;
   policy: Policy;
+  /** PATCHes client-cert fields (remediation). */
+  writer: SiteWriter;
+  settings: SettingsPort;
+  leases: LeasesPort;
+  remediation: RemediationConfig;
   clock: () => Date;
+  newId: () => string;
   log: Log;
 }
 

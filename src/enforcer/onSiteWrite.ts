@@ -2,15 +2,19 @@ import type { SiteEvent } from '../events/types.js';
 import type { Status } from '../policy/types.js';
 import { EnforcerError, PermanentError, PermissionError, TransientError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
-import { record, recordEvaluation, type Cause } from './recordEvaluation.js';
+import { assessAndAct, type Assessment } from './assess.js';
+import { record, type Cause } from './recordEvaluation.js';
+import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 
 export interface EventOutcome {
   /** Lowercased id of the site or slot evaluated. */
   key: string;
   eventIds: string[];
-  outcome: 'recorded' | 'duplicate' | 'error';
+  outcome: 'recorded' | 'duplicate' | 'error' | 'skipped';
   status?: Status;
   changed?: boolean;
+  /** What remediation did (or would do, in audit), when the resource had drifted. */
+  remediation?: Assessment['remediation'];
   detail?: string;
 }
 
@@ -52,13 +56,19 @@ async function handleResource(deps: EnforcerDeps, group: SiteEvent[]): Promise<E
   const key = (group[0] as SiteEvent).target.key;
   if (fresh.length === 0) return { key, eventIds: group.map((e) => e.eventId), outcome: 'duplicate' };
   const latest = fresh[fresh.length - 1] as SiteEvent;
+  const context = await subscriptionContext(deps, latest.target.subscriptionId);
+  if (context.mode === 'off') {
+    deps.log('info', `subscription ${latest.target.subscriptionId} is off: event for ${latest.target.id} ignored`);
+    return { key, eventIds: fresh.map((e) => e.eventId), outcome: 'skipped', detail: 'subscription mode is off' };
+  }
   const cause = causeOf(latest);
-  const outcome = await evaluateOrRecordError(deps, latest, cause);
+  const outcome = await evaluateOrRecordError(deps, latest, cause, context);
   for (const event of fresh) await deps.processedEvents.mark(event.eventId, deps.clock().toISOString());
   deps.log('info', `evaluated ${latest.target.id}: ${outcome.status}`, {
     resourceId: latest.target.id,
     status: outcome.status,
     changed: outcome.changed,
+    remediation: outcome.remediation,
     caller: latest.caller,
     eventIds: fresh.map((e) => e.eventId),
   });
@@ -71,12 +81,14 @@ async function unprocessed(deps: EnforcerDeps, group: SiteEvent[]): Promise<Site
   return unique.filter((_, i) => !seen[i]);
 }
 
-async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause): Promise<EventOutcome> {
+async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, context: SubscriptionContext): Promise<EventOutcome> {
   const ref = event.target;
   try {
     const snapshot = await deps.sites.getSite(ref);
-    const { finding, changed } = await recordEvaluation(deps, ref, snapshot, cause);
-    return { key: ref.key, eventIds: [], outcome: 'recorded', status: finding.status, changed };
+    const { status, changed, remediation } = await assessAndAct(deps, ref, snapshot, cause, context);
+    const outcome: EventOutcome = { key: ref.key, eventIds: [], outcome: 'recorded', status, changed };
+    if (remediation) outcome.remediation = remediation;
+    return outcome;
   } catch (err) {
     if (!(err instanceof PermissionError || err instanceof PermanentError)) throw err;
     return recordError(deps, event, cause, err);

@@ -7,6 +7,18 @@ export interface SiteReader {
   getSite(ref: SiteRef): Promise<SiteSnapshot | undefined>;
 }
 
+/** What remediation may send: the client-cert properties and nothing else. */
+export interface ClientCertPatch {
+  clientCertEnabled: true;
+  clientCertMode: string;
+  clientCertExclusionPaths?: '';
+}
+
+export interface SiteWriter {
+  /** PATCH only the client-cert properties; returns what ARM answered. */
+  patchClientCert(ref: SiteRef, patch: ClientCertPatch): Promise<SiteSnapshot>;
+}
+
 export interface FindingsPort {
   get(key: string): Promise<Finding | undefined>;
   /** Insert or replace the whole row. */

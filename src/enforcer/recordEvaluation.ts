@@ -1,8 +1,8 @@
 import type { Caller } from '../events/types.js';
 import type { SiteRef } from '../policy/resourceId.js';
 import { evaluate } from '../policy/index.js';
-import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
-import type { Finding, FindingSource, HistoryEntry } from '../store/types.js';
+import type { Policy, SiteSnapshot, Status, Verdict } from '../policy/types.js';
+import type { Finding, FindingSource, HistoryEntry, ObservedCert } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
 
 /** What caused an evaluation; `id` and `at` make the history row deterministic, so retries rewrite it. */
@@ -13,6 +13,18 @@ export interface Cause {
   caller?: Caller;
   correlationId?: string;
   eventId?: string;
+}
+
+/** How the history row of a recording differs from a plain evaluation. */
+export interface HistoryExtra {
+  action?: HistoryEntry['action'];
+  before?: ObservedCert;
+  after?: ObservedCert;
+  undoneCaller?: Caller;
+  detail?: string;
+  /** Append a row even when status and reasons did not change (e.g. a remediation). */
+  force?: boolean;
+  remediatedAt?: string;
 }
 
 export interface Recorded {
@@ -35,8 +47,13 @@ export async function recordEvaluation(
 ): Promise<Recorded> {
   const now = deps.clock();
   const previous = await deps.findings.get(ref.key);
-  const verdict = snapshot ? evaluate(snapshot, deps.policy, now, await deps.exemptions.forResource(ref)) : deletedVerdict();
+  const verdict = await judge(deps, deps.policy, ref, snapshot, now);
   return record(deps, ref, snapshot, verdict, cause, previous, now.toISOString());
+}
+
+/** The verdict for what ARM returned: evaluated against `policy` with the register's exemptions; undefined = deleted. */
+export async function judge(deps: EnforcerDeps, policy: Policy, ref: SiteRef, snapshot: SiteSnapshot | undefined, now: Date): Promise<Verdict> {
+  return snapshot ? evaluate(snapshot, policy, now, await deps.exemptions.forResource(ref)) : deletedVerdict();
 }
 
 /** Record a verdict reached without a snapshot (e.g. an `error` the evaluation could not get past). */
@@ -48,10 +65,13 @@ export async function record(
   cause: Cause,
   previous: Finding | undefined,
   nowIso: string,
+  extra: HistoryExtra = {},
 ): Promise<Recorded> {
   const changed = !previous || previous.status !== verdict.status || reasonCodes(previous) !== codesOf(verdict);
   const finding = buildFinding(ref, snapshot ?? previous, verdict, cause, previous, nowIso, changed);
-  if (changed) await deps.history.append(historyEntry(finding, cause, previous));
+  const remediatedAt = extra.remediatedAt ?? previous?.remediatedAt;
+  if (remediatedAt) finding.remediatedAt = remediatedAt;
+  if (changed || extra.force) await deps.history.append(historyEntry(finding, cause, previous, extra));
   await deps.findings.put(finding);
   return previous ? { finding, previous, changed } : { finding, changed };
 }
@@ -107,13 +127,13 @@ function driftSince(status: Status, previous: Finding | undefined, nowIso: strin
   return nowIso;
 }
 
-function historyEntry(finding: Finding, cause: Cause, previous: Finding | undefined): HistoryEntry {
+function historyEntry(finding: Finding, cause: Cause, previous: Finding | undefined, extra: HistoryExtra): HistoryEntry {
   const entry: HistoryEntry = {
     key: finding.key,
     resourceId: finding.resourceId,
     at: cause.at,
-    causeId: cause.id,
-    action: finding.status === 'deleted' ? 'deleted' : finding.status === 'error' ? 'error' : 'evaluated',
+    causeId: extra.action && extra.action !== 'evaluated' ? `${cause.id}#${extra.action}` : cause.id,
+    action: extra.action ?? (finding.status === 'deleted' ? 'deleted' : finding.status === 'error' ? 'error' : 'evaluated'),
     status: finding.status,
     reasons: finding.reasons,
     source: cause.source,
@@ -121,7 +141,20 @@ function historyEntry(finding: Finding, cause: Cause, previous: Finding | undefi
   if (previous) entry.previousStatus = previous.status;
   if (cause.caller) entry.caller = cause.caller;
   if (cause.correlationId) entry.correlationId = cause.correlationId;
+  if (extra.before) entry.before = extra.before;
+  if (extra.after) entry.after = extra.after;
+  if (extra.undoneCaller) entry.undoneCaller = extra.undoneCaller;
+  if (extra.detail) entry.detail = extra.detail;
   return entry;
+}
+
+/** The client-cert fields of a snapshot, for before/after in history. */
+export function observedCert(s: ObservedCert | undefined): ObservedCert {
+  const out: ObservedCert = {};
+  if (s?.clientCertEnabled !== undefined) out.clientCertEnabled = s.clientCertEnabled;
+  if (s?.clientCertMode !== undefined) out.clientCertMode = s.clientCertMode;
+  if (s?.clientCertExclusionPaths !== undefined) out.clientCertExclusionPaths = s.clientCertExclusionPaths;
+  return out;
 }
 
 function deletedVerdict(): Verdict {

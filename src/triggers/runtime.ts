@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
@@ -22,7 +23,12 @@ export async function createRuntime(config: Config, log: Log): Promise<Runtime> 
     processedEvents: store.processedEvents,
     exemptions: store.exemptions,
     policy: config.policy,
+    writer: sites,
+    settings: store.settings,
+    leases: store.leases,
+    remediation: config.remediation,
     clock: () => new Date(),
+    newId: () => randomUUID(),
     log,
   };
   return { config, deps };

@@ -1,0 +1,70 @@
+import type { SiteRef } from '../policy/resourceId.js';
+import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
+import type { EnforcerDeps } from './deps.js';
+import { callerLabel, flapState } from './flapGuard.js';
+import { isOwnWrite } from './isOwnWrite.js';
+import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
+import { remediate, type RemediationResult } from './remediate.js';
+import type { SubscriptionContext } from './subscriptionContext.js';
+
+export interface Assessment {
+  status: Status;
+  changed: boolean;
+  remediation?: RemediationResult['kind'] | 'would-remediate' | 'own-write' | 'flapping';
+}
+
+const FLAP_HISTORY_ROWS = 50;
+
+/**
+ * Evaluate what ARM returned and act on it by the subscription's mode: record the finding;
+ * in audit, say what enforcement would do; in enforce, revert (unless it is the enforcer's own
+ * write, or the resource is flapping). Shared by the event path and sweeps.
+ */
+export async function assessAndAct(
+  deps: EnforcerDeps,
+  ref: SiteRef,
+  snapshot: SiteSnapshot | undefined,
+  cause: Cause,
+  context: SubscriptionContext,
+): Promise<Assessment> {
+  const now = deps.clock();
+  const verdict = await judge(deps, context.policy, ref, snapshot, now);
+  const previous = await deps.findings.get(ref.key);
+  const nowIso = now.toISOString();
+  const drift = verdict.status === 'noncompliant';
+  const own = isOwnWrite(cause.caller, deps.remediation.self);
+  if (drift && context.mode === 'enforce' && !own) {
+    const flapping = await flappingVerdict(deps, ref, verdict, now);
+    if (flapping) {
+      const { changed } = await record(deps, ref, snapshot, flapping, cause, previous, nowIso, { action: 'flapping' });
+      return { status: 'flapping', changed, remediation: 'flapping' };
+    }
+  }
+  const audit = drift && context.mode === 'audit' && !own;
+  const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { clientCertEnabled: true, clientCertMode: 'Required' } } : {};
+  const { changed } = await record(deps, ref, snapshot, verdict, cause, previous, nowIso, extra);
+  if (!drift) return { status: verdict.status, changed };
+  if (own) return { status: verdict.status, changed, remediation: 'own-write' };
+  if (audit) return { status: verdict.status, changed, remediation: 'would-remediate' };
+  if (context.mode !== 'enforce') return { status: verdict.status, changed };
+  const result = await remediate(deps, ref, context.policy, cause);
+  const status: Status = result.kind === 'remediated' ? 'compliant' : result.kind === 'unsupported-plan' ? 'unsupported-plan' : verdict.status;
+  return { status, changed: true, remediation: result.kind };
+}
+
+async function flappingVerdict(deps: EnforcerDeps, ref: SiteRef, verdict: Verdict, now: Date): Promise<Verdict | undefined> {
+  const history = await deps.history.list(ref.key, FLAP_HISTORY_ROWS);
+  const { flapMaxReverts, flapWindowMs } = deps.remediation;
+  const state = flapState(history, now, flapMaxReverts, flapWindowMs);
+  if (!state.flapping) return undefined;
+  const who = state.callers.map(callerLabel).join(', ') || 'unknown callers';
+  const minutes = Math.round(flapWindowMs / 60_000);
+  return {
+    status: 'flapping',
+    reasons: [
+      { code: 'flapping', message: `Reverted ${state.reverts} times in ${minutes} min; undone each time by ${who}. Stopped reverting: a human must look.` },
+      ...verdict.reasons,
+    ],
+    advice: verdict.advice,
+  };
+}

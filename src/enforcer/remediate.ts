@@ -1,0 +1,102 @@
+import type { SiteRef } from '../policy/resourceId.js';
+import type { Policy, SiteSnapshot, Verdict } from '../policy/types.js';
+import { PermanentError, PermissionError, TransientError } from '../errors.js';
+import type { EnforcerDeps } from './deps.js';
+import type { ClientCertPatch } from './ports.js';
+import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
+
+export type RemediationResult =
+  | { kind: 'remediated'; after: SiteSnapshot }
+  | { kind: 'busy' }
+  | { kind: 'already-resolved'; status: string }
+  | { kind: 'unsupported-plan' }
+  | { kind: 'denied'; action: string };
+
+const LEASE_TTL_MS = 60_000;
+
+/**
+ * Revert drift on one resource, once: take the per-resource lease, re-read right before writing,
+ * PATCH only the client-cert fields if still non-compliant, read back to confirm, record.
+ * Throws TransientError (lease released) so the delivery is retried; never writes twice for one drift.
+ */
+export async function remediate(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause): Promise<RemediationResult> {
+  const holder = deps.newId();
+  if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), LEASE_TTL_MS))) {
+    deps.log('info', `remediation of ${ref.id} already in progress elsewhere`, { resourceId: ref.id });
+    return { kind: 'busy' };
+  }
+  try {
+    return await remediateHoldingLease(deps, ref, policy, cause);
+  } finally {
+    await deps.leases.release(ref.key, holder).catch(() => undefined);
+  }
+}
+
+async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause): Promise<RemediationResult> {
+  const before = await deps.sites.getSite(ref);
+  const verdict = await judge(deps, policy, ref, before, deps.clock());
+  if (!before || verdict.status !== 'noncompliant') return { kind: 'already-resolved', status: verdict.status };
+  try {
+    await deps.writer.patchClientCert(ref, patchFor(before, policy, deps.remediation.clearExclusionPaths));
+  } catch (err) {
+    return recordFailedWrite(deps, ref, before, verdict, cause, err);
+  }
+  const after = await deps.sites.getSite(ref);
+  const afterVerdict = await judge(deps, policy, ref, after, deps.clock());
+  if (!after || afterVerdict.status === 'noncompliant') {
+    // ARM may answer 202 and apply later: retry the delivery, which re-reads before any new write.
+    throw new TransientError(`remediation of ${ref.id} not visible yet after PATCH`);
+  }
+  const now = deps.clock().toISOString();
+  const previous = await deps.findings.get(ref.key);
+  await record(deps, ref, after, afterVerdict, cause, previous, now, {
+    action: 'remediated',
+    before: observedCert(before),
+    after: observedCert(after),
+    ...(cause.caller ? { undoneCaller: cause.caller } : {}),
+    force: true,
+    remediatedAt: now,
+  });
+  deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
+  return { kind: 'remediated', after };
+}
+
+/** Required unless the subscription explicitly allows the app's current mode. */
+function patchFor(site: SiteSnapshot, policy: Policy, clearExclusionPaths: boolean): ClientCertPatch {
+  const keep = site.clientCertMode && policy.allowedModes.includes(site.clientCertMode) ? site.clientCertMode : 'Required';
+  const patch: ClientCertPatch = { clientCertEnabled: true, clientCertMode: keep };
+  if (clearExclusionPaths && site.clientCertExclusionPaths?.trim()) patch.clientCertExclusionPaths = '';
+  return patch;
+}
+
+async function recordFailedWrite(
+  deps: EnforcerDeps,
+  ref: SiteRef,
+  before: SiteSnapshot,
+  verdict: Verdict,
+  cause: Cause,
+  err: unknown,
+): Promise<RemediationResult> {
+  const previous = await deps.findings.get(ref.key);
+  const now = deps.clock().toISOString();
+  if (err instanceof PermanentError && err.statusCode === 400 && /site mode does not allow/i.test(err.message)) {
+    const blocked: Verdict = {
+      status: 'unsupported-plan',
+      reasons: [{ code: 'unsupported-plan', message: `Azure refused client certificates on this plan: ${err.message}. Move the app to Basic or higher.` }, ...verdict.reasons],
+      advice: verdict.advice,
+    };
+    await record(deps, ref, before, blocked, cause, previous, now);
+    return { kind: 'unsupported-plan' };
+  }
+  if (err instanceof PermissionError) {
+    const denied: Verdict = {
+      status: 'noncompliant',
+      reasons: [...verdict.reasons, { code: 'remediation-denied', message: `Remediation denied: the enforcer's identity lacks ${err.action}.` }],
+      advice: verdict.advice,
+    };
+    await record(deps, ref, before, denied, cause, previous, now, { action: 'remediation-denied', detail: err.message, force: true });
+    deps.log('warn', `remediation of ${ref.id} denied: grant ${err.action}`, { resourceId: ref.id });
+    return { kind: 'denied', action: err.action };
+  }
+  throw err;
+}
