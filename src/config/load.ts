@@ -20,6 +20,7 @@ export interface RemediationConfig {
   flapMaxReverts: number;
   flapWindowMs: number;
   clearExclusionPaths: boolean;
+  exemptionMaxDays: number;
 }
 
 /** Raised when settings are missing or wrong; its message names every problem at once. */
@@ -78,6 +79,7 @@ function toConfig(s: RawSettings): Config {
       flapMaxReverts: s.MTLS_FLAP_MAX_REVERTS,
       flapWindowMs: s.MTLS_FLAP_WINDOW_MINUTES * 60_000,
       clearExclusionPaths: s.MTLS_CLEAR_EXCLUSION_PATHS,
+      exemptionMaxDays: s.MTLS_EXEMPTION_MAX_DAYS,
     },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
   };

@@ -44,6 +44,7 @@ export const settingsSchema = z
     MTLS_FLAP_MAX_REVERTS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
     MTLS_FLAP_WINDOW_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_080).default(60)),
     MTLS_CLEAR_EXCLUSION_PATHS: bool(false),
+    MTLS_EXEMPTION_MAX_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(365)),
     MTLS_HOST_KEY: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   });
 

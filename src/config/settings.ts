@@ -30,5 +30,6 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'MTLS_FLAP_MAX_REVERTS', sample: '3', meaning: 'Reverts of one app within the flap window after which it is marked flapping and left alone.' },
   { name: 'MTLS_FLAP_WINDOW_MINUTES', sample: '60', meaning: 'Length of the flap window in minutes.' },
   { name: 'MTLS_CLEAR_EXCLUSION_PATHS', sample: 'false', meaning: 'Whether remediation also clears clientCertExclusionPaths (default: leave them, keep reporting).' },
+  { name: 'MTLS_EXEMPTION_MAX_DAYS', sample: '365', meaning: 'Longest an exemption may run, in days from when it is added.' },
   { name: 'MTLS_HOST_KEY', sample: 'change-me-local-key', meaning: 'Key the local host requires on its endpoints (x-functions-key header or code= query).' },
 ];

@@ -1,6 +1,7 @@
 import type { RemediationConfig } from '../config/index.js';
 import type { Policy } from '../policy/types.js';
 import type {
+  ExemptionRegisterPort,
   ExemptionsPort,
   FindingsPort,
   HistoryPort,
@@ -25,6 +26,8 @@ export interface EnforcerDeps {
   /** PATCHes client-cert fields (remediation). */
   writer: SiteWriter;
   settings: SettingsPort;
+  /** The exemption register (writes); `exemptions` reads it for evaluation. */
+  register: ExemptionRegisterPort;
   leases: LeasesPort;
   remediation: RemediationConfig;
   clock: () => Date;

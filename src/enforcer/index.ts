@@ -9,3 +9,6 @@ export { subscriptionContext, type SubscriptionContext } from './subscriptionCon
 export { flapState, type FlapState } from './flapGuard.js';
 export { isOwnWrite } from './isOwnWrite.js';
 export type { Mode, SubscriptionSettings, SettingsPort, LeasesPort, SiteWriter, ClientCertPatch, ExemptionRecord, ExemptionRegisterPort } from './ports.js';
+export { setSubscriptionSettings, getSubscriptionSettings, listSubscriptionSettings, checkSubscriptionId, type EffectiveSettings, type SettingsChange } from './manageSettings.js';
+export { addExemption, removeExemption, listExemptions, type ExemptionInput } from './manageExemptions.js';
+export { parseExemptionScope, inScope } from './exemptionScope.js';

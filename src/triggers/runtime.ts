@@ -26,6 +26,7 @@ export async function createRuntime(config: Config, log: Log): Promise<Runtime> 
     writer: sites,
     settings: store.settings,
     leases: store.leases,
+    register: store.exemptionRegister,
     remediation: config.remediation,
     clock: () => new Date(),
     newId: () => randomUUID(),
