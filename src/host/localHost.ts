@@ -4,7 +4,8 @@ import type { EnforcerDeps } from '../enforcer/index.js';
 import { serveEventGridWebhook } from './eventGridWebhook.js';
 import { hasValidKey } from './keyCheck.js';
 import { sendJson } from './sendJson.js';
-import { serveFindings } from './findingsApi.js';
+import { handleApi } from '../api/index.js';
+import { BodyTooLargeError, readBody } from './readBody.js';
 
 export interface LocalHostOptions {
   deps: EnforcerDeps;
@@ -47,6 +48,20 @@ async function route(options: LocalHostOptions, req: http.IncomingMessage, res: 
   if (url.pathname === '/health') return sendJson(res, 200, { ok: true });
   if (!hasValidKey(req, url, options.key)) return sendJson(res, 401, { error: 'missing or wrong key (x-functions-key header or code query parameter)' });
   if (url.pathname === '/runtime/webhooks/eventgrid') return serveEventGridWebhook(options.deps, req, res);
-  if (url.pathname === '/api/findings' && req.method === 'GET') return serveFindings(options.deps, url, res);
+  if (url.pathname.startsWith('/api/')) return serveApi(options.deps, req, url, res);
   return sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+}
+
+async function serveApi(deps: EnforcerDeps, req: http.IncomingMessage, url: URL, res: http.ServerResponse): Promise<void> {
+  let body: string;
+  try {
+    body = (await readBody(req, 64 * 1024)).toString('utf8');
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message });
+    throw err;
+  }
+  const principal = req.headers['x-ms-client-principal-name'];
+  const caller = (Array.isArray(principal) ? principal[0] : principal) ?? 'local host key holder';
+  const answer = await handleApi(deps, { method: req.method ?? 'GET', path: url.pathname.slice('/api/'.length), query: url.searchParams, body, caller });
+  sendJson(res, answer.status, answer.body);
 }

@@ -1,0 +1,26 @@
+import functions, { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { handleApi } from '../src/api/index.js';
+import { contextLog, sharedRuntime } from '../src/triggers/index.js';
+
+/** /api/settings, /api/exemptions, /api/findings: key-protected (authLevel function), one shared handler. */
+export async function api(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const log = contextLog(context);
+  const { deps } = await sharedRuntime(log);
+  const url = new URL(request.url);
+  const answer = await handleApi({ ...deps, log }, {
+    method: request.method,
+    path: url.pathname.replace(/^\/api\//, ''),
+    query: url.searchParams,
+    body: request.body ? await request.text() : '',
+    caller: request.headers.get('x-ms-client-principal-name') ?? 'function key holder',
+  });
+  return { status: answer.status, jsonBody: answer.body };
+}
+
+for (const [name, route, methods] of [
+  ['settings', 'settings/{subscriptionId?}', ['GET', 'PUT']],
+  ['exemptions', 'exemptions', ['GET', 'PUT', 'DELETE']],
+  ['findings', 'findings', ['GET']],
+] as const) {
+  functions.app.http(name, { route, methods: [...methods], authLevel: 'function', handler: api });
+}

@@ -1,0 +1,2 @@
+export { handleApi } from './handleApi.js';
+export type { ApiRequest, ApiResponse } from './types.js';

@@ -1,0 +1,16 @@
+/** A framework-neutral HTTP request: the local host and Azure Functions HTTP triggers both build one. */
+export interface ApiRequest {
+  method: string;
+  /** Path below /api, e.g. `settings/0000...`. */
+  path: string;
+  query: URLSearchParams;
+  /** Raw body text (JSON expected for PUT). */
+  body: string;
+  /** Who calls, for history (the platform's authenticated principal, or the key's holder). */
+  caller: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
