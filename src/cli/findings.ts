@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
-import { silentLog } from '../enforcer/index.js';
 import type { Finding } from '../store/types.js';
-import { createRuntime } from '../triggers/index.js';
 import { EXIT, type CliIo } from './io.js';
+import { depsFor } from './runtimeFor.js';
 
 export const FINDINGS_HELP = `Usage: mtls-enforcer findings [--subscription <id>] [--status <status>] [--json]
 
@@ -15,7 +13,7 @@ Example:
 
 export async function findings(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { subscription: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean' } } });
-  const { deps } = await createRuntime(loadConfig(io.env), silentLog);
+  const deps = await depsFor(io);
   const rows: Finding[] = [];
   const filter = values.subscription ? { subscriptionId: values.subscription.toLowerCase() } : {};
   for await (const f of deps.findings.list(filter)) if (!values.status || f.status === values.status) rows.push(f);

@@ -1,10 +1,11 @@
-import { ConfigError } from '../config/index.js';
-import { PermissionError } from '../errors.js';
+import { InvalidInputError, PermissionError } from '../errors.js';
 import { emulatorCommand, EMULATOR_HELP } from './emulatorCommand.js';
 import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
 import { findings, FINDINGS_HELP } from './findings.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
 import { serve, SERVE_HELP } from './serve.js';
+import { settings, SETTINGS_HELP } from './settings.js';
 
 export const MAIN_HELP = `Usage: mtls-enforcer <command> [options]
 
@@ -13,6 +14,8 @@ Keeps every Azure App Service app and slot requiring client certificates (mTLS).
 Commands:
   events check <file|->   classify an Event Grid delivery, print JSON (no Azure)
   findings [--json]       list current findings from Table Storage
+  settings list|get|set   per-subscription mode (off, audit, enforce)
+  exemptions list|add|remove   the exemption register
   serve [--port n]        run the local host (Event Grid webhook, findings API)
   emulator [--port n]     run the ARM emulator (local development and tests)
   local                   the whole product locally (what npm start runs)
@@ -27,6 +30,8 @@ const COMMANDS: Record<string, Command> = {
   'events check': { run: eventsCheck, help: EVENTS_CHECK_HELP },
   findings: { run: findings, help: FINDINGS_HELP },
   serve: { run: serve, help: SERVE_HELP },
+  settings: { run: settings, help: SETTINGS_HELP },
+  exemptions: { run: exemptions, help: EXEMPTIONS_HELP },
   emulator: { run: emulatorCommand, help: EMULATOR_HELP },
   local: { run: notYetLocal, help: 'Usage: mtls-enforcer local\n\nStart the whole product locally (Azurite, ARM emulator, local host).\n' },
 };
@@ -60,7 +65,7 @@ function findCommand(argv: string[]): [Command, string[]] | undefined {
 
 function reportError(err: unknown, io: CliIo): number {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (err instanceof UsageError || err instanceof InvalidInputError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     io.stderr(`mtls-enforcer: ${message}\n`);
     return EXIT.usage;
   }
