@@ -1,0 +1,10 @@
+export { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
+export { makeEmulatorToken, emulatorCredential, callerFromAuthorization } from './token.js';
+export { demoFleet, DEMO_SUBSCRIPTIONS } from './demoFleet.js';
+export { generateFleet, generatedSubscriptionId, type GenerateOptions } from './generateFleet.js';
+export { AZURE_LIMITS, type ThrottleLimits } from './throttle.js';
+export type { FaultKind, FaultRule, RandomFaults } from './faults.js';
+export type { EmulatorCaller, FleetSeed, SiteSeed, SubscriptionSeed } from './model.js';
+export type { WebhookSubscription, DeliveryStats } from './webhooks.js';
+export type { RecordedWrite } from './stats.js';
+export { siteId } from './model.js';
