@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import type { EnforcerDeps, LogLevel } from '../../src/enforcer/index.js';
+import { makeEmulatorToken, startEmulator, type Emulator, type EmulatorOptions, type FleetSeed } from '../../src/emulator/index.js';
+import { startLocalHost, type LocalHost } from '../../src/host/index.js';
+import { createRuntime } from '../../src/triggers/index.js';
+
+/** The enforcer's own identity on the emulator (what the loop guard recognises). */
+export const ENFORCER = { oid: 'enf00000-0000-4000-8000-00000000e0f0', appid: 'enf00000-0000-4000-8000-0000000000a1', name: 'mtls-enforcer' };
+export const HOST_KEY = 'test-host-key-0123456789abcdef';
+
+export interface Stack {
+  emu: Emulator;
+  host: LocalHost;
+  deps: EnforcerDeps;
+  env: Record<string, string>;
+  logs: Array<{ level: LogLevel; message: string }>;
+  /** Wait until every event (including those the enforcer's own writes raise) is delivered and handled. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  seed?: FleetSeed;
+  schema?: 'eventgrid' | 'cloudevents';
+  env?: Record<string, string>;
+  emulator?: EmulatorOptions;
+  /** Subscribe the local host's webhook on the emulator (default true). */
+  subscribe?: boolean;
+}
+
+/**
+ * The whole product on this machine: the ARM emulator (HTTPS), the shared Azurite (a table
+ * prefix of its own), the local host with the real runtime, and Event Grid deliveries between them.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const azurite = inject('azurite');
+  const emu = await startEmulator({ throttle: false, ...options.emulator, ...(options.seed ? { seed: options.seed } : {}) });
+  const dir = await mkdtemp(join(tmpdir(), 'mtls-stack-'));
+  const caPath = join(dir, 'ca.pem');
+  await writeFile(caPath, emu.caCertPem);
+  const env: Record<string, string> = {
+    MTLS_STORAGE_CONNECTION: azurite.connectionString,
+    MTLS_TABLE_PREFIX: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+    MTLS_ARM_ENDPOINT: emu.url,
+    MTLS_ARM_CA_CERT_PATH: caPath,
+    MTLS_ARM_TOKEN: makeEmulatorToken(ENFORCER),
+    MTLS_ENFORCER_OBJECT_ID: ENFORCER.oid,
+    MTLS_ENFORCER_APP_ID: ENFORCER.appid,
+    MTLS_HOST_KEY: HOST_KEY,
+    ...options.env,
+  };
+  const logs: Stack['logs'] = [];
+  const { deps } = await createRuntime(loadConfig(env), (level, message) => logs.push({ level, message }));
+  const host = await startLocalHost({ deps, key: HOST_KEY });
+  if (options.subscribe !== false) await emu.subscribeWebhook({ url: host.webhookUrl, schema: options.schema ?? 'eventgrid' });
+  return {
+    emu,
+    host,
+    deps,
+    env,
+    logs,
+    settle: () => emu.idle(),
+    stop: async () => {
+      await emu.stop();
+      await host.stop();
+    },
+  };
+}
+
+/** A person making a change on the emulator, as Azure would see them in `claims`. */
+export const ALICE = { objectId: 'a11ce000-0000-4000-8000-000000000001', name: 'alice@contoso.example', appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46' };
+export const PIPELINE = { objectId: 'b0b00000-0000-4000-8000-000000000002', appId: 'c0ffee00-0000-4000-8000-000000000003' };
