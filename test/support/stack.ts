@@ -19,6 +19,8 @@ export interface Stack {
   deps: EnforcerDeps;
   env: Record<string, string>;
   logs: Array<{ level: LogLevel; message: string }>;
+  /** Every Event Grid event the emulator published, in order. */
+  events: Array<Record<string, unknown>>;
   /** Wait until every event (including those the enforcer's own writes raise) is delivered and handled. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -39,7 +41,17 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const azurite = inject('azurite');
-  const emu = await startEmulator({ throttle: false, ...options.emulator, ...(options.seed ? { seed: options.seed } : {}) });
+  const events: Array<Record<string, unknown>> = [];
+  const sink = options.emulator?.eventSink;
+  const emu = await startEmulator({
+    throttle: false,
+    ...options.emulator,
+    eventSink: (e) => {
+      events.push(e);
+      sink?.(e);
+    },
+    ...(options.seed ? { seed: options.seed } : {}),
+  });
   const dir = await mkdtemp(join(tmpdir(), 'mtls-stack-'));
   const caPath = join(dir, 'ca.pem');
   await writeFile(caPath, emu.caCertPem);
@@ -64,6 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     deps,
     env,
     logs,
+    events,
     settle: () => emu.idle(),
     stop: async () => {
       await emu.stop();
