@@ -1,4 +1,5 @@
 import type { Reason } from '../policy/types.js';
+import type { ObservedCert } from './types.js';
 import { fitTexts, type EntityValue } from './entityLimits.js';
 
 /** An entity as the SDK returns it: our properties plus partitionKey, rowKey, etag, timestamp. */
@@ -51,4 +52,16 @@ export function reasonsJson(reasons: readonly Reason[]): string {
 
 export function textsJson(texts: readonly string[], what: string): string {
   return fitTexts(texts, (t) => JSON.stringify(t), what);
+}
+
+/** Exclusion paths are free text of any length: cut them (not the write) so the JSON fits a property. */
+export function observedCertJson(cert: ObservedCert, what: string): string {
+  const texts = [cert.clientCertMode ?? '', cert.clientCertExclusionPaths ?? ''];
+  return fitTexts(texts, ([mode, paths]) =>
+    // JSON.stringify leaves out the undefined ones, so absent fields stay absent.
+    JSON.stringify({
+      ...cert,
+      clientCertMode: cert.clientCertMode === undefined ? undefined : mode,
+      clientCertExclusionPaths: cert.clientCertExclusionPaths === undefined ? undefined : paths,
+    }), what);
 }

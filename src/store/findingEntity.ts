@@ -49,6 +49,7 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
     lastEvaluatedAt: finding.lastEvaluatedAt,
     lastChangedAt: finding.lastChangedAt,
     source: finding.source,
+    remediatedAt: finding.remediatedAt,
   });
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
@@ -78,5 +79,6 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     lastEvaluatedAt: text('lastEvaluatedAt') ?? '',
     lastChangedAt: text('lastChangedAt') ?? '',
     source: (text('source') ?? 'event') as FindingSource,
+    remediatedAt: text('remediatedAt'),
   });
 }

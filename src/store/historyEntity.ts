@@ -1,17 +1,12 @@
 import type { Caller } from '../events/types.js';
-import { InvalidInputError } from '../errors.js';
 import { normaliseId } from '../policy/resourceId.js';
 import type { Reason, Status } from '../policy/types.js';
-import type { FindingSource, HistoryEntry } from './types.js';
+import type { FindingSource, HistoryEntry, ObservedCert } from './types.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
-import { definedProperties, readJson, readString, reasonsJson, withoutUndefined, type StoredEntity } from './entityFields.js';
+import { definedProperties, observedCertJson, readJson, readString, reasonsJson, withoutUndefined, type StoredEntity } from './entityFields.js';
 import type { EntityKeys } from './findingEntity.js';
-
-/** Largest epoch milliseconds a Date can hold; `MAX - ms` is never negative. */
-const MAX_MS = 8_640_000_000_000_000;
-/** Digits of 2 × MAX_MS, so every inverted time has the same width and sorts as text. */
-const TIME_WIDTH = 17;
+import { invertedTime, TIME_WIDTH } from './newestFirst.js';
 
 /** One resource's history is one partition, read newest first. */
 export function historyPartition(key: string): string {
@@ -23,10 +18,7 @@ export function historyPartition(key: string): string {
  * (at, causeId) always lands on the same row, which makes appends idempotent.
  */
 export function historyKeys(entry: Pick<HistoryEntry, 'key' | 'at' | 'causeId'>): EntityKeys {
-  const ms = Date.parse(entry.at);
-  if (Number.isNaN(ms)) throw new InvalidInputError(`history entry time is not a date: ${JSON.stringify(entry.at)}`);
-  const inverted = String(MAX_MS - ms).padStart(TIME_WIDTH, '0');
-  return { partitionKey: historyPartition(entry.key), rowKey: `${inverted}_${encodeKey(entry.causeId)}` };
+  return { partitionKey: historyPartition(entry.key), rowKey: `${invertedTime(entry.at, 'history entry')}_${encodeKey(entry.causeId)}` };
 }
 
 export function toHistoryEntity(entry: HistoryEntry, table: string): EntityKeys & Record<string, EntityValue> {
@@ -42,6 +34,9 @@ export function toHistoryEntity(entry: HistoryEntry, table: string): EntityKeys 
     correlationId: entry.correlationId,
     source: entry.source,
     detail: entry.detail === undefined ? undefined : truncateText(entry.detail),
+    before: entry.before && observedCertJson(entry.before, 'before'),
+    after: entry.after && observedCertJson(entry.after, 'after'),
+    undoneCaller: entry.undoneCaller && JSON.stringify(entry.undoneCaller),
   });
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
@@ -62,5 +57,8 @@ export function fromHistoryEntity(entity: StoredEntity): HistoryEntry {
     correlationId: text('correlationId'),
     source: (text('source') ?? 'event') as FindingSource,
     detail: text('detail'),
+    before: readJson<ObservedCert | undefined>(entity, 'before', undefined),
+    after: readJson<ObservedCert | undefined>(entity, 'after', undefined),
+    undoneCaller: readJson<Caller | undefined>(entity, 'undoneCaller', undefined),
   });
 }

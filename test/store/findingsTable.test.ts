@@ -33,6 +33,19 @@ describe('findingsTable', () => {
     expect(read).toStrictEqual(finding);
   });
 
+  it('reads back when the finding was last remediated', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const finding = sampleFinding({ status: 'compliant', reasons: [], remediatedAt: '2025-01-02T03:04:07.000Z' });
+
+    // Act
+    await store.findings.put(finding);
+    const read = await store.findings.get(finding.key);
+
+    // Assess
+    expect(read).toStrictEqual(finding);
+  });
+
   it('finds a finding whatever the case of the id asked for', async () => {
     // Prepare
     const store = newStore(connection());

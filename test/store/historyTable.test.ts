@@ -19,6 +19,42 @@ describe('historyTable', () => {
     expect(read).toStrictEqual([entry]);
   });
 
+  it('reads back a remediation with what it changed and whose write it undid', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const entry = sampleHistory({
+      action: 'remediated',
+      status: 'compliant',
+      previousStatus: 'noncompliant',
+      reasons: [],
+      before: { clientCertEnabled: true, clientCertMode: 'Optional', clientCertExclusionPaths: '/health' },
+      after: { clientCertEnabled: true, clientCertMode: 'Required', clientCertExclusionPaths: '' },
+      undoneCaller: { objectId: 'oid-2', name: 'pipeline@example.com' },
+    });
+
+    // Act
+    await store.history.append(entry);
+    const read = await store.history.list(entry.key);
+
+    // Assess
+    expect(read).toStrictEqual([entry]);
+  });
+
+  it('keeps before and after as written, absent fields absent', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const entry = sampleHistory({ action: 'would-remediate', before: { clientCertEnabled: false }, after: {} });
+
+    // Act
+    await store.history.append(entry);
+    const [read] = await store.history.list(entry.key);
+
+    // Assess
+    expect(read?.before).toStrictEqual({ clientCertEnabled: false });
+    expect(read?.after).toStrictEqual({});
+    expect(read).not.toHaveProperty('undoneCaller');
+  });
+
   it('writes one row for the same entry appended three times', async () => {
     // Prepare
     const store = newStore(connection());
@@ -103,6 +139,20 @@ describe('historyTable', () => {
     expect(read?.detail).toHaveLength(MAX_STRING_CHARS);
     expect(read?.detail).toMatch(/^y+…\[truncated\]$/);
     expect(read?.reasons[0]?.message).toMatch(/^y+…\[truncated\]$/);
+  });
+
+  it('cuts oversized exclusion paths in before instead of failing the write', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const entry = sampleHistory({ action: 'remediated', before: { clientCertEnabled: true, clientCertMode: 'Required', clientCertExclusionPaths: `/a,${'p'.repeat(70_000)}` } });
+
+    // Act
+    await store.history.append(entry);
+    const [read] = await store.history.list(entry.key);
+
+    // Assess
+    expect(read?.before?.clientCertMode).toBe('Required');
+    expect(read?.before?.clientCertExclusionPaths).toMatch(/^\/a,p+…\[truncated\]$/);
   });
 
   it('rejects an entry whose time is not a date', async () => {

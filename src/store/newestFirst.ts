@@ -1,0 +1,38 @@
+import { odata } from '@azure/data-tables';
+import { InvalidInputError } from '../errors.js';
+import type { StoredEntity } from './entityFields.js';
+import type { Table } from './tableAccess.js';
+
+/** Largest epoch milliseconds a Date can hold; `MAX - ms` is never negative. */
+const MAX_MS = 8_640_000_000_000_000;
+/** Digits of 2 × MAX_MS, so every inverted time has the same width and sorts as text. */
+export const TIME_WIDTH = 17;
+const MAX_PAGE_SIZE = 1000;
+
+/**
+ * A RowKey prefix that sorts newest first (Table Storage returns a partition in ascending row
+ * order), and is the same for the same instant however `at` is spelled.
+ */
+export function invertedTime(at: string, what: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) throw new InvalidInputError(`${what} time is not a date: ${JSON.stringify(at)}`);
+  return String(MAX_MS - ms).padStart(TIME_WIDTH, '0');
+}
+
+export function checkLimit(limit: number | undefined, what: string): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new InvalidInputError(`${what} limit must be a positive integer, got ${limit}`);
+}
+
+/** One partition of an append-only table, newest first, at most `limit` rows (fetching no more pages than needed). */
+export async function readNewest<T>(table: Table, what: string, partitionKey: string, limit: number | undefined, read: (entity: StoredEntity) => T): Promise<T[]> {
+  checkLimit(limit, what);
+  const rows: T[] = [];
+  const pageSize = Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  for await (const page of table.pages(`list ${what}`, odata`PartitionKey eq ${partitionKey}`, pageSize)) {
+    for (const entity of page) {
+      rows.push(read(entity));
+      if (rows.length === limit) return rows;
+    }
+  }
+  return rows;
+}
