@@ -4,6 +4,7 @@ import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
 import { findings, FINDINGS_HELP } from './findings.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
+import { local, LOCAL_HELP } from './local.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { settings, SETTINGS_HELP } from './settings.js';
 
@@ -33,7 +34,7 @@ const COMMANDS: Record<string, Command> = {
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },
   emulator: { run: emulatorCommand, help: EMULATOR_HELP },
-  local: { run: notYetLocal, help: 'Usage: mtls-enforcer local\n\nStart the whole product locally (Azurite, ARM emulator, local host).\n' },
+  local: { run: local, help: LOCAL_HELP },
 };
 
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it. */
@@ -74,13 +75,5 @@ function reportError(err: unknown, io: CliIo): number {
     return EXIT.environment;
   }
   io.stderr(`mtls-enforcer: ${message}\n`);
-  return EXIT.environment;
-}
-
-async function notYetLocal(_args: string[], io: CliIo): Promise<number> {
-  io.stderr(
-    'mtls-enforcer local: not yet — the one-command local stack is the "npm start shows the whole product" issue.\n' +
-      'Today: run `mtls-enforcer emulator` and `mtls-enforcer serve` (see README), or `npm test` to see it work end to end.\n',
-  );
   return EXIT.environment;
 }

@@ -12,3 +12,4 @@ export type { Mode, SubscriptionSettings, SettingsPort, LeasesPort, SiteWriter, 
 export { setSubscriptionSettings, getSubscriptionSettings, listSubscriptionSettings, checkSubscriptionId, type EffectiveSettings, type SettingsChange } from './manageSettings.js';
 export { addExemption, removeExemption, listExemptions, type ExemptionInput } from './manageExemptions.js';
 export { parseExemptionScope, inScope } from './exemptionScope.js';
+export { scanSubscription, type ScanResult, type SiteLister } from './scanSubscription.js';

@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { startLocalStack } from '../local/startLocalStack.js';
+import { narrative } from '../local/narrative.js';
+import { DEMO_SUBSCRIPTIONS } from '../emulator/index.js';
+import { consoleLog } from './consoleLog.js';
+import { EXIT, type CliIo } from './io.js';
+
+export const LOCAL_HELP = `Usage: mtls-enforcer local [--ready-json] [--port <host port>]
+
+Start the whole product on this machine, no Azure account needed: Azurite (in memory), the ARM
+emulator with a demo fleet, the local host with its webhook subscribed on the emulator; one
+subscription in enforce, one in audit, one off; a first scan. Prints how to cause drift.
+--ready-json prints one JSON line once everything is up (for scripts).
+
+Example:
+  npm start
+`;
+
+export async function local(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'ready-json': { type: 'boolean' }, port: { type: 'string' } } });
+  const stack = await startLocalStack(consoleLog(io), values.port ? { host: Number(values.port) } : {});
+  io.stdout(narrative(stack));
+  if (values['ready-json']) {
+    const ready = {
+      armEndpoint: stack.emulator.url,
+      hostUrl: stack.host.url,
+      hostKey: stack.hostKey,
+      storageConnectionString: stack.azurite.connectionString,
+      subscriptionIds: Object.values(DEMO_SUBSCRIPTIONS),
+      enforceSubscriptionId: DEMO_SUBSCRIPTIONS.enforce,
+      auditSubscriptionId: DEMO_SUBSCRIPTIONS.audit,
+      caCertPath: stack.caCertPath,
+    };
+    io.stdout(`${JSON.stringify(ready)}\n`);
+  }
+  await io.untilStopped();
+  io.stderr('stopping...\n');
+  await stack.stop();
+  return EXIT.ok;
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createArmSites } from '../azure/index.js';
+import { loadConfig } from '../config/index.js';
+import { scanSubscription, setSubscriptionSettings, type EnforcerDeps, type Log, type ScanResult } from '../enforcer/index.js';
+import { DEMO_SUBSCRIPTIONS, demoFleet, emulatorCredential, makeEmulatorToken, startEmulator, type Emulator } from '../emulator/index.js';
+import { startLocalHost, type LocalHost } from '../host/index.js';
+import { createRuntime } from '../triggers/index.js';
+import { startAzurite, type Azurite } from './azurite.js';
+
+/** The identity local mode gives the enforcer on the emulator (the loop guard knows it). */
+export const LOCAL_ENFORCER = { oid: '0e0e0e0e-0000-4000-8000-00000000e0f0', appid: '0e0e0e0e-0000-4000-8000-0000000000a1', name: 'mtls-enforcer (local)' };
+
+export interface LocalStack {
+  azurite: Azurite;
+  emulator: Emulator;
+  host: LocalHost;
+  deps: EnforcerDeps;
+  hostKey: string;
+  caCertPath: string;
+  scans: ScanResult[];
+  stop(): Promise<void>;
+}
+
+/** Azurite + ARM emulator (demo fleet) + local host, wired as in Azure, with modes set and a first scan. */
+export async function startLocalStack(log: Log, ports: { host?: number; emulator?: number } = {}): Promise<LocalStack> {
+  const azurite = await startAzurite({ table: true, queue: true });
+  const stops: Array<() => Promise<void>> = [() => azurite.stop()];
+  try {
+    const emulator = await startEmulator({ seed: demoFleet(), ...(ports.emulator ? { port: ports.emulator } : {}) });
+    stops.unshift(() => emulator.stop());
+    const caCertPath = join(await mkdtemp(join(tmpdir(), 'mtls-local-')), 'emulator-ca.pem');
+    await writeFile(caCertPath, emulator.caCertPem);
+    const hostKey = randomBytes(18).toString('base64url');
+    const config = loadConfig({
+      MTLS_STORAGE_CONNECTION: azurite.connectionString,
+      MTLS_TABLE_PREFIX: 'Local',
+      MTLS_ARM_ENDPOINT: emulator.url,
+      MTLS_ARM_CA_CERT_PATH: caCertPath,
+      MTLS_ARM_TOKEN: makeEmulatorToken(LOCAL_ENFORCER),
+      MTLS_ENFORCER_OBJECT_ID: LOCAL_ENFORCER.oid,
+      MTLS_ENFORCER_APP_ID: LOCAL_ENFORCER.appid,
+      MTLS_HOST_KEY: hostKey,
+    });
+    const { deps } = await createRuntime(config, log);
+    const host = await startLocalHost({ deps, key: hostKey, ...(ports.host ? { port: ports.host } : {}) });
+    stops.unshift(() => host.stop());
+    await emulator.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid' });
+    const scans = await prepare(deps, emulator);
+    return { azurite, emulator, host, deps, hostKey, caCertPath, scans, stop: () => stopAll(stops) };
+  } catch (err) {
+    await stopAll(stops);
+    throw err;
+  }
+}
+
+async function prepare(deps: EnforcerDeps, emulator: Emulator): Promise<ScanResult[]> {
+  const by = 'local mode';
+  await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.enforce, mode: 'enforce', by });
+  await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.audit, mode: 'audit', by });
+  await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.off, mode: 'off', by });
+  const lister = createArmSites({ endpoint: emulator.url, credential: emulatorCredential(makeEmulatorToken(LOCAL_ENFORCER)), caCertPem: emulator.caCertPem });
+  const scans: ScanResult[] = [];
+  for (const sub of Object.values(DEMO_SUBSCRIPTIONS)) scans.push(await scanSubscription(deps, lister, sub, `local-scan-${Date.now()}`));
+  await emulator.idle();
+  return scans;
+}
+
+async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const stop of stops) await stop().catch(() => undefined);
+}

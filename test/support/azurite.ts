@@ -1,0 +1,2 @@
+// The launcher lives in src/local (local mode uses it too); tests import it from here.
+export * from '../../src/local/azurite.js';
