@@ -25,3 +25,11 @@ describe('local.settings.sample.json', () => {
     expect(parsed.success).toBe(true);
   });
 });
+
+describe('README configuration table', () => {
+  it('documents every setting', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+    for (const s of SETTINGS) expect(readme, s.name).toContain(`\`${s.name}\``);
+  });
+});
