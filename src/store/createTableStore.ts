@@ -1,10 +1,13 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { ExemptionsPort, HistoryPort, ProcessedEventsPort } from '../enforcer/ports.js';
+import type { ExemptionRegisterPort, ExemptionsPort, HistoryPort, LeasesPort, ProcessedEventsPort, SettingsPort } from '../enforcer/ports.js';
 import { InvalidInputError } from '../errors.js';
+import { createExemptionRegister } from './exemptionRegisterTable.js';
 import { createExemptionsTable } from './exemptionsTable.js';
 import { createFindingsTable, type FindingsStore } from './findingsTable.js';
 import { createHistoryTable } from './historyTable.js';
+import { createLeasesTable } from './leasesTable.js';
 import { createProcessedEventsTable } from './processedEventsTable.js';
+import { createSettingsTable } from './settingsTable.js';
 import { createTableOpener } from './tableAccess.js';
 import { tableNames, type TableNames } from './tableNames.js';
 
@@ -26,7 +29,12 @@ export interface TableStore {
   findings: FindingsStore;
   history: HistoryPort;
   processedEvents: ProcessedEventsPort;
+  /** Read side of the register, for evaluation. */
   exemptions: ExemptionsPort;
+  /** Write side of the same register (CLI, HTTP API), with its history. */
+  exemptionRegister: ExemptionRegisterPort;
+  settings: SettingsPort;
+  leases: LeasesPort;
   tables: TableNames;
 }
 
@@ -40,11 +48,15 @@ export function createTableStore(options: TableStoreOptions): TableStore {
   }
   const tables = tableNames(options.prefix);
   const open = createTableOpener(options);
+  const register = open(tables.exemptions);
   return {
     findings: createFindingsTable(open(tables.findings)),
     history: createHistoryTable(open(tables.history)),
     processedEvents: createProcessedEventsTable(open(tables.processedEvents)),
-    exemptions: createExemptionsTable(open(tables.exemptions)),
+    exemptions: createExemptionsTable(register),
+    exemptionRegister: createExemptionRegister(register, open(tables.exemptionHistory)),
+    settings: createSettingsTable(open(tables.settings), open(tables.settingsHistory)),
+    leases: createLeasesTable(open(tables.leases)),
     tables,
   };
 }

@@ -1,3 +1,4 @@
+import type { ExemptionRecord } from '../enforcer/ports.js';
 import { normaliseId, type SiteRef } from '../policy/resourceId.js';
 import type { Exemption, ExemptionCategory } from '../policy/types.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
@@ -5,23 +6,21 @@ import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
 import { definedProperties, readString, withoutUndefined, type StoredEntity } from './entityFields.js';
 import type { EntityKeys } from './findingEntity.js';
 
-/** The register's own fields; `id` names one exemption among those of the same scope. */
-export interface ExemptionRecord {
-  id: string;
-  scope: string;
-  owner?: string;
-  approver?: string;
-  reason?: string;
-  category?: ExemptionCategory;
-  expiresAt?: string;
-}
+export type { ExemptionRecord };
 
-const CATEGORIES: readonly string[] = ['waiver', 'mitigated'] satisfies ExemptionCategory[];
+export const CATEGORIES: readonly string[] = ['waiver', 'mitigated'] satisfies ExemptionCategory[];
 
-/** The scopes that can cover a site or slot: itself, its resource group, its subscription. */
+/**
+ * The scopes that can cover a site or slot. A resource-id scope covers the resource and
+ * everything under it, so a slot is covered by itself, its site, its resource group and its
+ * subscription; a site by itself, its group and its subscription.
+ */
 export function exemptionScopes(ref: SiteRef): string[] {
   const subscription = `/subscriptions/${ref.subscriptionId.toLowerCase()}`;
-  return [normaliseId(ref.key), `${subscription}/resourcegroups/${ref.resourceGroup.toLowerCase()}`, subscription];
+  const group = `${subscription}/resourcegroups/${ref.resourceGroup.toLowerCase()}`;
+  const own = normaliseId(ref.key);
+  if (ref.slot === undefined) return [own, group, subscription];
+  return [own, `${group}/providers/microsoft.web/sites/${ref.site.toLowerCase()}`, group, subscription];
 }
 
 /** PK = the lowercased scope, so each lookup is a single-partition query. */
@@ -29,16 +28,24 @@ export function exemptionPartition(scope: string): string {
   return encodeKey(normaliseId(scope));
 }
 
-/** The register's row layout (a writer lives elsewhere; tests and tools use this). */
-export function toExemptionEntity(record: ExemptionRecord, table: string): EntityKeys & Record<string, EntityValue> {
-  const keys = { partitionKey: exemptionPartition(record.scope), rowKey: encodeKey(record.id) };
-  const properties = definedProperties({
+/** The record's own fields as properties (scope and id live in the keys); shared with the history rows. */
+export function registerProperties(record: ExemptionRecord): Record<string, EntityValue> {
+  return definedProperties({
+    scopeDisplay: record.scopeDisplay,
     owner: record.owner,
     approver: record.approver,
     reason: record.reason === undefined ? undefined : truncateText(record.reason),
     category: record.category,
     expiresAt: record.expiresAt,
+    createdAt: record.createdAt,
+    createdBy: record.createdBy,
   });
+}
+
+/** The register's row layout: PK = scope, RK = id. */
+export function toExemptionEntity(record: ExemptionRecord, table: string): EntityKeys & Record<string, EntityValue> {
+  const keys = { partitionKey: exemptionPartition(record.scope), rowKey: encodeKey(record.id) };
+  const properties = registerProperties(record);
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
 }
@@ -60,4 +67,30 @@ export function fromExemptionEntity(entity: StoredEntity): Exemption {
     expiresAt,
     malformed: problems.length > 0 ? `register entry ${decodeKey(entity.rowKey ?? '')}: ${problems.join('; ')}` : undefined,
   });
+}
+
+/** A register row as the CLI and API list it. */
+export function fromRegisterEntity(entity: StoredEntity): ExemptionRecord {
+  return recordFrom(entity, decodeKey(entity.partitionKey ?? ''), decodeKey(entity.rowKey ?? ''));
+}
+
+/**
+ * The record fields of a register or history row. A row written by another tool is shown as
+ * stored (missing texts empty, an unknown category as is) so a person can see and fix it;
+ * evaluation reads the same row through fromExemptionEntity, which marks it malformed.
+ */
+export function recordFrom(entity: StoredEntity, scope: string, id: string): ExemptionRecord {
+  const text = (name: string): string => readString(entity, name) ?? '';
+  return {
+    id,
+    scope,
+    scopeDisplay: readString(entity, 'scopeDisplay') ?? scope,
+    owner: text('owner'),
+    approver: text('approver'),
+    reason: text('reason'),
+    category: text('category') as ExemptionRecord['category'],
+    expiresAt: text('expiresAt'),
+    createdAt: text('createdAt'),
+    createdBy: text('createdBy'),
+  };
 }

@@ -10,7 +10,7 @@ export function createHistoryTable(table: Table): HistoryPort {
       // Replace, not insert: a retried delivery rewrites the same row instead of failing on 409.
       await table.run('append history', (client, options) => client.upsertEntity(entity, 'Replace', options));
     },
-    list(key, limit) {
+    async list(key, limit) {
       return readNewest(table, 'history', historyPartition(key), limit, fromHistoryEntity);
     },
   };

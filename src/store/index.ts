@@ -4,4 +4,7 @@ export { encodeKey, decodeKey, MAX_KEY_LENGTH } from './encodeKey.js';
 export { tableNames, type TableNames } from './tableNames.js';
 export { mapTableError } from './mapTableError.js';
 export { toExemptionEntity, exemptionScopes, type ExemptionRecord } from './exemptionEntity.js';
-export type { Finding, FindingSource, HistoryEntry } from './types.js';
+export { registerScope } from './registerScope.js';
+export type { RegisterChange } from './exemptionHistoryEntity.js';
+export type { SettingsChange } from './settingsEntity.js';
+export type { Finding, FindingSource, HistoryEntry, HistoryAction, ObservedCert } from './types.js';

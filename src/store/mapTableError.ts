@@ -23,6 +23,16 @@ export function isEntityNotFound(err: unknown): boolean {
   return isRestError(err) && err.statusCode === 404 && tableErrorCode(err) !== 'TableNotFound';
 }
 
+/** createEntity of a row that exists: someone else wrote it first. */
+export function isEntityConflict(err: unknown): boolean {
+  return isRestError(err) && err.statusCode === 409;
+}
+
+/** A conditional write or delete whose ETag no longer matches: someone else changed the row. */
+export function isPreconditionFailed(err: unknown): boolean {
+  return isRestError(err) && err.statusCode === 412;
+}
+
 export function isTableNotFound(err: unknown): boolean {
   return isRestError(err) && err.statusCode === 404 && tableErrorCode(err) === 'TableNotFound';
 }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { ProcessedEventsPort } from '../enforcer/ports.js';
 import { InvalidInputError } from '../errors.js';
 import { encodeKey } from './encodeKey.js';
 import type { EntityKeys } from './findingEntity.js';
 import { isEntityNotFound } from './mapTableError.js';
+import { spreadPartition } from './spreadPartition.js';
 import type { Table } from './tableAccess.js';
 
 /**
@@ -12,8 +12,7 @@ import type { Table } from './tableAccess.js';
  */
 export function processedEventKeys(eventId: string): EntityKeys {
   if (eventId === '') throw new InvalidInputError('event id is empty');
-  const partitionKey = createHash('sha256').update(eventId).digest('hex').slice(0, 2);
-  return { partitionKey, rowKey: encodeKey(eventId) };
+  return { partitionKey: spreadPartition(eventId), rowKey: encodeKey(eventId) };
 }
 
 export function createProcessedEventsTable(table: Table): ProcessedEventsPort {

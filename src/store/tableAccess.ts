@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { InvalidInputError } from '../errors.js';
 import type { StoredEntity } from './entityFields.js';
-import { isTableAlreadyExists, isTableNotFound, mapTableError } from './mapTableError.js';
+import { isEntityNotFound, isTableAlreadyExists, isTableNotFound, mapTableError } from './mapTableError.js';
 
 export interface TableConnection {
   connectionString?: string;
@@ -66,6 +66,18 @@ export function createTableOpener(connection: TableConnection): (name: string) =
       },
     };
   };
+}
+
+/** A point read; undefined when the row does not exist. The ETag comes along for conditional writes. */
+export function readRow(table: Table, what: string, partitionKey: string, rowKey: string): Promise<(StoredEntity & { etag: string }) | undefined> {
+  return table.run(what, async (client, options) => {
+    try {
+      return await client.getEntity<StoredEntity>(partitionKey, rowKey, options);
+    } catch (err) {
+      if (isEntityNotFound(err)) return undefined;
+      throw err;
+    }
+  });
 }
 
 function ensureTable(client: TableClient, timeout: OperationTimeout): Promise<void> {

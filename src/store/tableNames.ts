@@ -5,6 +5,10 @@ export interface TableNames {
   history: string;
   processedEvents: string;
   exemptions: string;
+  exemptionHistory: string;
+  settings: string;
+  settingsHistory: string;
+  leases: string;
 }
 
 /** Table Storage: alphanumeric, starting with a letter, 3 to 63 characters. */
@@ -20,6 +24,10 @@ export function tableNames(prefix = ''): TableNames {
     history: `${prefix}FindingHistory`,
     processedEvents: `${prefix}ProcessedEvents`,
     exemptions: `${prefix}Exemptions`,
+    exemptionHistory: `${prefix}ExemptionHistory`,
+    settings: `${prefix}Settings`,
+    settingsHistory: `${prefix}SettingsHistory`,
+    leases: `${prefix}Leases`,
   };
   for (const name of Object.values(names)) {
     if (!TABLE_NAME.test(name)) throw new InvalidInputError(`table name ${name} is longer than 63 characters: shorten the prefix`);

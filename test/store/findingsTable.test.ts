@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { MAX_STRING_CHARS } from '../../src/store/entityLimits.js';
 import type { Finding } from '../../src/store/index.js';
-import { newStore, sampleFinding, siteId, SUB_A, SUB_B, SUB_C, useAzurite } from './storeFixture.js';
+import { collect, newStore, sampleFinding, siteId, SUB_A, SUB_B, SUB_C, useAzurite } from './storeFixture.js';
 
 const connection = useAzurite();
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 function fleet(subscriptionId: string, count: number): Finding[] {
   return Array.from({ length: count }, (_, i) => {

@@ -25,6 +25,12 @@ export function useAzurite(): () => string {
   };
 }
 
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
 /** Tests share one Azurite and isolate themselves by table prefix. */
 export function uniquePrefix(): string {
   return `t${randomUUID().replaceAll('-', '').slice(0, 12)}`;

@@ -13,12 +13,22 @@ describe('tableNames', () => {
       history: 'dev1FindingHistory',
       processedEvents: 'dev1ProcessedEvents',
       exemptions: 'dev1Exemptions',
+      exemptionHistory: 'dev1ExemptionHistory',
+      settings: 'dev1Settings',
+      settingsHistory: 'dev1SettingsHistory',
+      leases: 'dev1Leases',
     });
   });
 
   it('uses the plain names without a prefix', () => {
     // Prepare / Act / Assess
     expect(tableNames().findings).toBe('Findings');
+  });
+
+  it('accepts the longest prefix every table name still fits', () => {
+    // Prepare / Act / Assess: ExemptionHistory is the longest suffix (16 of 63 characters)
+    expect(tableNames('x'.repeat(47)).exemptionHistory).toHaveLength(63);
+    expect(() => tableNames('x'.repeat(48))).toThrow(InvalidInputError);
   });
 
   it.each(['1abc', 'has-dash', 'under_score', 'x'.repeat(50)])('rejects the prefix %j', (prefix) => {
