@@ -1,8 +1,7 @@
-import { armError, notFound, type ArmResponse } from './armErrors.js';
-import { deleteResource, existing, writeResource, type Target, type WriteResult } from './armWrites.js';
-import type { Fleet } from './fleet.js';
-import { toArmJson } from './model.js';
+import { resourceGroupNotFound, subscriptionNotFound, type ArmResponse } from './armErrors.js';
+import type { Fleet, Target } from './fleet.js';
 
+/** The ARM operations the emulator serves: collections (lists) and single resources. */
 export type RouteKind = 'subscriptions' | 'sites' | 'site' | 'slots' | 'slot';
 
 export interface Route {
@@ -11,12 +10,13 @@ export interface Route {
 }
 
 const SEG = '([^/]+)';
+const SITES = `^/subscriptions/${SEG}(?:/resourcegroups/${SEG})?/providers/microsoft\\.web/sites`;
 const PATTERNS: Array<[RouteKind, RegExp]> = [
   ['subscriptions', /^\/subscriptions\/?$/i],
-  ['sites', new RegExp(`^/subscriptions/${SEG}(?:/resourcegroups/${SEG})?/providers/microsoft\\.web/sites/?$`, 'i')],
-  ['site', new RegExp(`^/subscriptions/${SEG}/resourcegroups/${SEG}/providers/microsoft\\.web/sites/${SEG}/?$`, 'i')],
-  ['slots', new RegExp(`^/subscriptions/${SEG}/resourcegroups/${SEG}/providers/microsoft\\.web/sites/${SEG}/slots/?$`, 'i')],
-  ['slot', new RegExp(`^/subscriptions/${SEG}/resourcegroups/${SEG}/providers/microsoft\\.web/sites/${SEG}/slots/${SEG}/?$`, 'i')],
+  ['sites', new RegExp(`${SITES}/?$`, 'i')],
+  ['site', new RegExp(`${SITES}/${SEG}/?$`, 'i')],
+  ['slots', new RegExp(`${SITES}/${SEG}/slots/?$`, 'i')],
+  ['slot', new RegExp(`${SITES}/${SEG}/slots/${SEG}/?$`, 'i')],
 ];
 
 /** Which ARM operation a path names; segments are URL-decoded, casing kept. */
@@ -24,7 +24,9 @@ export function matchRoute(pathname: string): Route | undefined {
   for (const [kind, pattern] of PATTERNS) {
     const m = pattern.exec(pathname);
     if (!m) continue;
-    const [, subscriptionId, resourceGroup, site, slot] = m.map((s) => (s === undefined ? undefined : decodeURIComponent(s)));
+    const [subscriptionId, resourceGroup, site, slot] = m.slice(1).map((s) => (s === undefined ? undefined : safeDecode(s)));
+    // A single site or its slots needs the resource group segment (ARM has no subscription-level site id).
+    if (kind !== 'sites' && kind !== 'subscriptions' && !resourceGroup) return undefined;
     const target: Partial<Target> = {};
     if (subscriptionId) target.subscriptionId = subscriptionId;
     if (resourceGroup) target.resourceGroup = resourceGroup;
@@ -35,45 +37,21 @@ export function matchRoute(pathname: string): Route | undefined {
   return undefined;
 }
 
-/** Reads: lists with `nextLink` paging (absolute URL, `$skiptoken` offset), gets with 404s. */
-export function readRoute(fleet: Fleet, route: Route, url: URL, pageSize: number): ArmResponse {
-  const t = route.target;
-  if (route.kind === 'subscriptions') {
-    return {
-      status: 200,
-      body: { value: fleet.subscriptions().map((s) => ({ id: `/subscriptions/${s.subscriptionId}`, subscriptionId: s.subscriptionId, displayName: s.displayName, state: 'Enabled', tenantId: s.tenantId })) },
-    };
-  }
-  if (t.subscriptionId && !fleet.hasSubscription(t.subscriptionId)) return armError(404, 'SubscriptionNotFound', `The subscription '${t.subscriptionId}' could not be found.`);
-  const offset = Math.max(0, Number(url.searchParams.get('$skiptoken') ?? 0) || 0);
-  if (route.kind === 'sites') {
-    const page = fleet.pageSites(t.subscriptionId as string, t.resourceGroup, offset, pageSize);
-    const includeSlots = t.resourceGroup && /^true$/i.test(url.searchParams.get('includeSlots') ?? '');
-    const items = includeSlots ? page.items.flatMap((s) => [s, ...fleet.slotsOf(s.subscriptionId, s.site)]) : page.items;
-    return listPage(items.map(toArmJson), page.more, url, offset + pageSize);
-  }
-  if (route.kind === 'slots') {
-    if (!fleet.getSite(t.subscriptionId as string, t.resourceGroup as string, t.site as string)) return notFound(t.site as string);
-    const all = fleet.slotsOf(t.subscriptionId as string, t.site as string);
-    return listPage(all.slice(offset, offset + pageSize).map(toArmJson), offset + pageSize < all.length, url, offset + pageSize);
-  }
-  const found = existing(fleet, t as Target);
-  return found ? { status: 200, body: toArmJson(found) } : notFound(t.slot ? `${t.site}/${t.slot}` : (t.site as string));
+/** Is this an operation on one site or slot (as opposed to a list)? */
+export const isResource = (route: Route): route is Route & { target: Target } => route.kind === 'site' || route.kind === 'slot';
+
+/** ARM's first checks: the subscription, then the resource group, must exist. */
+export function scopeError(fleet: Fleet, target: Partial<Target>): ArmResponse | undefined {
+  if (!target.subscriptionId) return undefined;
+  if (!fleet.subscription(target.subscriptionId)) return subscriptionNotFound(target.subscriptionId);
+  if (target.resourceGroup && !fleet.hasResourceGroup(target.subscriptionId, target.resourceGroup)) return resourceGroupNotFound(target.resourceGroup);
+  return undefined;
 }
 
-function listPage(value: unknown[], more: boolean, url: URL, nextOffset: number): ArmResponse {
-  const body: Record<string, unknown> = { value };
-  if (more) {
-    const next = new URL(url.toString());
-    next.searchParams.set('$skiptoken', String(nextOffset));
-    body.nextLink = next.toString();
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a stray % is kept as written; the lookup then simply finds nothing
   }
-  return { status: 200, body };
-}
-
-/** Writes on a site or slot: PUT, PATCH, DELETE. */
-export function writeRoute(fleet: Fleet, route: Route, method: string, body: Record<string, unknown>): WriteResult {
-  const t = route.target as Target;
-  if (method === 'DELETE') return deleteResource(fleet, t);
-  return writeResource(fleet, t, body, method === 'PATCH');
 }

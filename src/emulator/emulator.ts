@@ -1,120 +1,83 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ArmResponse } from './armErrors.js';
-import { armError } from './armErrors.js';
-import { matchRoute, writeRoute, type Route } from './armRoutes.js';
 import { generateCertificate } from './certificate.js';
-import { toEventGridEvent } from './eventShapes.js';
-import { FaultPlan, type RandomFaults } from './faults.js';
-import { Fleet } from './fleet.js';
-import { DEFAULT_TENANT, type EmulatorCaller, type FleetSeed } from './model.js';
-import { EmulatorStats } from './stats.js';
-import { handle } from './handle.js';
-import { AZURE_LIMITS, Throttle, type ThrottleLimits } from './throttle.js';
-import { WebhookDeliveries, type DeliveryOptions, type WebhookSubscription } from './webhooks.js';
+import type { FaultPlan } from './faults.js';
+import type { Fleet } from './fleet.js';
+import { handleRequest, type ServerContext } from './handle.js';
+import type { FleetSeed } from './seed.js';
+import { EmulatorState, type EmulatorOptions } from './state.js';
+import type { EmulatorStats } from './stats.js';
+import type { Throttle } from './throttle.js';
+import type { EmulatorCaller } from './token.js';
+import type { WebhookDeliveries, WebhookSubscription } from './webhooks.js';
 
-export interface EmulatorOptions {
-  port?: number;
-  host?: string;
-  latencyMs?: number;
-  pageSize?: number;
-  /** Per-subscription token buckets; `false` turns throttling off. Default: Azure's limits. */
-  throttle?: ThrottleLimits | false;
-  faults?: RandomFaults;
-  tenantId?: string;
-  delivery?: DeliveryOptions;
-  /** Receives every Event Grid schema event (e.g. to put it on a Storage Queue as Event Grid does). */
-  eventSink?: (event: Record<string, unknown>) => void;
-  seed?: FleetSeed;
-}
-
+/** A running emulator. `state` is the admin library; the other members are shortcuts to it. */
 export interface Emulator {
+  /** `https://127.0.0.1:PORT`: the `endpoint` for the SDK clients. */
   url: string;
   port: number;
+  host: string;
+  /** The self-signed certificate (PEM) to trust, e.g. with `httpClientTrusting`. */
   caCertPem: string;
+  state: EmulatorState;
   fleet: Fleet;
   stats: EmulatorStats;
   faults: FaultPlan;
   throttle: Throttle;
   deliveries: WebhookDeliveries;
-  latencyMs: number;
   seed(seed: FleetSeed): number;
-  subscribeWebhook(sub: WebhookSubscription): Promise<void>;
-  /** A "user" write through the same path as an HTTP PATCH (events included). */
-  userWrite(resourceId: string, properties: Record<string, unknown>, caller: EmulatorCaller): ArmResponse;
+  subscribeWebhook(sub: WebhookSubscription): Promise<string>;
+  userWrite(resourceId: string, properties: Record<string, unknown>, caller: EmulatorCaller, tags?: Record<string, string>): ArmResponse;
   userDelete(resourceId: string, caller: EmulatorCaller): ArmResponse;
-  /** Resolves when every event published so far has been delivered or given up on. */
+  /** Resolves when every event published so far has been delivered (or given up on). */
   idle(): Promise<void>;
+  flushDeliveries(): Promise<void>;
+  /** Stops deliveries and the server (open connections included). Safe to call twice. */
   stop(): Promise<void>;
 }
 
-/** Start the ARM emulator: HTTPS on loopback with a certificate made now, for the real SDK clients. */
+/** Start the ARM emulator: HTTPS with a certificate made now, for the real SDK clients. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const cert = await generateCertificate(host);
-  const emulator = createState(options, cert.cert);
-  const server = https.createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, (req, res) => {
-    void handle(emulator as Internal, req, res);
-  });
+  const state = new EmulatorState(options);
+  const ctx: ServerContext = { state, baseUrl: '', ...(options.adminKey ? { adminKey: options.adminKey } : {}) };
+  const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => void handleRequest(ctx, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  emulator.port = (server.address() as AddressInfo).port;
-  emulator.url = `https://${host}:${emulator.port}`;
-  emulator.stop = async () => {
-    emulator.deliveries.unsubscribeAll();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  ctx.baseUrl = url;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= new Promise<void>((resolve) => {
+      state.deliveries.close();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  return facade({ url, port, host, caCertPem: cert.cert, state, stop });
+}
+
+function facade(base: Pick<Emulator, 'url' | 'port' | 'host' | 'caCertPem' | 'state' | 'stop'>): Emulator {
+  const { state } = base;
+  return {
+    ...base,
+    fleet: state.fleet,
+    stats: state.stats,
+    faults: state.faults,
+    throttle: state.throttle,
+    deliveries: state.deliveries,
+    seed: (seed) => state.seed(seed),
+    subscribeWebhook: (sub) => state.subscribeWebhook(sub),
+    userWrite: (id, properties, caller, tags) => state.userWrite(id, properties, caller, tags),
+    userDelete: (id, caller) => state.userDelete(id, caller),
+    idle: () => state.idle(),
+    flushDeliveries: () => state.flushDeliveries(),
   };
-  return emulator;
 }
-
-function createState(options: EmulatorOptions, caCertPem: string): Emulator {
-  const fleet = new Fleet();
-  const deliveries = new WebhookDeliveries(options.delivery ?? {});
-  const tenantId = options.tenantId ?? DEFAULT_TENANT;
-  const publish = (kind: 'write' | 'delete', resource: import('./model.js').ResourceRecord, caller: EmulatorCaller, created: boolean, url?: string, method?: string) => {
-    const change = { kind, resource, caller, tenantId, at: new Date(), ...(created || !url ? {} : { httpRequest: { method: method ?? 'PATCH', url, clientIpAddress: '127.0.0.1' } }) };
-    const event = toEventGridEvent(change);
-    options.eventSink?.(event);
-    deliveries.publish(event);
-  };
-  const emulator: Internal = {
-    url: '',
-    port: 0,
-    caCertPem,
-    fleet,
-    stats: new EmulatorStats(),
-    faults: new FaultPlan(options.faults),
-    throttle: new Throttle(options.throttle === undefined ? AZURE_LIMITS : options.throttle),
-    deliveries,
-    latencyMs: options.latencyMs ?? 0,
-    pageSize: options.pageSize ?? 50,
-    publish,
-    seed: (seed) => fleet.seed(seed),
-    subscribeWebhook: (sub) => deliveries.subscribe(sub),
-    userWrite: (id, properties, caller) => direct(emulator, 'PATCH', id, { properties }, caller),
-    userDelete: (id, caller) => direct(emulator, 'DELETE', id, {}, caller),
-    idle: () => deliveries.idle(),
-    stop: async () => undefined,
-  };
-  if (options.seed) fleet.seed(options.seed);
-  return emulator;
-}
-
-type Internal = Emulator & { publish: (kind: 'write' | 'delete', r: import('./model.js').ResourceRecord, c: EmulatorCaller, created: boolean, url?: string, method?: string) => void; pageSize: number };
-
-function direct(emulator: Emulator, method: string, id: string, body: Record<string, unknown>, caller: EmulatorCaller): ArmResponse {
-  const route = matchRoute(id);
-  if (!route || (route.kind !== 'site' && route.kind !== 'slot')) return armError(400, 'InvalidResourceId', `not a site or slot id: ${id}`);
-  return applyWrite(emulator as Internal, route, method, body, caller, `https://management.azure.com${id}?api-version=2024-04-01`);
-}
-
-function applyWrite(emulator: Internal, route: Route, method: string, body: Record<string, unknown>, caller: EmulatorCaller, url: string): ArmResponse {
-  const result = writeRoute(emulator.fleet, route, method, body);
-  if (result.changed) emulator.publish(result.changed.kind, result.changed.resource, caller, result.changed.created, url, method);
-  return result.response;
-}
-
-export { applyWrite, type Internal };

@@ -1,4 +1,14 @@
+/**
+ * What can go wrong with an ARM request: an error status, a dropped connection, a slow answer
+ * (which then proceeds normally), or `202` — a successful PATCH answered 202 as Update may be in Azure.
+ */
 export type FaultKind = '500' | '503' | '429' | '403' | 'drop' | 'slow' | '202';
+
+/** The request a fault decision is about. */
+export interface FaultRequest {
+  method: string;
+  path: string;
+}
 
 export interface FaultRule {
   kind: FaultKind;
@@ -13,45 +23,66 @@ export interface RandomFaults {
   rate: number;
   kinds: FaultKind[];
   method?: string;
+  pathIncludes?: string;
+  /** Seed of the deterministic generator, so a faulty run can be replayed. */
+  seed?: number;
 }
 
-/** Decides which requests fail: queued one-off faults first, then a seeded random rate. */
+/** Per-request decision, for anything the rules cannot say. */
+export type FaultDecider = (request: FaultRequest) => FaultKind | undefined;
+
+export type FaultOptions = RandomFaults | FaultDecider;
+
+/** Decides which requests fail: queued one-off faults first, then the decider or random rate. */
 export class FaultPlan {
   private readonly queued: Array<FaultRule & { remaining: number }> = [];
-  private seed = 42;
+  private state = 42;
+  private source: FaultOptions | undefined;
+  /** How long a `slow` fault holds the answer. */
+  slowMs = 1500;
 
-  constructor(public random: RandomFaults | undefined = undefined) {}
+  constructor(source?: FaultOptions) {
+    this.set(source);
+  }
 
-  /** Fail the next `count` matching requests with `kind`. */
+  /** Replace the standing faults (random rate or decider); `undefined` turns them off. */
+  set(source: FaultOptions | undefined): void {
+    this.source = source;
+    if (source && typeof source !== 'function' && source.seed !== undefined) this.state = source.seed;
+  }
+
+  /** Fail the next `count` matching requests with `rule.kind`. */
   inject(rule: FaultRule, count = 1): void {
     this.queued.push({ ...rule, remaining: count });
   }
 
   clear(): void {
     this.queued.length = 0;
-    this.random = undefined;
+    this.source = undefined;
   }
 
-  pick(method: string, path: string): FaultKind | undefined {
-    const i = this.queued.findIndex((q) => matches(q, method, path));
+  pick(request: FaultRequest): FaultKind | undefined {
+    const i = this.queued.findIndex((q) => matches(q, request));
     if (i >= 0) {
       const rule = this.queued[i] as FaultRule & { remaining: number };
       if (--rule.remaining <= 0) this.queued.splice(i, 1);
       return rule.kind;
     }
-    const r = this.random;
-    if (!r || r.rate <= 0 || r.kinds.length === 0 || (r.method && r.method !== method)) return undefined;
-    if (this.next() >= r.rate) return undefined;
-    return r.kinds[Math.floor(this.next() * r.kinds.length)];
+    const source = this.source;
+    if (typeof source === 'function') return source(request);
+    if (!source || source.rate <= 0 || source.kinds.length === 0 || !matches(source, request)) return undefined;
+    if (this.next() >= source.rate) return undefined;
+    return source.kinds[Math.floor(this.next() * source.kinds.length)];
   }
 
-  /** A small deterministic generator, so a faulty run can be replayed. */
+  /** A small linear congruential generator: deterministic, unlike Math.random. */
   private next(): number {
-    this.seed = (this.seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return this.seed / 2_147_483_648;
+    this.state = (this.state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return this.state / 2_147_483_648;
   }
 }
 
-function matches(rule: FaultRule, method: string, path: string): boolean {
-  return (!rule.method || rule.method === method) && (!rule.pathIncludes || path.toLowerCase().includes(rule.pathIncludes.toLowerCase()));
+function matches(rule: { method?: string; pathIncludes?: string }, request: FaultRequest): boolean {
+  const methodOk = !rule.method || rule.method.toUpperCase() === request.method.toUpperCase();
+  return methodOk && (!rule.pathIncludes || request.path.toLowerCase().includes(rule.pathIncludes.toLowerCase()));
 }

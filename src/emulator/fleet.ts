@@ -1,149 +1,181 @@
-import { DEFAULT_TENANT, siteId, type FleetSeed, type ResourceRecord, type SiteSeed, type SubscriptionRecord } from './model.js';
+import type { ResourceRecord } from './resource.js';
+import { recordFromSeed, type FleetSeed, type SiteSeed } from './seed.js';
+
+export const DEFAULT_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+/** Where a site or slot lives; names in any case. */
+export interface Target {
+  subscriptionId: string;
+  resourceGroup: string;
+  site: string;
+  slot?: string;
+}
+
+export interface SubscriptionInfo {
+  subscriptionId: string;
+  displayName: string;
+  tenantId: string;
+}
 
 interface SiteEntry {
   record: ResourceRecord;
-  slots: Map<string, ResourceRecord>;
+  /** Created on the first slot: most sites have none. */
+  slots?: Map<string, ResourceRecord>;
 }
 
-interface SubscriptionEntry {
-  info: SubscriptionRecord;
+/** Entries in insertion order for O(1) paging; `undefined` after a delete until the next list. */
+interface Ordered {
   sites: Map<string, SiteEntry>;
-  /** Insertion-ordered list for O(1) paging at 100k sites; rebuilt only after deletes. */
   order: SiteEntry[] | undefined;
 }
 
-const lower = (s: string) => s.toLowerCase();
+interface GroupEntry extends Ordered {
+  name: string;
+}
 
-/** The emulator's resources: subscriptions → sites → slots, keyed case-insensitively like ARM. */
+interface SubscriptionEntry {
+  info: SubscriptionInfo;
+  groups: Map<string, GroupEntry>;
+  all: Ordered;
+}
+
+const lower = (s: string) => s.toLowerCase();
+const siteKey = (resourceGroup: string, site: string) => `${lower(resourceGroup)}/${lower(site)}`;
+
+/** The emulator's resources: subscriptions → resource groups → sites → slots, keyed case-insensitively like ARM. */
 export class Fleet {
   private readonly subs = new Map<string, SubscriptionEntry>();
 
-  subscriptions(): SubscriptionRecord[] {
+  constructor(private readonly defaultTenant = DEFAULT_TENANT) {}
+
+  subscriptions(): SubscriptionInfo[] {
     return [...this.subs.values()].map((s) => s.info);
   }
 
-  hasSubscription(subscriptionId: string): boolean {
-    return this.subs.has(lower(subscriptionId));
+  subscription(subscriptionId: string): SubscriptionInfo | undefined {
+    return this.subs.get(lower(subscriptionId))?.info;
   }
 
-  addSubscription(subscriptionId: string, displayName = subscriptionId, tenantId = DEFAULT_TENANT): void {
+  addSubscription(subscriptionId: string, displayName = subscriptionId, tenantId = this.defaultTenant): void {
     if (this.subs.has(lower(subscriptionId))) return;
-    this.subs.set(lower(subscriptionId), { info: { subscriptionId, displayName, tenantId }, sites: new Map(), order: [] });
+    const info = { subscriptionId, displayName, tenantId };
+    this.subs.set(lower(subscriptionId), { info, groups: new Map(), all: { sites: new Map(), order: [] } });
   }
 
+  hasResourceGroup(subscriptionId: string, resourceGroup: string): boolean {
+    return this.subs.get(lower(subscriptionId))?.groups.has(lower(resourceGroup)) ?? false;
+  }
+
+  addResourceGroup(subscriptionId: string, resourceGroup: string): void {
+    this.addSubscription(subscriptionId);
+    const groups = this.entry(subscriptionId).groups;
+    if (!groups.has(lower(resourceGroup))) groups.set(lower(resourceGroup), { name: resourceGroup, sites: new Map(), order: [] });
+  }
+
+  /** Adds (or replaces) what the seed describes; returns the number of sites and slots. No events. */
   seed(seed: FleetSeed): number {
     let count = 0;
     for (const sub of seed.subscriptions) {
       this.addSubscription(sub.id, sub.displayName, seed.tenantId);
+      for (const rg of sub.resourceGroups ?? []) this.addResourceGroup(sub.id, rg);
       for (const site of sub.sites ?? []) count += this.seedSite(sub.id, site);
     }
     return count;
   }
 
   seedSite(subscriptionId: string, seed: SiteSeed): number {
-    this.addSubscription(subscriptionId);
-    const record = fromSeed(subscriptionId, seed.resourceGroup, seed.name, undefined, seed, seed.sku);
-    this.putSite(record);
-    for (const slot of seed.slots ?? []) this.putSlot(fromSeed(subscriptionId, seed.resourceGroup, seed.name, slot.name, slot, slot.sku ?? seed.sku));
+    const record = recordFromSeed(subscriptionId, seed.resourceGroup, seed);
+    this.put(record);
+    for (const slot of seed.slots ?? []) this.put(recordFromSeed(subscriptionId, seed.resourceGroup, slot, record));
     return 1 + (seed.slots?.length ?? 0);
   }
 
+  get(t: Target): ResourceRecord | undefined {
+    const entry = this.siteEntry(t);
+    return t.slot ? entry?.slots?.get(lower(t.slot)) : entry?.record;
+  }
+
+  /** Shortcut of `get` for a site. */
   getSite(subscriptionId: string, resourceGroup: string, site: string): ResourceRecord | undefined {
-    const entry = this.subs.get(lower(subscriptionId))?.sites.get(lower(site));
-    return entry && lower(entry.record.resourceGroup) === lower(resourceGroup) ? entry.record : undefined;
+    return this.get({ subscriptionId, resourceGroup, site });
   }
 
   getSlot(subscriptionId: string, resourceGroup: string, site: string, slot: string): ResourceRecord | undefined {
-    const entry = this.subs.get(lower(subscriptionId))?.sites.get(lower(site));
-    if (!entry || lower(entry.record.resourceGroup) !== lower(resourceGroup)) return undefined;
-    return entry.slots.get(lower(slot));
+    return this.get({ subscriptionId, resourceGroup, site, slot });
   }
 
-  putSite(record: ResourceRecord): void {
-    this.addSubscription(record.subscriptionId);
-    const sub = this.subs.get(lower(record.subscriptionId)) as SubscriptionEntry;
-    const existing = sub.sites.get(lower(record.site));
+  /** Stores a site or slot (a slot needs its site). Resource group and subscription are created as needed. */
+  put(record: ResourceRecord): boolean {
+    if (record.slot) return this.putSlot(record);
+    this.addResourceGroup(record.subscriptionId, record.resourceGroup);
+    const sub = this.entry(record.subscriptionId);
+    const group = sub.groups.get(lower(record.resourceGroup)) as GroupEntry;
+    const existing = group.sites.get(lower(record.site));
     if (existing) {
       existing.record = record;
-      return;
+      return true;
     }
-    const entry: SiteEntry = { record, slots: new Map() };
-    sub.sites.set(lower(record.site), entry);
-    sub.order?.push(entry);
-  }
-
-  putSlot(record: ResourceRecord): boolean {
-    const entry = this.subs.get(lower(record.subscriptionId))?.sites.get(lower(record.site));
-    if (!entry || !record.slot) return false;
-    entry.slots.set(lower(record.slot), record);
+    const entry: SiteEntry = { record };
+    group.sites.set(lower(record.site), entry);
+    group.order?.push(entry);
+    sub.all.sites.set(siteKey(record.resourceGroup, record.site), entry);
+    sub.all.order?.push(entry);
     return true;
   }
 
-  deleteSite(subscriptionId: string, resourceGroup: string, site: string): boolean {
-    const sub = this.subs.get(lower(subscriptionId));
-    if (!sub || !this.getSite(subscriptionId, resourceGroup, site)) return false;
-    sub.sites.delete(lower(site));
-    sub.order = undefined;
+  delete(t: Target): boolean {
+    const entry = this.siteEntry(t);
+    if (!entry) return false;
+    if (t.slot) return entry.slots?.delete(lower(t.slot)) ?? false;
+    const sub = this.entry(t.subscriptionId);
+    const group = sub.groups.get(lower(t.resourceGroup)) as GroupEntry;
+    group.sites.delete(lower(t.site));
+    sub.all.sites.delete(siteKey(t.resourceGroup, t.site));
+    group.order = undefined;
+    sub.all.order = undefined;
     return true;
   }
 
-  deleteSlot(subscriptionId: string, resourceGroup: string, site: string, slot: string): boolean {
-    if (!this.getSlot(subscriptionId, resourceGroup, site, slot)) return false;
-    return this.subs.get(lower(subscriptionId))?.sites.get(lower(site))?.slots.delete(lower(slot)) ?? false;
-  }
-
-  /** One page of a subscription's sites (optionally one resource group), in a stable order. */
+  /** One page of a subscription's (or one resource group's) sites, in a stable order. */
   pageSites(subscriptionId: string, resourceGroup: string | undefined, offset: number, size: number): { items: ResourceRecord[]; more: boolean } {
     const sub = this.subs.get(lower(subscriptionId));
-    if (!sub) return { items: [], more: false };
-    sub.order ??= [...sub.sites.values()];
-    const pool = resourceGroup ? sub.order.filter((e) => lower(e.record.resourceGroup) === lower(resourceGroup)) : sub.order;
-    return { items: pool.slice(offset, offset + size).map((e) => e.record), more: offset + size < pool.length };
+    const index = resourceGroup ? sub?.groups.get(lower(resourceGroup)) : sub?.all;
+    if (!index) return { items: [], more: false };
+    index.order ??= [...index.sites.values()];
+    return { items: index.order.slice(offset, offset + size).map((e) => e.record), more: offset + size < index.order.length };
   }
 
-  slotsOf(subscriptionId: string, site: string): ResourceRecord[] {
-    return [...(this.subs.get(lower(subscriptionId))?.sites.get(lower(site))?.slots.values() ?? [])];
+  slotsOf(t: Target): ResourceRecord[] {
+    return [...(this.siteEntry(t)?.slots?.values() ?? [])];
   }
 
   size(): { subscriptions: number; sites: number; slots: number } {
     let sites = 0;
     let slots = 0;
     for (const sub of this.subs.values()) {
-      sites += sub.sites.size;
-      for (const s of sub.sites.values()) slots += s.slots.size;
+      sites += sub.all.sites.size;
+      for (const s of sub.all.sites.values()) slots += s.slots?.size ?? 0;
     }
     return { subscriptions: this.subs.size, sites, slots };
   }
-}
 
-function fromSeed(subscriptionId: string, resourceGroup: string, site: string, slot: string | undefined, seed: Omit<SiteSeed, 'resourceGroup' | 'slots'>, sku?: string): ResourceRecord {
-  const record: ResourceRecord = {
-    id: siteId(subscriptionId, resourceGroup, site, slot),
-    subscriptionId,
-    resourceGroup,
-    site,
-    kind: seed.kind ?? 'app',
-    location: seed.location ?? 'West Europe',
-    tags: { ...(seed.tags ?? {}) },
-    properties: defaultProperties(site, slot, resourceGroup, subscriptionId, seed, sku),
-  };
-  if (slot) record.slot = slot;
-  return record;
-}
+  clear(): void {
+    this.subs.clear();
+  }
 
-function defaultProperties(site: string, slot: string | undefined, rg: string, sub: string, seed: Omit<SiteSeed, 'resourceGroup' | 'slots'>, sku?: string): Record<string, unknown> {
-  const host = slot ? `${site}-${slot}.azurewebsites.net` : `${site}.azurewebsites.net`;
-  const properties: Record<string, unknown> = {
-    state: 'Running',
-    hostNames: [host],
-    enabled: true,
-    serverFarmId: `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Web/serverfarms/${site}-plan`,
-    sku: sku ?? 'Standard',
-    httpsOnly: true,
-    clientCertEnabled: seed.clientCertEnabled ?? false,
-    // Azure reads Required even while clientCertEnabled is false (see the REST examples).
-    clientCertMode: seed.clientCertMode ?? 'Required',
-  };
-  if (seed.clientCertExclusionPaths !== undefined) properties.clientCertExclusionPaths = seed.clientCertExclusionPaths;
-  return properties;
+  private putSlot(record: ResourceRecord): boolean {
+    const entry = this.siteEntry(record);
+    if (!entry || !record.slot) return false;
+    entry.slots ??= new Map();
+    entry.slots.set(lower(record.slot), record);
+    return true;
+  }
+
+  private siteEntry(t: Target): SiteEntry | undefined {
+    return this.subs.get(lower(t.subscriptionId))?.groups.get(lower(t.resourceGroup))?.sites.get(lower(t.site));
+  }
+
+  private entry(subscriptionId: string): SubscriptionEntry {
+    return this.subs.get(lower(subscriptionId)) as SubscriptionEntry;
+  }
 }

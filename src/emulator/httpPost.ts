@@ -2,33 +2,51 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 
-export interface PostResult {
+export interface SendResult {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
 
-/** A small HTTP(S) client for deliveries; `caPem` adds a trusted CA (verification stays on). */
-export function sendRequest(
-  method: string,
-  url: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  options: { caPem?: string; timeoutMs?: number } = {},
-): Promise<PostResult> {
+export interface SendOptions {
+  /** An extra CA to trust for an HTTPS webhook (verification stays on). */
+  caCertPem?: string;
+  timeoutMs?: number;
+}
+
+/** Answers larger than this are cut: a webhook's reply only matters for the handshake. */
+const MAX_ANSWER = 64 * 1024;
+
+/** One HTTP(S) request of Event Grid's side of delivery; rejects on network errors and timeouts. */
+export function sendRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined, options: SendOptions = {}): Promise<SendResult> {
   const target = new URL(url);
   const isHttps = target.protocol === 'https:';
-  const requestOptions: https.RequestOptions = { method, headers: { ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } };
-  if (isHttps && options.caPem) requestOptions.ca = [...tls.rootCertificates, options.caPem];
+  const requestOptions: https.RequestOptions = { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } };
+  if (isHttps && options.caCertPem) requestOptions.ca = [...tls.rootCertificates, options.caCertPem];
   return new Promise((resolve, reject) => {
     const req = (isHttps ? https : http).request(target, requestOptions, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_ANSWER) chunks.push(c);
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.setTimeout(options.timeoutMs ?? 30_000, () => req.destroy(new Error('delivery timed out')));
+    req.setTimeout(options.timeoutMs ?? 30_000, () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 30_000} ms`)));
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Never print a key that rides in the query string (Functions `code`, SAS `sig`). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    for (const key of ['code', 'sig', 'key']) if (u.searchParams.has(key)) u.searchParams.set(key, '***');
+    return u.toString();
+  } catch {
+    return '(invalid url)';
+  }
 }

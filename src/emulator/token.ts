@@ -1,15 +1,31 @@
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import type { EmulatorCaller } from './model.js';
+
+/** Who made a request, from its bearer token; it ends up in the events' `data.claims`. */
+export interface EmulatorCaller {
+  objectId: string;
+  appId?: string;
+  /** Display name (`name` claim). */
+  name?: string;
+  /** User principal name (people only); defaults to `name` when that looks like one. */
+  upn?: string;
+}
+
+export interface TokenIdentity {
+  oid: string;
+  appid?: string;
+  name?: string;
+  upn?: string;
+}
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** An unsigned JWT carrying an identity: the emulator reads its claims, Azure would reject it. */
-export function makeEmulatorToken(identity: { oid: string; appid?: string; name?: string; upn?: string }): string {
+export function makeEmulatorToken(identity: TokenIdentity): string {
   return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ aud: 'https://management.azure.com/', ...identity })}.`;
 }
 
-/** A TokenCredential that always presents one token: how tests and local mode pick an identity. */
-export function emulatorCredential(token: string): TokenCredential {
+/** A TokenCredential that always presents one token (scopes ignored): how tests and local mode pick an identity. */
+export function staticTokenCredential(token: string): TokenCredential {
   return {
     async getToken(): Promise<AccessToken> {
       return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
@@ -17,25 +33,34 @@ export function emulatorCredential(token: string): TokenCredential {
   };
 }
 
-/** The caller of a request: JWT claims (oid, appid, upn/name), or the raw token as an object id. */
+/** Earlier name of {@link staticTokenCredential}, kept for existing callers. */
+export const emulatorCredential = staticTokenCredential;
+
+/** The caller of a request: JWT claims (oid, appid, upn/name) decoded unverified, or the raw token as an object id. */
 export function callerFromAuthorization(header: string | undefined): EmulatorCaller | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  const match = /^Bearer\s+(\S.*)$/i.exec(header ?? '');
   if (!match) return undefined;
   const token = (match[1] as string).trim();
+  return callerFromJwt(token) ?? { objectId: token };
+}
+
+function callerFromJwt(token: string): EmulatorCaller | undefined {
   const parts = token.split('.');
-  if (parts.length === 3) {
-    try {
-      const claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
-      const str = (k: string) => (typeof claims[k] === 'string' ? (claims[k] as string) : undefined);
-      const caller: EmulatorCaller = { objectId: str('oid') ?? str('sub') ?? token.slice(0, 64) };
-      const appId = str('appid') ?? str('azp');
-      const name = str('upn') ?? str('name');
-      if (appId) caller.appId = appId;
-      if (name) caller.name = name;
-      return caller;
-    } catch {
-      // Not a JWT after all: fall through to the raw token.
-    }
+  if (parts.length !== 3) return undefined;
+  let claims: Record<string, unknown>;
+  try {
+    claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined; // three dots but not a JWT: the raw token is the identity
   }
-  return { objectId: token };
+  if (typeof claims !== 'object' || claims === null) return undefined;
+  const str = (k: string) => (typeof claims[k] === 'string' ? (claims[k] as string) : undefined);
+  const caller: EmulatorCaller = { objectId: str('oid') ?? str('sub') ?? token };
+  const appId = str('appid') ?? str('azp');
+  const name = str('name');
+  const upn = str('upn') ?? str('unique_name');
+  if (appId) caller.appId = appId;
+  if (name) caller.name = name;
+  if (upn) caller.upn = upn;
+  return caller;
 }
