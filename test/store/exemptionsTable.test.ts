@@ -1,7 +1,8 @@
 import { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
+import type { ExemptionRecord } from '../../src/enforcer/ports.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/resourceId.js';
-import { toExemptionEntity, type ExemptionRecord, type TableStore } from '../../src/store/index.js';
+import { encodeKey, exemptionScopes, type TableStore } from '../../src/store/index.js';
 import { newStore, siteId, SUB_A, SUB_B, useAzurite } from './storeFixture.js';
 
 const connection = useAzurite();
@@ -12,15 +13,38 @@ function ref(id: string): SiteRef {
   return parsed;
 }
 
-/** Writes register rows the way the register's writer will (the adapter itself is read-only). */
-async function register(store: TableStore, records: ExemptionRecord[]): Promise<void> {
-  const client = TableClient.fromConnectionString(connection(), store.tables.exemptions, { allowInsecureConnection: true });
-  await client.createTable();
-  for (const record of records) await client.upsertEntity(toExemptionEntity(record, store.tables.exemptions), 'Replace');
+const APP = siteId(SUB_A, 'Rg-One', 'App-1');
+const SLOT = siteId(SUB_A, 'Rg-One', 'App-1', 'Staging');
+const RG = `/subscriptions/${SUB_A}/resourcegroups/rg-one`;
+const base = { owner: 'team-a', approver: 'ciso', reason: 'legacy client', category: 'waiver' as const, expiresAt: '2027-01-31T00:00:00.000Z' };
+
+/** A full register record, as the use case hands it to the writer. */
+function record(id: string, scopeDisplay: string, overrides: Partial<ExemptionRecord> = {}): ExemptionRecord {
+  return { ...base, id, scope: scopeDisplay.toLowerCase(), scopeDisplay, createdAt: '2025-01-01T00:00:00.000Z', createdBy: 'alice', ...overrides };
 }
 
-const APP = siteId(SUB_A, 'Rg-One', 'App-1');
-const base = { owner: 'team-a', approver: 'ciso', reason: 'legacy client', category: 'waiver' as const, expiresAt: '2027-01-31T00:00:00.000Z' };
+async function register(store: TableStore, records: ExemptionRecord[]): Promise<void> {
+  for (const r of records) await store.exemptionRegister.put(r);
+}
+
+/** Rows another tool (or a hand edit) left behind, which the writer itself would refuse. */
+async function writeRaw(store: TableStore, scope: string, id: string, properties: Record<string, string>): Promise<void> {
+  const client = TableClient.fromConnectionString(connection(), store.tables.exemptions, { allowInsecureConnection: true });
+  await client.createTable();
+  await client.upsertEntity({ partitionKey: encodeKey(scope.toLowerCase()), rowKey: encodeKey(id), ...properties }, 'Replace');
+}
+
+describe('exemptionScopes', () => {
+  it('covers a site by itself, its resource group and its subscription', () => {
+    // Prepare / Act / Assess
+    expect(exemptionScopes(ref(APP))).toEqual([APP.toLowerCase(), RG, `/subscriptions/${SUB_A}`]);
+  });
+
+  it('covers a slot by itself, its site, its resource group and its subscription', () => {
+    // Prepare / Act / Assess
+    expect(exemptionScopes(ref(SLOT.toUpperCase()))).toEqual([SLOT.toLowerCase(), APP.toLowerCase(), RG, `/subscriptions/${SUB_A}`]);
+  });
+});
 
 describe('exemptionsTable', () => {
   it('finds nothing in an empty register', async () => {
@@ -38,9 +62,9 @@ describe('exemptionsTable', () => {
     // Prepare
     const store = newStore(connection());
     await register(store, [
-      { ...base, id: 'on-app', scope: APP },
-      { ...base, id: 'on-rg', scope: `/subscriptions/${SUB_A}/resourceGroups/RG-ONE`, category: 'mitigated' },
-      { id: 'on-sub', scope: `/SUBSCRIPTIONS/${SUB_A.toUpperCase()}`, owner: 'platform' },
+      record('on-app', APP),
+      record('on-rg', `/subscriptions/${SUB_A}/resourceGroups/RG-ONE`, { category: 'mitigated' }),
+      record('on-sub', `/SUBSCRIPTIONS/${SUB_A.toUpperCase()}`),
     ]);
 
     // Act
@@ -49,20 +73,33 @@ describe('exemptionsTable', () => {
     // Assess
     expect(found).toEqual([
       { source: 'register', scope: APP.toLowerCase(), ...base },
-      { source: 'register', scope: `/subscriptions/${SUB_A}/resourcegroups/rg-one`, ...base, category: 'mitigated' },
-      { source: 'register', scope: `/subscriptions/${SUB_A}`, owner: 'platform' },
+      { source: 'register', scope: RG, ...base, category: 'mitigated' },
+      { source: 'register', scope: `/subscriptions/${SUB_A}`, ...base },
     ]);
+  });
+
+  it("covers a slot by its site's exemption", async () => {
+    // Prepare
+    const store = newStore(connection());
+    await register(store, [record('on-site', APP), record('on-slot', SLOT)]);
+
+    // Act
+    const found = await store.exemptions.forResource(ref(SLOT));
+
+    // Assess
+    expect(found.map((e) => e.scope)).toEqual([SLOT.toLowerCase(), APP.toLowerCase()]);
   });
 
   it('does not match other resources, groups, subscriptions or slots', async () => {
     // Prepare
     const store = newStore(connection());
     await register(store, [
-      { ...base, id: 'other-app', scope: siteId(SUB_A, 'Rg-One', 'App-10') },
-      { ...base, id: 'slot-of-app', scope: siteId(SUB_A, 'Rg-One', 'App-1', 'staging') },
-      { ...base, id: 'other-rg', scope: `/subscriptions/${SUB_A}/resourcegroups/rg-one-b` },
-      { ...base, id: 'other-sub', scope: `/subscriptions/${SUB_B}` },
-      { ...base, id: 'same-app-other-sub', scope: siteId(SUB_B, 'Rg-One', 'App-1') },
+      record('other-app', siteId(SUB_A, 'Rg-One', 'App-10')),
+      record('slot-of-app', SLOT),
+      record('other-slot-site', siteId(SUB_A, 'Rg-One', 'App-10', 'Staging')),
+      record('other-rg', `/subscriptions/${SUB_A}/resourcegroups/rg-one-b`),
+      record('other-sub', `/subscriptions/${SUB_B}`),
+      record('same-app-other-sub', siteId(SUB_B, 'Rg-One', 'App-1')),
     ]);
 
     // Act
@@ -72,10 +109,22 @@ describe('exemptionsTable', () => {
     expect(found).toEqual([]);
   });
 
+  it('reads a row missing fields as it is, leaving the verdict to the policy', async () => {
+    // Prepare
+    const store = newStore(connection());
+    await writeRaw(store, `/subscriptions/${SUB_A}`, 'partial', { owner: 'platform' });
+
+    // Act
+    const found = await store.exemptions.forResource(ref(APP));
+
+    // Assess
+    expect(found).toEqual([{ source: 'register', scope: `/subscriptions/${SUB_A}`, owner: 'platform' }]);
+  });
+
   it('marks a row with an unknown category or an unreadable expiry as malformed', async () => {
     // Prepare
     const store = newStore(connection());
-    await register(store, [{ ...base, id: 'bad', scope: APP, category: 'forever' as 'waiver', expiresAt: 'someday' }]);
+    await writeRaw(store, APP, 'bad', { ...base, category: 'forever', expiresAt: 'someday' });
 
     // Act
     const [found] = await store.exemptions.forResource(ref(APP));
