@@ -22,11 +22,18 @@ export interface RawAnswer {
   json: unknown;
 }
 
+const agents = new WeakMap<Emulator, https.Agent>();
+const agentFor = (emu: Emulator): https.Agent => {
+  let agent = agents.get(emu);
+  if (!agent) agents.set(emu, (agent = agentTrusting(emu.caCertPem)));
+  return agent;
+};
+
 /** A plain HTTPS request to the emulator (trusting its certificate), for what the SDK hides. */
 export function rawRequest(emu: Emulator, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
   const text = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
-    const req = https.request(new URL(path, emu.url), { method, agent: agentTrusting(emu.caCertPem), headers: { 'content-type': 'application/json', ...options.headers } }, (res) => {
+    const req = https.request(new URL(path, emu.url), { method, agent: agentFor(emu), headers: { 'content-type': 'application/json', ...options.headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
