@@ -27,29 +27,51 @@ export async function assessAndAct(
   cause: Cause,
   context: SubscriptionContext,
 ): Promise<Assessment> {
+  const own = isOwnWrite(cause.caller, deps.remediation.self);
+  if (own) return recordOwnWrite(deps, ref, snapshot, cause, context);
   const now = deps.clock();
   const verdict = await judge(deps, context.policy, ref, snapshot, now);
   const previous = await deps.findings.get(ref.key);
   const nowIso = now.toISOString();
   const drift = verdict.status === 'noncompliant';
-  const own = isOwnWrite(cause.caller, deps.remediation.self);
-  if (drift && context.mode === 'enforce' && !own) {
+  if (drift && context.mode === 'enforce') {
     const flapping = await flappingVerdict(deps, ref, verdict, now);
     if (flapping) {
       const { changed } = await record(deps, ref, snapshot, flapping, cause, previous, nowIso, { action: 'flapping' });
       return { status: 'flapping', changed, remediation: 'flapping' };
     }
   }
-  const audit = drift && context.mode === 'audit' && !own;
+  const audit = drift && context.mode === 'audit';
   const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { clientCertEnabled: true, clientCertMode: 'Required' } } : {};
   const { changed } = await record(deps, ref, snapshot, verdict, cause, previous, nowIso, extra);
   if (!drift) return { status: verdict.status, changed };
-  if (own) return { status: verdict.status, changed, remediation: 'own-write' };
   if (audit) return { status: verdict.status, changed, remediation: 'would-remediate' };
   if (context.mode !== 'enforce') return { status: verdict.status, changed };
   const result = await remediate(deps, ref, context.policy, cause);
   const status: Status = result.kind === 'remediated' ? 'compliant' : result.kind === 'unsupported-plan' ? 'unsupported-plan' : verdict.status;
   return { status, changed: true, remediation: result.kind };
+}
+
+/**
+ * Loop guard: the enforcer's own write is evaluated but never acted on. It is recorded under the
+ * resource's lease, so it cannot interleave with the remediation that caused it (which records the
+ * final state itself before releasing); if that remediation still holds the lease, there is nothing to add.
+ */
+async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, snapshot: SiteSnapshot | undefined, cause: Cause, context: SubscriptionContext): Promise<Assessment> {
+  const holder = deps.newId();
+  if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), 30_000))) {
+    const current = await deps.findings.get(ref.key);
+    return { status: current?.status ?? 'compliant', changed: false, remediation: 'own-write' };
+  }
+  try {
+    const now = deps.clock();
+    const verdict = await judge(deps, context.policy, ref, snapshot, now);
+    const previous = await deps.findings.get(ref.key);
+    const { changed } = await record(deps, ref, snapshot, verdict, cause, previous, now.toISOString(), { keepLastCaller: true });
+    return { status: verdict.status, changed, remediation: 'own-write' };
+  } finally {
+    await deps.leases.release(ref.key, holder).catch(() => undefined);
+  }
 }
 
 async function flappingVerdict(deps: EnforcerDeps, ref: SiteRef, verdict: Verdict, now: Date): Promise<Verdict | undefined> {

@@ -25,6 +25,10 @@ export interface HistoryExtra {
   /** Append a row even when status and reasons did not change (e.g. a remediation). */
   force?: boolean;
   remediatedAt?: string;
+  /** When the row happened, if not at the cause's time (a remediation lands after the drift it undoes). */
+  at?: string;
+  /** The cause is the enforcer's own write: keep the finding's last (human or pipeline) caller. */
+  keepLastCaller?: boolean;
 }
 
 export interface Recorded {
@@ -68,7 +72,7 @@ export async function record(
   extra: HistoryExtra = {},
 ): Promise<Recorded> {
   const changed = !previous || previous.status !== verdict.status || reasonCodes(previous) !== codesOf(verdict);
-  const finding = buildFinding(ref, snapshot ?? previous, verdict, cause, previous, nowIso, changed);
+  const finding = buildFinding(ref, snapshot ?? previous, verdict, extra.keepLastCaller ? withoutCaller(cause) : cause, previous, nowIso, changed);
   const remediatedAt = extra.remediatedAt ?? previous?.remediatedAt;
   if (remediatedAt) finding.remediatedAt = remediatedAt;
   if (changed || extra.force) await deps.history.append(historyEntry(finding, cause, previous, extra));
@@ -131,7 +135,7 @@ function historyEntry(finding: Finding, cause: Cause, previous: Finding | undefi
   const entry: HistoryEntry = {
     key: finding.key,
     resourceId: finding.resourceId,
-    at: cause.at,
+    at: extra.at ?? cause.at,
     causeId: extra.action && extra.action !== 'evaluated' ? `${cause.id}#${extra.action}` : cause.id,
     action: extra.action ?? (finding.status === 'deleted' ? 'deleted' : finding.status === 'error' ? 'error' : 'evaluated'),
     status: finding.status,
@@ -155,6 +159,11 @@ export function observedCert(s: ObservedCert | undefined): ObservedCert {
   if (s?.clientCertMode !== undefined) out.clientCertMode = s.clientCertMode;
   if (s?.clientCertExclusionPaths !== undefined) out.clientCertExclusionPaths = s.clientCertExclusionPaths;
   return out;
+}
+
+function withoutCaller(cause: Cause): Cause {
+  const { caller: _caller, ...rest } = cause;
+  return rest;
 }
 
 function deletedVerdict(): Verdict {

@@ -55,6 +55,7 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
     after: observedCert(after),
     ...(cause.caller ? { undoneCaller: cause.caller } : {}),
     force: true,
+    at: now,
     remediatedAt: now,
   });
   deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
