@@ -26,29 +26,38 @@ class UsageError extends Error {}
 
 /** `mtls-enforcer emulator ...`: start, print URL and CA path, run until stopped. Returns the exit code (0, or 2 on bad usage). */
 export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo = processIo()): Promise<number> {
-  let options: EmulatorOptions;
+  let parsed: ParsedCommand | 'help';
+  let seed: FleetSeed | undefined;
   try {
-    const parsed = parseCommand(argv);
-    if (parsed === 'help') return (io.stdout(EMULATOR_USAGE), 0);
-    options = { ...parsed.options, ...(parsed.seedSource ? { seed: await loadSeed(parsed.seedSource) } : {}) };
-    const emulator = await startEmulator(options);
+    parsed = parseCommand(argv);
+    if (parsed !== 'help' && parsed.seedSource) seed = await loadSeed(parsed.seedSource);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`${err.message}\n\n${EMULATOR_USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') return (io.stdout(EMULATOR_USAGE), 0);
+  await serve(parsed, seed, io);
+  return 0;
+}
+
+/** Runs until `io.untilStopped()` resolves; the CA file lives in a temp folder removed at the end. */
+async function serve(parsed: ParsedCommand, seed: FleetSeed | undefined, io: EmulatorCommandIo): Promise<void> {
+  const emulator = await startEmulator({ ...parsed.options, ...(seed ? { seed } : {}) });
+  const dir = await mkdtemp(join(tmpdir(), 'mtls-emulator-'));
+  try {
     if (parsed.generate) emulator.state.generate(parsed.generate);
-    const dir = await mkdtemp(join(tmpdir(), 'mtls-emulator-'));
     const caPath = join(dir, 'emulator-ca.pem');
     await writeFile(caPath, emulator.caCertPem, { mode: 0o644 });
     const size = emulator.fleet.size();
     io.stdout(`ARM emulator on ${emulator.url} (${size.subscriptions} subscriptions, ${size.sites} sites, ${size.slots} slots)\n`);
     io.stdout(`CA certificate: ${caPath}\nadmin API: ${emulator.url}/admin/stats\n`);
     await io.untilStopped();
+  } finally {
     await emulator.stop();
     await rm(dir, { recursive: true, force: true });
-    io.stdout('ARM emulator stopped\n');
-    return 0;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`${err.message}\n\n${EMULATOR_USAGE}`);
-    return 2;
   }
+  io.stdout('ARM emulator stopped\n');
 }
 
 interface ParsedCommand {
