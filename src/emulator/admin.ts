@@ -70,8 +70,9 @@ function generate(state: EmulatorState, b: Body): ArmResponse {
   return ok({ generated: state.generate({ ...(b as unknown as GenerateOptions), subscriptions, sitesPerSubscription }), size: state.fleet.size() });
 }
 
-/** `{clear: true}`, a random rate `{rate, kinds}`, or one-off faults `{kind, count, method, pathIncludes}`. */
+/** `{clear: true}`, a random rate `{rate, kinds}`, or one-off faults `{kind, count, method, pathIncludes}`; any with `slowMs`. */
 function faults(state: EmulatorState, b: Body): ArmResponse {
+  if (b.slowMs !== undefined) state.faults.slowMs = Math.max(0, Number(b.slowMs) || 0);
   if (b.clear === true) return (state.setFaults(undefined), ok({ cleared: true }));
   if (b.rate !== undefined) {
     const kinds = Array.isArray(b.kinds) ? (b.kinds as FaultKind[]) : ['500' as const];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SUBSCRIPTIONS, demoFleet, generatedSubscriptionId, runEmulatorCommand, siteId, startEmulator, type Emulator, type EmulatorEvent } from '../../src/emulator/index.js';
-import { rawRequest, sdkClient } from './support.js';
+import { rawRequest, sdkClient, startWebhook } from './support.js';
 
 const SUB = 'ad000000-0000-4000-8000-000000000001';
 const ADMIN = { 'x-admin-key': 'admin-secret' };
@@ -56,6 +56,26 @@ describe('admin API over HTTP', () => {
     expect(failed).toMatchObject({ statusCode: 500 });
     expect(stats.json).toMatchObject({ faults: 1, statuses: { 500: 1 }, size: { subscriptions: 1, sites: 1, slots: 1 } });
     expect(after.json).toMatchObject({ counts: {}, writes: [] });
+  });
+
+  it('subscribes a webhook (after its handshake) and sets latency at runtime', async () => {
+    const hook = await startWebhook();
+    try {
+      const subscribed = await rawRequest(emu, 'POST', '/admin/webhooks', { body: { url: hook.url, schema: 'cloudevents' }, headers: ADMIN });
+      const latency = await rawRequest(emu, 'POST', '/admin/latency', { body: { ms: 5 }, headers: ADMIN });
+      await rawRequest(emu, 'POST', '/admin/delete', { body: { id: siteId(SUB, 'rg', 'api', 'blue'), caller: { objectId: 'cleaner' } }, headers: ADMIN });
+      const flushed = await rawRequest(emu, 'POST', '/admin/flush', { headers: ADMIN });
+      const removed = await rawRequest(emu, 'DELETE', `/admin/webhooks/${(subscribed.json as { id: string }).id}`, { headers: ADMIN });
+
+      expect(hook.handshakes).toBe(1);
+      expect(latency.json).toEqual({ latencyMs: 5 });
+      expect(hook.received[0]?.body).toMatchObject([{ type: 'Microsoft.Resources.ResourceDeleteSuccess', data: { operationName: 'Microsoft.Web/sites/slots/delete' } }]);
+      expect(flushed.json).toMatchObject({ deliveries: { delivered: 1 } });
+      expect(removed.json).toEqual({ removed: true });
+    } finally {
+      emu.state.setLatency(0);
+      await hook.stop();
+    }
   });
 
   it('answers 400 to a bad admin request and 404 to an unknown route', async () => {

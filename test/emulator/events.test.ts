@@ -1,4 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generateCertificate } from '../../src/emulator/certificate.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { siteId, startEmulator, type Emulator, type EmulatorEvent } from '../../src/emulator/index.js';
 import { ALICE, sdkClient, startWebhook, type TestWebhook } from './support.js';
@@ -125,6 +128,36 @@ describe('CloudEvents 1.0 deliveries', () => {
     hook = await startWebhook({ validate: false });
 
     await expect(emu.subscribeWebhook({ url: hook.url, schema: 'cloudevents' })).rejects.toThrow(/abuse-protection/);
+  });
+});
+
+describe('HTTPS webhooks', () => {
+  it('delivers to an HTTPS webhook whose own CA the subscription trusts', async () => {
+    const cert = await generateCertificate('127.0.0.1');
+    const bodies: string[] = [];
+    const server = https.createServer(cert, (req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        const [first] = JSON.parse(text) as Array<{ data: { validationCode?: string } }>;
+        if (req.headers['aeg-event-type'] === 'SubscriptionValidation') return res.end(JSON.stringify({ validationResponse: first?.data.validationCode }));
+        bodies.push(text);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const id = await emu.subscribeWebhook({ url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`, caCertPem: cert.cert });
+
+      emu.state.userWrite(SITE, { clientCertEnabled: true }, { objectId: 'tls' });
+      await emu.idle();
+      emu.state.unsubscribeWebhook(id);
+
+      expect(bodies).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -62,6 +62,16 @@ describe('fault injection seen by the real SDK', () => {
     expect(emu.stats.statuses[202]).toBe(1);
   });
 
+  it('holds a slow answer, then answers normally', async () => {
+    emu.faults.slowMs = 30;
+    emu.state.injectFault({ kind: 'slow', method: 'GET' });
+
+    const site = await sdkClient(emu, SUB).webApps.get('rg', 'one');
+
+    expect(site.name).toBe('one');
+    expect(emu.stats.faults).toBe(1);
+  });
+
   it('lets a decider function pick faults per request', async () => {
     emu.state.setFaults(({ method }) => (method === 'PATCH' ? '403' : undefined));
 
