@@ -8,6 +8,8 @@ const MAX_MS = 8_640_000_000_000_000;
 /** Digits of 2 × MAX_MS, so every inverted time has the same width and sorts as text. */
 export const TIME_WIDTH = 17;
 const MAX_PAGE_SIZE = 1000;
+/** Rows beyond the limit fetched in the same page, so a few rows of the limit's instant need no second request. */
+const TIE_ALLOWANCE = 4;
 
 /**
  * A RowKey prefix that sorts newest first (Table Storage returns a partition in ascending row
@@ -23,16 +25,31 @@ export function checkLimit(limit: number | undefined, what: string): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new InvalidInputError(`${what} limit must be a positive integer, got ${limit}`);
 }
 
-/** One partition of an append-only table, newest first, at most `limit` rows (fetching no more pages than needed). */
+/**
+ * One partition of an append-only table, newest first, at most `limit` rows. Rows of the same
+ * instant (e.g. an evaluation and the remediation it caused, both at the event's time) come last
+ * written first, by the service's Timestamp; the RowKey alone would order them by cause id.
+ */
 export async function readNewest<T>(table: Table, what: string, partitionKey: string, limit: number | undefined, read: (entity: StoredEntity) => T): Promise<T[]> {
   checkLimit(limit, what);
-  const rows: T[] = [];
-  const pageSize = Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-  for await (const page of table.pages(`list ${what}`, odata`PartitionKey eq ${partitionKey}`, pageSize)) {
+  const rows: StoredEntity[] = [];
+  const pageSize = Math.min((limit ?? MAX_PAGE_SIZE) + TIE_ALLOWANCE, MAX_PAGE_SIZE);
+  scan: for await (const page of table.pages(`list ${what}`, odata`PartitionKey eq ${partitionKey}`, pageSize)) {
     for (const entity of page) {
-      rows.push(read(entity));
-      if (rows.length === limit) return rows;
+      // Past the limit, only rows of the last kept row's instant can still belong in the answer.
+      if (limit !== undefined && rows.length >= limit && instant(entity) !== instant(rows[rows.length - 1])) break scan;
+      rows.push(entity);
     }
   }
-  return rows;
+  rows.sort((a, b) => instant(a).localeCompare(instant(b)) || written(b) - written(a));
+  return rows.slice(0, limit).map(read);
+}
+
+function instant(entity: StoredEntity | undefined): string {
+  return (entity?.rowKey ?? '').slice(0, TIME_WIDTH);
+}
+
+function written(entity: StoredEntity): number {
+  const ms = Date.parse(typeof entity.timestamp === 'string' ? entity.timestamp : '');
+  return Number.isNaN(ms) ? 0 : ms;
 }

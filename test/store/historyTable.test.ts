@@ -97,6 +97,26 @@ describe('historyTable', () => {
     expect(rows.map((r) => r.causeId).sort()).toEqual(['evt-a', 'sweep-b']);
   });
 
+  it('lists rows of the same instant last written first, also under a limit', async () => {
+    // Prepare: the remediation row shares the event's time with the evaluation before it
+    const store = newStore(connection());
+    const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+    await store.history.append(sampleHistory({ at: '2025-01-01T00:00:00.000Z', causeId: 'older' }));
+    await store.history.append(sampleHistory({ causeId: 'evt-1#remediated', action: 'remediated' }));
+    await pause();
+    await store.history.append(sampleHistory({ causeId: 'evt-1', action: 'evaluated' }));
+    await pause();
+    await store.history.append(sampleHistory({ causeId: 'evt-1#flapping', action: 'flapping' }));
+
+    // Act
+    const all = await store.history.list(sampleHistory().key);
+    const [latest] = await store.history.list(sampleHistory().key, 1);
+
+    // Assess
+    expect(all.map((r) => r.causeId)).toEqual(['evt-1#flapping', 'evt-1', 'evt-1#remediated', 'older']);
+    expect(latest?.causeId).toBe('evt-1#flapping');
+  });
+
   it('returns at most the limit, newest first', async () => {
     // Prepare
     const store = newStore(connection());
