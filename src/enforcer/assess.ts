@@ -30,8 +30,7 @@ export async function assessAndAct(
   const own = isOwnWrite(cause.caller, deps.remediation.self);
   if (own) return recordOwnWrite(deps, ref, snapshot, cause, context);
   const now = deps.clock();
-  const verdict = await judge(deps, context.policy, ref, snapshot, now);
-  const previous = await deps.findings.get(ref.key);
+  const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), deps.findings.get(ref.key)]);
   const nowIso = now.toISOString();
   const drift = verdict.status === 'noncompliant';
   if (drift && context.mode === 'enforce') {
@@ -65,8 +64,7 @@ async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, snapshot: SiteSn
   }
   try {
     const now = deps.clock();
-    const verdict = await judge(deps, context.policy, ref, snapshot, now);
-    const previous = await deps.findings.get(ref.key);
+    const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), deps.findings.get(ref.key)]);
     const { changed } = await record(deps, ref, snapshot, verdict, cause, previous, now.toISOString(), { keepLastCaller: true });
     return { status: verdict.status, changed, remediation: 'own-write' };
   } finally {

@@ -52,18 +52,18 @@ function groupByResource(events: readonly SiteEvent[]): Map<string, SiteEvent[]>
 }
 
 async function handleResource(deps: EnforcerDeps, group: SiteEvent[]): Promise<EventOutcome> {
-  const fresh = await unprocessed(deps, group);
-  const key = (group[0] as SiteEvent).target.key;
+  const first = group[0] as SiteEvent;
+  const [fresh, context] = await Promise.all([unprocessed(deps, group), subscriptionContext(deps, first.target.subscriptionId)]);
+  const key = first.target.key;
   if (fresh.length === 0) return { key, eventIds: group.map((e) => e.eventId), outcome: 'duplicate' };
   const latest = fresh[fresh.length - 1] as SiteEvent;
-  const context = await subscriptionContext(deps, latest.target.subscriptionId);
   if (context.mode === 'off') {
     deps.log('info', `subscription ${latest.target.subscriptionId} is off: event for ${latest.target.id} ignored`);
     return { key, eventIds: fresh.map((e) => e.eventId), outcome: 'skipped', detail: 'subscription mode is off' };
   }
   const cause = causeOf(latest);
   const outcome = await evaluateOrRecordError(deps, latest, cause, context);
-  for (const event of fresh) await deps.processedEvents.mark(event.eventId, deps.clock().toISOString());
+  await Promise.all(fresh.map((event) => deps.processedEvents.mark(event.eventId, deps.clock().toISOString())));
   deps.log('info', `evaluated ${latest.target.id}: ${outcome.status}`, {
     resourceId: latest.target.id,
     status: outcome.status,
