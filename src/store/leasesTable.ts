@@ -82,6 +82,7 @@ function checkHolder(holder: string): string {
 
 function expiry(now: Date, ttlMs: number): string {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new InvalidInputError('lease time is not a valid Date');
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new InvalidInputError(`lease ttl must be a positive number of milliseconds, got ${ttlMs}`);
-  return new Date(now.getTime() + ttlMs).toISOString();
+  const until = new Date(now.getTime() + ttlMs);
+  if (!(ttlMs > 0) || Number.isNaN(until.getTime())) throw new InvalidInputError(`lease ttl must be a positive number of milliseconds, got ${ttlMs}`);
+  return until.toISOString();
 }

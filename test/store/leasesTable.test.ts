@@ -113,6 +113,7 @@ describe('leasesTable', () => {
     ['an empty holder', NAME, '', TTL],
     ['a ttl of zero', NAME, 'h', 0],
     ['a ttl that is not a number', NAME, 'h', Number.NaN],
+    ['a ttl beyond any date', NAME, 'h', Number.MAX_VALUE],
   ])('rejects %s', async (_, name, holder, ttl) => {
     // Prepare
     const store = newStore(connection());
