@@ -13,6 +13,9 @@ export const EMULATOR_USAGE = `Usage: mtls-enforcer emulator [--port <n>] [--hos
 
 Runs the ARM emulator over HTTPS with a certificate made at start; its CA file is printed
 (point MTLS_ARM_CA_CERT_PATH at it). Admin API under /admin/. Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+Example:
+  mtls-enforcer emulator --port 8443 --seed demo
 `;
 
 export interface EmulatorCommandIo {
