@@ -20,9 +20,13 @@ export interface SiteWriter {
 }
 
 export interface FindingsPort {
+  /** The current row, with its `etag`. */
   get(key: string): Promise<Finding | undefined>;
-  /** Insert or replace the whole row. */
-  put(finding: Finding): Promise<void>;
+  /**
+   * Write the whole row. With `expect`, only if the row is still that version (`{ etag }`) or
+   * still absent (`{ absent: true }`); otherwise ConflictError. Without it, insert or replace.
+   */
+  put(finding: Finding, expect?: { etag: string } | { absent: true }): Promise<void>;
   list(options?: { subscriptionId?: string }): AsyncIterable<Finding>;
 }
 

@@ -1,5 +1,6 @@
 import type { Caller } from '../events/types.js';
 import type { SiteRef } from '../policy/resourceId.js';
+import { ConflictError, TransientError } from '../errors.js';
 import { evaluate } from '../policy/index.js';
 import type { Policy, SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import type { Finding, FindingSource, HistoryEntry, ObservedCert } from '../store/types.js';
@@ -71,14 +72,31 @@ export async function record(
   nowIso: string,
   extra: HistoryExtra = {},
 ): Promise<Recorded> {
-  const changed = !previous || previous.status !== verdict.status || reasonCodes(previous) !== codesOf(verdict);
-  const finding = buildFinding(ref, snapshot ?? previous, verdict, extra.keepLastCaller ? withoutCaller(cause) : cause, previous, nowIso, changed);
-  const remediatedAt = extra.remediatedAt ?? previous?.remediatedAt;
-  if (remediatedAt) finding.remediatedAt = remediatedAt;
-  if (changed || extra.force) await deps.history.append(historyEntry(finding, cause, previous, extra));
-  await deps.findings.put(finding);
-  return previous ? { finding, previous, changed } : { finding, changed };
+  let base = previous;
+  for (let attempt = 1; ; attempt++) {
+    const changed = !base || base.status !== verdict.status || reasonCodes(base) !== codesOf(verdict);
+    const finding = buildFinding(ref, snapshot ?? base, verdict, extra.keepLastCaller ? withoutCaller(cause) : cause, base, nowIso, changed);
+    const remediatedAt = extra.remediatedAt ?? base?.remediatedAt;
+    if (remediatedAt) finding.remediatedAt = remediatedAt;
+    if (changed || extra.force) await deps.history.append(historyEntry(finding, cause, base, extra));
+    try {
+      // Conditional on the version read, so a concurrent writer's fields (remediatedAt, drift age) are never lost.
+      await deps.findings.put(finding, base?.etag ? { etag: base.etag } : { absent: true });
+      return base ? { finding, previous: base, changed } : { finding, changed };
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      if (attempt >= MAX_CONFLICT_RETRIES) throw new TransientError(`finding ${ref.key} kept changing under concurrent writers`, undefined, { cause: err });
+      base = await deps.findings.get(ref.key);
+      // A concurrent writer reached the same conclusion: nothing of ours is missing from the row.
+      if (base && !extra.force && sameOutcome(base, verdict)) return { finding: base, previous: base, changed: false };
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
 }
+
+const MAX_CONFLICT_RETRIES = 8;
+
+const sameOutcome = (f: Finding, v: Verdict) => f.status === v.status && reasonCodes(f) === codesOf(v);
 
 function buildFinding(
   ref: SiteRef,

@@ -80,5 +80,6 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     lastChangedAt: text('lastChangedAt') ?? '',
     source: (text('source') ?? 'event') as FindingSource,
     remediatedAt: text('remediatedAt'),
+    etag: typeof entity.etag === 'string' ? entity.etag : undefined,
   });
 }

@@ -3,7 +3,8 @@ import type { FindingsPort } from '../enforcer/ports.js';
 import type { Finding } from './types.js';
 import { forEachLimited, planBatches } from './batches.js';
 import { findingKeys, fromFindingEntity, subscriptionPartition, toFindingEntity } from './findingEntity.js';
-import { isEntityNotFound } from './mapTableError.js';
+import { isEntityConflict, isEntityNotFound, isPreconditionFailed } from './mapTableError.js';
+import { ConflictError } from '../errors.js';
 import type { Table } from './tableAccess.js';
 
 export interface PutManyResult {
@@ -36,9 +37,20 @@ export function createFindingsTable(table: Table): FindingsStore {
         }
       });
     },
-    async put(finding) {
+    async put(finding, expect) {
       const entity = toFindingEntity(finding, table.name);
-      await table.run('write finding', (client, options) => client.upsertEntity(entity, 'Replace', options));
+      await table.run('write finding', async (client, options) => {
+        try {
+          if (!expect) await client.upsertEntity(entity, 'Replace', options);
+          else if ('etag' in expect) await client.updateEntity(entity, 'Replace', { ...options, etag: expect.etag });
+          else await client.createEntity(entity, options);
+        } catch (err) {
+          if (isPreconditionFailed(err) || isEntityConflict(err) || (expect && 'etag' in expect && isEntityNotFound(err))) {
+            throw new ConflictError(`finding ${finding.key} changed since it was read`, { cause: err });
+          }
+          throw err;
+        }
+      });
     },
     async putMany(findings) {
       const batches = planBatches(findings.map((f) => toFindingEntity(f, table.name)));

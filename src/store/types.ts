@@ -32,6 +32,8 @@ export interface Finding {
   source: FindingSource;
   /** When the enforcer last reverted drift on this resource. */
   remediatedAt?: string;
+  /** Version of the stored row (Table Storage ETag) as read; not a stored column. */
+  etag?: string;
 }
 
 /** One append-only row of table `FindingHistory` (newest first per resource). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
+import { ConflictError, InvalidInputError } from '../../src/errors.js';
 import { MAX_STRING_CHARS } from '../../src/store/entityLimits.js';
 import type { Finding } from '../../src/store/index.js';
 import { collect, newStore, sampleFinding, siteId, SUB_A, SUB_B, SUB_C, useAzurite } from './storeFixture.js';
@@ -24,7 +24,7 @@ describe('findingsTable', () => {
     const read = await store.findings.get(finding.key);
 
     // Assess
-    expect(read).toStrictEqual(finding);
+    expect(read).toStrictEqual({ ...finding, etag: expect.any(String) });
   });
 
   it('reads back when the finding was last remediated', async () => {
@@ -37,7 +37,7 @@ describe('findingsTable', () => {
     const read = await store.findings.get(finding.key);
 
     // Assess
-    expect(read).toStrictEqual(finding);
+    expect(read).toStrictEqual({ ...finding, etag: expect.any(String) });
   });
 
   it('finds a finding whatever the case of the id asked for', async () => {
@@ -75,7 +75,7 @@ describe('findingsTable', () => {
     await store.findings.put(after);
 
     // Assess
-    expect(await store.findings.get(before.key)).toStrictEqual(after);
+    expect(await store.findings.get(before.key)).toStrictEqual({ ...after, etag: expect.any(String) });
   });
 
   it('writes 250 findings of 3 subscriptions in per-partition transactions', async () => {
@@ -94,7 +94,7 @@ describe('findingsTable', () => {
     expect(await collect(store.findings.list({ subscriptionId: SUB_A }))).toHaveLength(120);
     expect(await collect(store.findings.list({ subscriptionId: SUB_B.toUpperCase() }))).toHaveLength(80);
     const one = findings[137] as Finding;
-    expect(await store.findings.get(one.key)).toStrictEqual(one);
+    expect(await store.findings.get(one.key)).toStrictEqual({ ...one, etag: expect.any(String) });
   });
 
   it('keeps the last version of a finding repeated in one putMany', async () => {
@@ -162,5 +162,23 @@ describe('findingsTable', () => {
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('refuses a write against a stale version or onto a row that now exists', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const finding = sampleFinding();
+    await store.findings.put(finding, { absent: true });
+    const first = await store.findings.get(finding.key);
+    await store.findings.put({ ...finding, status: 'noncompliant' }, { etag: first?.etag as string });
+
+    // Act
+    const stale = store.findings.put(finding, { etag: first?.etag as string });
+    const again = store.findings.put(finding, { absent: true });
+
+    // Assess
+    await expect(stale).rejects.toBeInstanceOf(ConflictError);
+    await expect(again).rejects.toBeInstanceOf(ConflictError);
+    expect((await store.findings.get(finding.key))?.status).toBe('noncompliant');
   });
 });
