@@ -10,6 +10,7 @@ export type RemediationResult =
   | { kind: 'busy' }
   | { kind: 'already-resolved'; status: string }
   | { kind: 'unsupported-plan' }
+  | { kind: 'nothing-to-write' }
   | { kind: 'denied'; action: string };
 
 const LEASE_TTL_MS = 60_000;
@@ -36,14 +37,17 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   const before = await deps.sites.getSite(ref);
   const verdict = await judge(deps, policy, ref, before, deps.clock());
   if (!before || verdict.status !== 'noncompliant') return { kind: 'already-resolved', status: verdict.status };
+  const patch = patchFor(before, policy, deps.remediation.clearExclusionPaths);
+  // Only exclusion paths left, and clearing them is not enabled: there is nothing remediation may write.
+  if (landed(before, patch)) return { kind: 'nothing-to-write' };
   try {
-    await deps.writer.patchClientCert(ref, patchFor(before, policy, deps.remediation.clearExclusionPaths));
+    await deps.writer.patchClientCert(ref, patch);
   } catch (err) {
     return recordFailedWrite(deps, ref, before, verdict, cause, err);
   }
   const after = await deps.sites.getSite(ref);
   const afterVerdict = await judge(deps, policy, ref, after, deps.clock());
-  if (!after || afterVerdict.status === 'noncompliant') {
+  if (!after || !landed(after, patch)) {
     // ARM may answer 202 and apply later: retry the delivery, which re-reads before any new write.
     throw new TransientError(`remediation of ${ref.id} not visible yet after PATCH`);
   }
@@ -60,6 +64,12 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   });
   deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
   return { kind: 'remediated', after };
+}
+
+/** Whether the site already shows everything the patch sets. */
+function landed(site: SiteSnapshot, patch: ClientCertPatch): boolean {
+  const pathsCleared = patch.clientCertExclusionPaths === undefined || !site.clientCertExclusionPaths?.trim();
+  return site.clientCertEnabled === true && site.clientCertMode === patch.clientCertMode && pathsCleared;
 }
 
 /** Required unless the subscription explicitly allows the app's current mode. */

@@ -29,7 +29,14 @@ export async function scanSubscription(deps: EnforcerDeps, lister: SiteLister, s
   const assess = async (snapshot: SiteSnapshot) => {
     const ref = parseSiteId(snapshot.id);
     if (!ref) return;
-    const { status } = await assessAndAct(deps, ref, snapshot, { id: runId, at, source: 'sweep' }, context);
+    let status: Status;
+    try {
+      ({ status } = await assessAndAct(deps, ref, snapshot, { id: runId, at, source: 'sweep' }, context));
+    } catch (err) {
+      // One resource failing must not stop the scan of the others; it is counted and logged.
+      status = 'error';
+      deps.log('warn', `could not assess ${ref.id}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     result.counts[status] = (result.counts[status] ?? 0) + 1;
     result.evaluated++;
   };

@@ -30,6 +30,7 @@ beforeAll(async () => {
             site('flappy'),
             site('busy'),
             site('denied'),
+            site('paths-app', { clientCertExclusionPaths: '/health' }),
           ],
         },
         { id: AUDIT, sites: [site('audited')] },
@@ -78,6 +79,16 @@ describe('enforce mode', () => {
     expect(patches(id(ENFORCE, 'web', 'staging'))).toHaveLength(1);
     expect(stack.emu.stats.total('PATCH')).toBe(1);
     expect(stack.logs.some((l) => /evaluated .*staging: compliant/.test(l.message))).toBe(true);
+  });
+
+  it('does not write when only exclusion paths fail and clearing them is not enabled', async () => {
+    stack.emu.userWrite(id(ENFORCE, 'paths-app'), { httpsOnly: true }, ALICE);
+    await stack.settle();
+
+    expect(patches(id(ENFORCE, 'paths-app'))).toHaveLength(0);
+    const finding = await stack.deps.findings.get(key(id(ENFORCE, 'paths-app')));
+    expect(finding?.status).toBe('noncompliant');
+    expect(finding?.reasons.map((r) => r.code)).toEqual(['exclusion-paths']);
   });
 
   it('does not write to a Free-tier app', async () => {
