@@ -1,0 +1,33 @@
+import type { ReportRun, RunInput, RunState } from './types.js';
+
+/**
+ * The run's state and the banners it calls for. A run is only `complete` when it says so and no
+ * subscription failed: a worker that died, or one that gave up, leaves counts short, and a
+ * report that looks green then would hide exactly the apps nobody looked at.
+ */
+export function runSection(run: RunInput | undefined): { runState: RunState; run?: ReportRun; warnings: string[] } {
+  if (!run) return { runState: 'unknown', warnings: [] };
+  const failed = run.subscriptions.filter((s) => s.status === 'failed').map((s) => s.subscriptionId);
+  const pending = run.subscriptions.filter((s) => s.status === 'pending').map((s) => s.subscriptionId);
+  const section: ReportRun = { ...run, subscriptions: run.subscriptions.map((s) => ({ ...s })), failed, pending };
+  const warnings: string[] = [];
+  if (run.status === 'incomplete') {
+    warnings.push(`INCOMPLETE SWEEP: run ${run.id} did not finish; counts miss the apps of ${shortBy(failed, pending)}.`);
+  } else if (run.status === 'running') {
+    warnings.push(`SWEEP STILL RUNNING: run ${run.id} has not finished; counts are partial (${pending.length} subscription(s) pending).`);
+  } else if (failed.length > 0) {
+    warnings.push(`INCOMPLETE SWEEP: run ${run.id} finished but ${failed.length} subscription(s) failed; counts miss their apps.`);
+  }
+  for (const sub of run.subscriptions) {
+    if (sub.status === 'failed') warnings.push(`Subscription ${sub.subscriptionId} failed: ${sub.error ?? 'no reason recorded'}`);
+  }
+  const runState: RunState = run.status === 'running' ? 'running' : run.status === 'incomplete' || failed.length > 0 ? 'incomplete' : 'complete';
+  return { runState, run: section, warnings };
+}
+
+function shortBy(failed: string[], pending: string[]): string {
+  const parts: string[] = [];
+  if (failed.length > 0) parts.push(`${failed.length} failed subscription(s)`);
+  if (pending.length > 0) parts.push(`${pending.length} unfinished subscription(s)`);
+  return parts.length > 0 ? parts.join(' and ') : 'subscriptions the run did not record';
+}

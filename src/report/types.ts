@@ -1,0 +1,146 @@
+import type { Reason, Status } from '../policy/types.js';
+import type { Finding } from '../store/types.js';
+
+export type ReportFormat = 'json' | 'csv' | 'markdown' | 'html';
+export type AppKind = 'web app' | 'function app' | 'logic app' | 'other';
+export type Target = 'site' | 'slot';
+export type RunStatus = 'complete' | 'incomplete' | 'running';
+export type SubscriptionRunStatus = 'done' | 'failed' | 'pending' | 'off';
+
+/** An exemption from the register, as the report needs it. */
+export interface ExemptionInput {
+  scopeDisplay: string;
+  owner: string;
+  expiresAt: string;
+  reason: string;
+  category: string;
+}
+
+export interface SubscriptionRunInput {
+  subscriptionId: string;
+  status: SubscriptionRunStatus;
+  error?: string;
+  evaluated?: number;
+}
+
+export interface RunInput {
+  id: string;
+  startedAt: string;
+  finishedAt?: string;
+  status: RunStatus;
+  subscriptions: SubscriptionRunInput[];
+}
+
+export interface SubscriptionModeInput {
+  mode: string;
+  allowedModes: string[];
+}
+
+export interface ReportInput {
+  findings: Finding[];
+  /** Findings as of the last sweep, for new/fixed; without it the report makes no such claim. */
+  previous?: Finding[];
+  exemptions?: ExemptionInput[];
+  run?: RunInput;
+  subscriptionModes?: Record<string, SubscriptionModeInput>;
+}
+
+export interface StatusCounts {
+  total: number;
+  /** Every status, in a fixed order, zeros included: stable JSON and columns. */
+  byStatus: Record<Status, number>;
+}
+
+export interface SubscriptionCounts extends StatusCounts {
+  subscriptionId: string;
+  mode?: string;
+  allowedModes?: string[];
+}
+
+export interface DriftAge {
+  /** `firstNonCompliantAt` as stored. */
+  since: string;
+  /** Whole hours of drift (floor). */
+  hours: number;
+  /** Whole days of drift (floor). */
+  days: number;
+  /** e.g. `3d 4h`. */
+  label: string;
+}
+
+/** One finding with what the report derives from it. */
+export interface ReportApp {
+  key: string;
+  resourceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  site: string;
+  slot?: string;
+  kind?: string;
+  appKind: AppKind;
+  target: Target;
+  sku?: string;
+  status: Status;
+  reasons: Reason[];
+  clientCertEnabled?: boolean;
+  clientCertMode?: string;
+  /** The portal's name for the setting ("Ignore" whenever disabled). */
+  portalMode: string;
+  exclusionPaths: string[];
+  drift?: DriftAge;
+  lastCaller?: string;
+  lastEvaluatedAt: string;
+}
+
+/** A resource that started or stopped failing between the last sweep and now. */
+export interface ReportChange {
+  resourceId: string;
+  subscriptionId: string;
+  site: string;
+  slot?: string;
+  before: Status | 'absent';
+  now: Status | 'absent';
+  /** The failing reasons: current ones for a new failure, the former ones for a fix. */
+  reasons: Reason[];
+}
+
+export interface ExpiringExemption extends ExemptionInput {
+  hoursLeft: number;
+  daysLeft: number;
+}
+
+export interface AllowedModesChoice {
+  subscriptionId: string;
+  mode: string;
+  allowedModes: Array<{ api: string; portal: string }>;
+}
+
+/** How far the report can be trusted: only `complete` may be shown as green. */
+export type RunState = 'complete' | 'incomplete' | 'running' | 'unknown';
+
+export interface ReportRun extends RunInput {
+  failed: string[];
+  pending: string[];
+}
+
+export interface Report {
+  generatedAt: string;
+  runState: RunState;
+  run?: ReportRun;
+  /** Banners every format shows first (incomplete or running sweep, failed subscriptions). */
+  warnings: string[];
+  totals: StatusCounts;
+  bySubscription: SubscriptionCounts[];
+  byKind: Record<AppKind, StatusCounts>;
+  byTarget: Record<Target, StatusCounts>;
+  /** Every finding, ordered by resource id. */
+  apps: ReportApp[];
+  /** Non-compliant and flapping apps, longest drift first. */
+  attention: ReportApp[];
+  /** Absent when no previous sweep was given. */
+  changes?: { new: ReportChange[]; fixed: ReportChange[] };
+  expiringExemptions: ExpiringExemption[];
+  unsupportedPlan: ReportApp[];
+  errors: ReportApp[];
+  nonDefaultModes: AllowedModesChoice[];
+}
