@@ -1,0 +1,106 @@
+import type { SiteRef } from '../policy/resourceId.js';
+import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
+import type { Finding, HistoryEntry, ObservedCert } from '../store/types.js';
+import type { Cause, HistoryExtra } from './recordEvaluation.js';
+
+/** Pure pieces of recording: the next finding row and its history entry, from a verdict and the previous row. */
+
+const DRIFTING: ReadonlySet<Status> = new Set(['noncompliant', 'flapping']);
+
+export function buildFinding(
+  ref: SiteRef,
+  observed: Pick<Finding, 'kind' | 'sku' | 'clientCertEnabled' | 'clientCertMode' | 'clientCertExclusionPaths'> | undefined,
+  verdict: Verdict,
+  cause: Cause,
+  previous: Finding | undefined,
+  nowIso: string,
+  changed: boolean,
+): Finding {
+  const finding: Finding = {
+    key: ref.key,
+    resourceId: (observed as SiteSnapshot | undefined)?.id || previous?.resourceId || ref.id,
+    subscriptionId: ref.subscriptionId,
+    resourceGroup: ref.resourceGroup,
+    site: ref.site,
+    status: verdict.status,
+    reasons: verdict.reasons,
+    advice: verdict.advice,
+    lastEvaluatedAt: nowIso,
+    lastChangedAt: changed || !previous ? nowIso : previous.lastChangedAt,
+    source: cause.source,
+  };
+  if (ref.slot) finding.slot = ref.slot;
+  copyObserved(finding, observed);
+  const caller = cause.caller ?? previous?.lastCaller;
+  if (caller) finding.lastCaller = caller;
+  const eventId = cause.eventId ?? previous?.lastEventId;
+  if (eventId) finding.lastEventId = eventId;
+  const correlationId = cause.correlationId ?? previous?.lastCorrelationId;
+  if (correlationId) finding.lastCorrelationId = correlationId;
+  const since = driftSince(verdict.status, previous, nowIso);
+  if (since) finding.firstNonCompliantAt = since;
+  return finding;
+}
+
+function copyObserved(finding: Finding, observed: Parameters<typeof buildFinding>[1]): void {
+  if (!observed) return;
+  if (observed.kind !== undefined) finding.kind = observed.kind;
+  if (observed.sku !== undefined) finding.sku = observed.sku;
+  if (observed.clientCertEnabled !== undefined) finding.clientCertEnabled = observed.clientCertEnabled;
+  if (observed.clientCertMode !== undefined) finding.clientCertMode = observed.clientCertMode;
+  if (observed.clientCertExclusionPaths !== undefined) finding.clientCertExclusionPaths = observed.clientCertExclusionPaths;
+}
+
+/** Drift age survives re-evaluations: keep the first time of the current non-compliant stretch. */
+function driftSince(status: Status, previous: Finding | undefined, nowIso: string): string | undefined {
+  if (!DRIFTING.has(status)) return undefined;
+  if (previous && DRIFTING.has(previous.status) && previous.firstNonCompliantAt) return previous.firstNonCompliantAt;
+  return nowIso;
+}
+
+export function historyEntry(finding: Finding, cause: Cause, previous: Finding | undefined, extra: HistoryExtra): HistoryEntry {
+  const entry: HistoryEntry = {
+    key: finding.key,
+    resourceId: finding.resourceId,
+    at: extra.at ?? cause.at,
+    causeId: extra.action && extra.action !== 'evaluated' ? `${cause.id}#${extra.action}` : cause.id,
+    action: extra.action ?? (finding.status === 'deleted' ? 'deleted' : finding.status === 'error' ? 'error' : 'evaluated'),
+    status: finding.status,
+    reasons: finding.reasons,
+    source: cause.source,
+  };
+  if (previous) entry.previousStatus = previous.status;
+  if (cause.caller) entry.caller = cause.caller;
+  if (cause.correlationId) entry.correlationId = cause.correlationId;
+  if (extra.before) entry.before = extra.before;
+  if (extra.after) entry.after = extra.after;
+  if (extra.undoneCaller) entry.undoneCaller = extra.undoneCaller;
+  if (extra.detail) entry.detail = extra.detail;
+  return entry;
+}
+
+/** The client-cert fields of a snapshot, for before/after in history. */
+export function observedCert(s: ObservedCert | undefined): ObservedCert {
+  const out: ObservedCert = {};
+  if (s?.clientCertEnabled !== undefined) out.clientCertEnabled = s.clientCertEnabled;
+  if (s?.clientCertMode !== undefined) out.clientCertMode = s.clientCertMode;
+  if (s?.clientCertExclusionPaths !== undefined) out.clientCertExclusionPaths = s.clientCertExclusionPaths;
+  return out;
+}
+
+export function withoutCaller(cause: Cause): Cause {
+  const { caller: _caller, ...rest } = cause;
+  return rest;
+}
+
+export function deletedVerdict(): Verdict {
+  return { status: 'deleted', reasons: [{ code: 'deleted', message: 'The app or slot no longer exists in Azure.' }], advice: [] };
+}
+
+const reasonCodes = (f: Finding) => f.reasons.map((r) => r.code).sort().join(',');
+const codesOf = (v: Verdict) => v.reasons.map((r) => r.code).sort().join(',');
+
+/** Whether a verdict differs from the stored finding in what history records: status or reason codes. */
+export function outcomeChanged(previous: Finding | undefined, verdict: Verdict): boolean {
+  return !previous || previous.status !== verdict.status || reasonCodes(previous) !== codesOf(verdict);
+}
