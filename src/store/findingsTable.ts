@@ -1,7 +1,8 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { FindingsPort } from '../enforcer/ports.js';
 import type { Finding } from './types.js';
-import { forEachLimited, planBatches } from './batches.js';
+import { forEachLimited } from '../shared/forEachLimited.js';
+import { planBatches } from './batches.js';
 import { findingKeys, fromFindingEntity, subscriptionPartition, toFindingEntity } from './findingEntity.js';
 import { isEntityConflict, isEntityNotFound, isPreconditionFailed } from './mapTableError.js';
 import { ConflictError } from '../errors.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forEachLimited, planBatches } from '../../src/store/batches.js';
+import { forEachLimited } from '../../src/shared/forEachLimited.js';
+import { planBatches } from '../../src/store/batches.js';
 
 const entity = (partitionKey: string, rowKey: string, payload = '') => ({ partitionKey, rowKey, payload });
 
