@@ -1,0 +1,71 @@
+import { escapeHtml } from './escapeHtml.js';
+import { STATUSES } from './statusCounts.js';
+import type { Status } from '../policy/types.js';
+import type { Report } from './types.js';
+
+export interface Segment { name: string; value: number; color: string }
+export interface Bar { label: string; segments: Segment[] }
+
+export const STATUS_COLORS: Readonly<Record<Status, string>> = {
+  compliant: '#2e7d32', noncompliant: '#c62828', flapping: '#ad1457', exempt: '#6a1b9a',
+  'unsupported-plan': '#ef6c00', 'not-applicable': '#78909c', error: '#4e342e', deleted: '#b0bec5',
+};
+
+const LABEL_W = 270;
+const BAR_W = 380;
+const ROW_H = 24;
+// Hundreds of subscriptions would make a chart nobody reads; the table below lists them all.
+const MAX_BARS = 40;
+
+/** A horizontal (stacked) bar chart as inline SVG: labels and counts as text, a title for screen readers. */
+export function barChart(id: string, title: string, bars: Bar[]): string {
+  const shown = bars.slice(0, MAX_BARS);
+  const max = Math.max(1, ...shown.map((bar) => total(bar)));
+  const height = (shown.length + (bars.length > shown.length ? 1 : 0)) * ROW_H + 10;
+  const rows = shown.map((bar, i) => barRow(bar, i * ROW_H + 5, max));
+  if (bars.length > shown.length) rows.push(`<text x="0" y="${shown.length * ROW_H + 21}">… and ${bars.length - shown.length} more (see table)</text>`);
+  const desc = shown.map((bar) => `${bar.label}: ${bar.segments.map((s) => `${s.value} ${s.name}`).join(', ')}`).join('; ');
+  return [
+    `<svg class="chart" role="img" aria-labelledby="${id}-title ${id}-desc" width="${LABEL_W + BAR_W + 60}" height="${height}" viewBox="0 0 ${LABEL_W + BAR_W + 60} ${height}">`,
+    `<title id="${id}-title">${escapeHtml(title)}</title>`,
+    `<desc id="${id}-desc">${escapeHtml(desc)}</desc>`,
+    ...rows,
+    '</svg>',
+  ].join('\n');
+}
+
+function barRow(bar: Bar, y: number, max: number): string {
+  const parts = [`<text x="0" y="${y + 15}">${escapeHtml(bar.label)}</text>`];
+  let x = LABEL_W;
+  for (const segment of bar.segments.filter((s) => s.value > 0)) {
+    const width = (segment.value / max) * BAR_W;
+    parts.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${ROW_H - 6}" fill="${segment.color}"><title>${escapeHtml(`${bar.label}: ${segment.value} ${segment.name}`)}</title></rect>`);
+    x += width;
+  }
+  parts.push(`<text x="${(x + 6).toFixed(1)}" y="${y + 15}">${total(bar)}</text>`);
+  return `<g>${parts.join('')}</g>`;
+}
+
+function total(bar: Bar): number {
+  return bar.segments.reduce((sum, segment) => sum + segment.value, 0);
+}
+
+/** The two charts of the report: apps per status, and compliance per subscription. */
+export function reportCharts(report: Report): string {
+  const byStatus = STATUSES.map((status) => ({
+    label: status,
+    segments: [{ name: status, value: report.totals.byStatus[status], color: STATUS_COLORS[status] }],
+  }));
+  const bySubscription = report.bySubscription.map((sub) => {
+    const failing = sub.byStatus.noncompliant + sub.byStatus.flapping;
+    return {
+      label: sub.subscriptionId,
+      segments: [
+        { name: 'compliant', value: sub.byStatus.compliant, color: STATUS_COLORS.compliant },
+        { name: 'non-compliant or flapping', value: failing, color: STATUS_COLORS.noncompliant },
+        { name: 'other', value: sub.total - sub.byStatus.compliant - failing, color: STATUS_COLORS['not-applicable'] },
+      ],
+    };
+  });
+  return barChart('chart-status', 'Apps by compliance status', byStatus) + '\n' + barChart('chart-subs', 'Compliance by subscription', bySubscription);
+}

@@ -1,0 +1,23 @@
+export { buildReport } from './buildReport.js';
+export { EXPIRY_WINDOW_DAYS } from './expiringExemptions.js';
+export { renderCsv } from './renderCsv.js';
+export { renderHtml } from './renderHtml.js';
+export { renderJson } from './renderJson.js';
+export { renderMarkdown } from './renderMarkdown.js';
+export { isReportFormat, renderReport, REPORT_CONTENT_TYPES, REPORT_EXTENSIONS, REPORT_FORMATS } from './renderReport.js';
+export type {
+  AppKind,
+  ExemptionInput,
+  Report,
+  ReportApp,
+  ReportChange,
+  ReportFormat,
+  ReportInput,
+  RunInput,
+  RunState,
+  RunStatus,
+  StatusCounts,
+  SubscriptionModeInput,
+  SubscriptionRunInput,
+  SubscriptionRunStatus,
+} from './types.js';
