@@ -13,3 +13,4 @@ export { setSubscriptionSettings, getSubscriptionSettings, listSubscriptionSetti
 export { addExemption, removeExemption, listExemptions, type ExemptionInput } from './manageExemptions.js';
 export { parseExemptionScope, inScope } from './exemptionScope.js';
 export { scanSubscription, type ScanResult, type SiteLister } from './scanSubscription.js';
+export { sweepSubscription, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';

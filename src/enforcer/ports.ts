@@ -28,6 +28,8 @@ export interface FindingsPort {
    */
   put(finding: Finding, expect?: { etag: string } | { absent: true }): Promise<void>;
   list(options?: { subscriptionId?: string }): AsyncIterable<Finding>;
+  /** Upsert many rows in batched transactions (≤100 per partition); safe to retry whole. */
+  putMany(findings: readonly Finding[]): Promise<unknown>;
 }
 
 export interface HistoryPort {

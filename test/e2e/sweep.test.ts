@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArmSites } from '../../src/azure/index.js';
+import { setSubscriptionSettings, sweepSubscription, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
+import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../src/emulator/index.js';
+import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+
+const SUBS = ['5e5e0000-0000-4000-8000-000000000001', '5e5e0000-0000-4000-8000-000000000002', '5e5e0000-0000-4000-8000-000000000003'];
+const PER_SUB = 40;
+
+/** 40 sites per subscription: 30 compliant (every 5th with a slot, half of them drifted), 4 Optional, 2 exclusion paths, 2 Free, 1 Logic App, 1 disabled. */
+function fleetOf(sub: string): SiteSeed[] {
+  return Array.from({ length: PER_SUB }, (_, i): SiteSeed => {
+    const name = `app-${i}`;
+    if (i < 30) return { resourceGroup: `rg-${i % 3}`, name, kind: i % 2 ? 'functionapp,linux' : 'app', clientCertEnabled: true, clientCertMode: 'Required', ...(i % 5 === 0 ? { slots: [{ name: 'staging', clientCertEnabled: i % 10 !== 0 }] } : {}) };
+    if (i < 34) return { resourceGroup: 'rg-opt', name, clientCertEnabled: true, clientCertMode: 'Optional' };
+    if (i < 36) return { resourceGroup: 'rg-paths', name, clientCertEnabled: true, clientCertMode: 'Required', clientCertExclusionPaths: '/health' };
+    if (i < 38) return { resourceGroup: 'rg-free', name, sku: 'Free', clientCertEnabled: false };
+    if (i < 39) return { resourceGroup: 'rg-la', name, kind: 'functionapp,workflowapp', clientCertEnabled: false };
+    void sub;
+    return { resourceGroup: 'rg-off', name, clientCertEnabled: false };
+  });
+}
+
+// Per subscription: compliant 30 sites + 3 good slots; noncompliant 4 Optional + 2 paths + 1 disabled + 3 drifted slots.
+const EXPECTED = { compliant: 33, noncompliant: 10, 'unsupported-plan': 2, 'not-applicable': 1 };
+
+let stack: Stack;
+let lister: ReturnType<typeof createArmSites>;
+const sweep = (sub: string, id: string): Promise<SubscriptionSweepResult> => sweepSubscription(stack.deps, lister, sub, { id, startedAt: new Date().toISOString() });
+
+beforeAll(async () => {
+  stack = await startStack({ subscribe: false, emulator: { pageSize: 25 }, seed: { subscriptions: SUBS.map((id) => ({ id, sites: fleetOf(id) })) } });
+  lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  for (const sub of SUBS) await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'audit', by: 'test' });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('sweepSubscription (list payloads, batched writes, history only for changes)', () => {
+  it('counts every site and slot exactly, with zero per-site GETs', async () => {
+    stack.emu.stats.reset();
+
+    const results = await Promise.all(SUBS.map((sub) => sweep(sub, 'run-1')));
+
+    for (const r of results) {
+      expect(r.counts).toEqual(EXPECTED);
+      expect(r.evaluated).toBe(46);
+      expect(r.historyRows).toBe(46);
+    }
+    expect(stack.emu.stats.counts['GET site'] ?? 0).toBe(0);
+    expect(stack.emu.stats.counts['GET slot'] ?? 0).toBe(0);
+    let stored = 0;
+    for await (const _ of stack.deps.findings.list({ subscriptionId: SUBS[0] as string })) stored++;
+    expect(stored).toBe(46);
+  });
+
+  it('appends no history when nothing changed', async () => {
+    const results = await Promise.all(SUBS.map((sub) => sweep(sub, 'run-2')));
+
+    expect(results.map((r) => r.historyRows)).toEqual([0, 0, 0]);
+  });
+
+  it('records exactly the drifted apps and the deleted one on the next sweep', async () => {
+    const sub = SUBS[1] as string;
+    for (let i = 1; i <= 5; i++) expect(stack.emu.userWrite(siteId(sub, `rg-${i % 3}`, `app-${i}`), { clientCertEnabled: false }, ALICE).status).toBe(200);
+    stack.emu.userDelete(siteId(sub, 'rg-2', 'app-29'), ALICE);
+
+    const result = await sweep(sub, 'run-3');
+
+    expect(result.historyRows).toBe(6);
+    expect(result.deleted).toBe(1);
+    expect(result.counts.noncompliant).toBe(15);
+    expect((await stack.deps.findings.get(siteId(sub, 'rg-2', 'app-29').toLowerCase()))?.status).toBe('deleted');
+  });
+
+  it('gives the same final state when the same run is redelivered', async () => {
+    const sub = SUBS[2] as string;
+    expect(stack.emu.userWrite(siteId(sub, 'rg-0', 'app-3'), { clientCertMode: 'Optional' }, ALICE).status).toBe(200);
+    const run = { id: 'run-4', startedAt: new Date().toISOString() };
+
+    const first = await sweepSubscription(stack.deps, lister, sub, run);
+    const again = await sweepSubscription(stack.deps, lister, sub, run);
+
+    expect(again.counts).toEqual(first.counts);
+    const history = await stack.deps.history.list(siteId(sub, 'rg-0', 'app-3').toLowerCase());
+    expect(history.filter((h) => h.causeId.startsWith('run-4'))).toHaveLength(1);
+  });
+});
