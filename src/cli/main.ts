@@ -7,6 +7,7 @@ import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
 import { local, LOCAL_HELP } from './local.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { settings, SETTINGS_HELP } from './settings.js';
+import { sweep, SWEEP_HELP } from './sweep.js';
 
 export const MAIN_HELP = `Usage: mtls-enforcer <command> [options]
 
@@ -15,6 +16,7 @@ Keeps every Azure App Service app and slot requiring client certificates (mTLS).
 Commands:
   events check <file|->   classify an Event Grid delivery, print JSON (no Azure)
   findings [--json]       list current findings from Table Storage
+  sweep --subscription id  sweep subscriptions inline and print a report
   settings list|get|set   per-subscription mode (off, audit, enforce)
   exemptions list|add|remove   the exemption register
   serve [--port n]        run the local host (Event Grid webhook, findings API)
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   'events check': { run: eventsCheck, help: EVENTS_CHECK_HELP },
   findings: { run: findings, help: FINDINGS_HELP },
   serve: { run: serve, help: SERVE_HELP },
+  sweep: { run: sweep, help: SWEEP_HELP },
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },
   emulator: { run: emulatorCommand, help: EMULATOR_HELP },

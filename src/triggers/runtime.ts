@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createArmCredential, createArmSites } from '../azure/index.js';
+import { createArmCredential, createArmSites, type ArmSites } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { EnforcerDeps, Log } from '../enforcer/index.js';
 import { createTableStore } from '../store/index.js';
@@ -8,6 +8,8 @@ import { createTableStore } from '../store/index.js';
 export interface Runtime {
   config: Config;
   deps: EnforcerDeps;
+  /** The ARM adapter behind `deps.sites`, which also lists sites and slots (sweeps) and counts calls. */
+  arm: ArmSites;
 }
 
 /** Composition root: config → adapters → the deps every use case takes. */
@@ -32,7 +34,7 @@ export async function createRuntime(config: Config, log: Log): Promise<Runtime> 
     newId: () => randomUUID(),
     log,
   };
-  return { config, deps };
+  return { config, deps, arm: sites };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {

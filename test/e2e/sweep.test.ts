@@ -88,3 +88,36 @@ describe('sweepSubscription (list payloads, batched writes, history only for cha
     expect(history.filter((h) => h.causeId.startsWith('run-4'))).toHaveLength(1);
   });
 });
+
+describe('mtls-enforcer sweep (inline, no queue)', () => {
+  function cliIo(env: Record<string, string>) {
+    const io = { out: '', err: '', env, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), untilStopped: async () => undefined, readStdin: async () => '' };
+    return io;
+  }
+
+  it('sweeps, prints a CSV report with a row per app and slot, and exits 1 when asked to fail on drift', async () => {
+    const { runCli } = await import('../../src/cli/index.js');
+    const io = cliIo(stack.env);
+
+    const code = await runCli(['sweep', '--subscription', SUBS[0] as string, '--format', 'csv', '--fail-on-noncompliant'], io);
+
+    expect(code).toBe(1);
+    const lines = io.out.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(1 + 46);
+    expect(io.err).toContain(`${SUBS[0]}  audit  46 evaluated`);
+  });
+
+  it('writes a self-contained HTML report to --out', async () => {
+    const { runCli } = await import('../../src/cli/index.js');
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const out = join(await mkdtemp(join(tmpdir(), 'sweep-')), 'report.html');
+
+    expect(await runCli(['sweep', '--subscription', SUBS[0] as string, '--format', 'html', '--out', out], cliIo(stack.env))).toBe(0);
+
+    const html = await readFile(out, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/(src|href)=["']https?:/);
+  });
+});
