@@ -2,17 +2,21 @@ import functions, { type HttpRequest, type HttpResponseInit, type InvocationCont
 import { handleApi } from '../src/api/index.js';
 import { contextLog, sharedRuntime } from '../src/triggers/index.js';
 
+const MAX_BODY_BYTES = 64 * 1024;
+
 /** /api/settings, /api/exemptions, /api/findings: key-protected (authLevel function), one shared handler. */
 export async function api(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const log = contextLog(context);
   const { deps } = await sharedRuntime(log);
   const url = new URL(request.url);
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return { status: 413, jsonBody: { error: `body over ${MAX_BODY_BYTES} bytes` } };
   const answer = await handleApi({ ...deps, log }, {
     method: request.method,
     path: url.pathname.replace(/^\/api\//, ''),
     query: url.searchParams,
     body: request.body ? await request.text() : '',
-    caller: request.headers.get('x-ms-client-principal-name') ?? 'function key holder',
+    // The function key authorises; it names no person, and a client-supplied name header proves nothing.
+    caller: 'function key holder',
   });
   return { status: answer.status, jsonBody: answer.body };
 }

@@ -8,8 +8,8 @@ import type { ApiRequest, ApiResponse } from './types.js';
 
 /** Route /api/* to its resource; every failure becomes a status and a one-line reason. */
 export async function handleApi(deps: EnforcerDeps, req: ApiRequest): Promise<ApiResponse> {
-  const [resource, ...rest] = req.path.split('/').filter(Boolean).map(decodeURIComponent);
   try {
+    const [resource, ...rest] = req.path.split('/').filter(Boolean).map(decodePart);
     if (resource === 'settings') return await settingsRoute(deps, req, rest);
     if (resource === 'exemptions') return await exemptionsRoute(deps, req, rest);
     if (resource === 'findings') return await findingsRoute(deps, req, rest);
@@ -18,6 +18,14 @@ export async function handleApi(deps: EnforcerDeps, req: ApiRequest): Promise<Ap
     const status = httpStatusFor(err);
     if (status >= 500) deps.log('error', `API ${req.method} /api/${req.path} failed: ${publicReason(err)}`);
     return { status, body: { error: publicReason(err) } };
+  }
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new InvalidInputError(`malformed path segment: ${part}`);
   }
 }
 

@@ -20,7 +20,8 @@ export function mapArmError(err: unknown, action: string): Error {
   }
   const status = err.statusCode;
   const detail = armMessage(err);
-  if (status === undefined || status === 408 || status === 429 || status >= 500) {
+  // 409: another operation (a slot swap, a deployment) holds the site: it passes.
+  if (status === undefined || status === 408 || status === 409 || status === 429 || status >= 500) {
     const what = status === undefined ? `network error (${err.code ?? 'unknown'})` : `HTTP ${status}`;
     return new TransientError(`ARM ${what}: ${detail}`, retryAfterMs(err), { cause: err });
   }

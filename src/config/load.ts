@@ -74,7 +74,8 @@ function toConfig(s: RawSettings): Config {
       defaultMode: s.MTLS_DEFAULT_MODE,
       self: {
         ...(s.MTLS_ENFORCER_OBJECT_ID ? { objectId: s.MTLS_ENFORCER_OBJECT_ID } : {}),
-        ...(s.MTLS_ENFORCER_APP_ID ? { appId: s.MTLS_ENFORCER_APP_ID } : {}),
+        // A user-assigned managed identity's client id is the enforcer's app id unless set otherwise.
+        ...((s.MTLS_ENFORCER_APP_ID ?? s.AZURE_CLIENT_ID) ? { appId: (s.MTLS_ENFORCER_APP_ID ?? s.AZURE_CLIENT_ID) as string } : {}),
       },
       flapMaxReverts: s.MTLS_FLAP_MAX_REVERTS,
       flapWindowMs: s.MTLS_FLAP_WINDOW_MINUTES * 60_000,

@@ -41,7 +41,7 @@ export const settingsSchema = z
     MTLS_DEFAULT_MODE: z.preprocess(blankToUndefined, z.enum(['off', 'audit', 'enforce']).default('audit')),
     MTLS_ENFORCER_OBJECT_ID: optionalText,
     MTLS_ENFORCER_APP_ID: optionalText,
-    MTLS_FLAP_MAX_REVERTS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+    MTLS_FLAP_MAX_REVERTS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(50).default(3)),
     MTLS_FLAP_WINDOW_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_080).default(60)),
     MTLS_CLEAR_EXCLUSION_PATHS: bool(false),
     MTLS_EXEMPTION_MAX_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(365)),

@@ -13,7 +13,7 @@ export interface Assessment {
   remediation?: RemediationResult['kind'] | 'would-remediate' | 'own-write' | 'flapping';
 }
 
-const FLAP_HISTORY_ROWS = 50;
+const FLAP_HISTORY_ROWS = 200;
 
 /**
  * Evaluate what ARM returned and act on it by the subscription's mode: record the finding;
@@ -28,13 +28,14 @@ export async function assessAndAct(
   context: SubscriptionContext,
 ): Promise<Assessment> {
   const own = isOwnWrite(cause.caller, deps.remediation.self);
-  if (own) return recordOwnWrite(deps, ref, snapshot, cause, context);
+  if (own) return recordOwnWrite(deps, ref, cause, context);
   const now = deps.clock();
   const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), deps.findings.get(ref.key)]);
   const nowIso = now.toISOString();
   const drift = verdict.status === 'noncompliant';
   if (drift && context.mode === 'enforce') {
-    const flapping = await flappingVerdict(deps, ref, verdict, now);
+    // Flapping sticks until a human fixes the app (it then evaluates compliant): no timer resumes the fight.
+    const flapping = previous?.status === 'flapping' ? { ...verdict, status: 'flapping' as const, reasons: [...previous.reasons.filter((r) => r.code === 'flapping'), ...verdict.reasons] } : await flappingVerdict(deps, ref, verdict, now);
     if (flapping) {
       const { changed } = await record(deps, ref, snapshot, flapping, cause, previous, nowIso, { action: 'flapping' });
       return { status: 'flapping', changed, remediation: 'flapping' };
@@ -56,16 +57,19 @@ export async function assessAndAct(
  * resource's lease, so it cannot interleave with the remediation that caused it (which records the
  * final state itself before releasing); if that remediation still holds the lease, there is nothing to add.
  */
-async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, snapshot: SiteSnapshot | undefined, cause: Cause, context: SubscriptionContext): Promise<Assessment> {
+async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, cause: Cause, context: SubscriptionContext): Promise<Assessment> {
   const holder = deps.newId();
   if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), 30_000))) {
     const current = await deps.findings.get(ref.key);
     return { status: current?.status ?? 'compliant', changed: false, remediation: 'own-write' };
   }
   try {
+    // Read again under the lease: the state the event's handler read may predate the remediation's read-back.
+    const observedAt = deps.clock().toISOString();
+    const fresh = await deps.sites.getSite(ref);
     const now = deps.clock();
-    const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), deps.findings.get(ref.key)]);
-    const { changed } = await record(deps, ref, snapshot, verdict, cause, previous, now.toISOString(), { keepLastCaller: true });
+    const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, fresh, now), deps.findings.get(ref.key)]);
+    const { changed } = await record(deps, ref, fresh, verdict, { ...cause, observedAt }, previous, now.toISOString(), { keepLastCaller: true });
     return { status: verdict.status, changed, remediation: 'own-write' };
   } finally {
     await deps.leases.release(ref.key, holder).catch(() => undefined);

@@ -30,6 +30,7 @@ export function buildFinding(
     source: cause.source,
   };
   if (ref.slot) finding.slot = ref.slot;
+  finding.observedAt = cause.observedAt ?? nowIso;
   copyObserved(finding, observed);
   const caller = cause.caller ?? previous?.lastCaller;
   if (caller) finding.lastCaller = caller;

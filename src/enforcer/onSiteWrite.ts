@@ -47,7 +47,7 @@ function groupByResource(events: readonly SiteEvent[]): Map<string, SiteEvent[]>
     group.push(event);
     groups.set(event.target.key, group);
   }
-  for (const group of groups.values()) group.sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+  for (const group of groups.values()) group.sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
   return groups;
 }
 
@@ -84,8 +84,9 @@ async function unprocessed(deps: EnforcerDeps, group: SiteEvent[]): Promise<Site
 async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, context: SubscriptionContext): Promise<EventOutcome> {
   const ref = event.target;
   try {
+    const observedAt = deps.clock().toISOString();
     const snapshot = await deps.sites.getSite(ref);
-    const { status, changed, remediation } = await assessAndAct(deps, ref, snapshot, cause, context);
+    const { status, changed, remediation } = await assessAndAct(deps, ref, snapshot, { ...cause, observedAt }, context);
     const outcome: EventOutcome = { key: ref.key, eventIds: [], outcome: 'recorded', status, changed };
     if (remediation) outcome.remediation = remediation;
     return outcome;

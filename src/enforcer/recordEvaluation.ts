@@ -12,6 +12,8 @@ import type { EnforcerDeps } from './deps.js';
 export interface Cause {
   id: string;
   at: string;
+  /** When the ARM state being recorded was read (defaults to the time of recording). */
+  observedAt?: string;
   source: FindingSource;
   caller?: Caller;
   correlationId?: string;
@@ -74,6 +76,7 @@ export async function record(
 ): Promise<Recorded> {
   let base = previous;
   for (let attempt = 1; ; attempt++) {
+    if (base && supersedes(base, cause)) return { finding: base, previous: base, changed: false };
     const changed = outcomeChanged(base, verdict);
     const finding = buildFinding(ref, snapshot ?? base, verdict, extra.keepLastCaller ? withoutCaller(cause) : cause, base, nowIso, changed);
     const remediatedAt = extra.remediatedAt ?? base?.remediatedAt;
@@ -95,6 +98,11 @@ export async function record(
 }
 
 const MAX_CONFLICT_RETRIES = 8;
+
+/** The stored row comes from a later read of ARM than ours: ours is stale, and must not replace it. */
+function supersedes(stored: Finding, cause: Cause): boolean {
+  return !!stored.observedAt && !!cause.observedAt && Date.parse(stored.observedAt) > Date.parse(cause.observedAt);
+}
 
 const sameOutcome = (f: Finding, v: Verdict) => !outcomeChanged(f, v);
 

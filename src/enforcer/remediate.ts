@@ -6,8 +6,7 @@ import type { ClientCertPatch } from './ports.js';
 import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
 
 export type RemediationResult =
-  | { kind: 'remediated'; after: SiteSnapshot }
-  | { kind: 'busy' }
+  | { kind: 'remediated'; after?: SiteSnapshot }
   | { kind: 'already-resolved'; status: string }
   | { kind: 'unsupported-plan' }
   | { kind: 'nothing-to-write' }
@@ -23,8 +22,9 @@ const LEASE_TTL_MS = 60_000;
 export async function remediate(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause): Promise<RemediationResult> {
   const holder = deps.newId();
   if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), LEASE_TTL_MS))) {
-    deps.log('info', `remediation of ${ref.id} already in progress elsewhere`, { resourceId: ref.id });
-    return { kind: 'busy' };
+    // Someone else is writing this resource: retry the delivery later, when it re-reads (and finds it
+    // fixed, or reverts it). Acknowledging here could drop a drift that arrived after their read.
+    throw new TransientError(`remediation of ${ref.id} is in progress elsewhere; retry`, 2_000);
   }
   try {
     return await remediateHoldingLease(deps, ref, policy, cause);
@@ -34,9 +34,14 @@ export async function remediate(deps: EnforcerDeps, ref: SiteRef, policy: Policy
 }
 
 async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause): Promise<RemediationResult> {
+  const beforeAt = deps.clock().toISOString();
   const before = await deps.sites.getSite(ref);
   const verdict = await judge(deps, policy, ref, before, deps.clock());
-  if (!before || verdict.status !== 'noncompliant') return { kind: 'already-resolved', status: verdict.status };
+  if (!before || verdict.status !== 'noncompliant') {
+    // Record what was just read: the drift recorded earlier may already be undone by someone else.
+    await record(deps, ref, before, verdict, { ...cause, observedAt: beforeAt }, await deps.findings.get(ref.key), deps.clock().toISOString());
+    return { kind: 'already-resolved', status: verdict.status };
+  }
   const patch = patchFor(before, policy, deps.remediation.clearExclusionPaths);
   // Only exclusion paths left, and clearing them is not enabled: there is nothing remediation may write.
   if (landed(before, patch)) return { kind: 'nothing-to-write' };
@@ -45,15 +50,12 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   } catch (err) {
     return recordFailedWrite(deps, ref, before, verdict, cause, err);
   }
-  const after = await deps.sites.getSite(ref);
+  const afterAt = deps.clock().toISOString();
+  const after = await readBack(deps, ref, patch);
   const afterVerdict = await judge(deps, policy, ref, after, deps.clock());
-  if (!after || !landed(after, patch)) {
-    // ARM may answer 202 and apply later: retry the delivery, which re-reads before any new write.
-    throw new TransientError(`remediation of ${ref.id} not visible yet after PATCH`);
-  }
   const now = deps.clock().toISOString();
   const previous = await deps.findings.get(ref.key);
-  await record(deps, ref, after, afterVerdict, cause, previous, now, {
+  await record(deps, ref, after, afterVerdict, { ...cause, observedAt: afterAt }, previous, now, {
     action: 'remediated',
     before: observedCert(before),
     after: observedCert(after),
@@ -63,8 +65,25 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
     remediatedAt: now,
   });
   deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
-  return { kind: 'remediated', after };
+  return after ? { kind: 'remediated', after } : { kind: 'remediated' };
 }
+
+/**
+ * ARM may answer 202 and apply a moment later: look a few times. If it still does not show, record
+ * what is there and write nothing more (a second PATCH for one drift is what must not happen); the
+ * next event or sweep sees the outcome.
+ */
+async function readBack(deps: EnforcerDeps, ref: SiteRef, patch: ClientCertPatch): Promise<SiteSnapshot | undefined> {
+  let after = await deps.sites.getSite(ref);
+  for (let attempt = 1; attempt <= READ_BACK_ATTEMPTS && after && !landed(after, patch); attempt++) {
+    await new Promise((r) => setTimeout(r, 250 * attempt));
+    after = await deps.sites.getSite(ref);
+  }
+  if (after && !landed(after, patch)) deps.log('warn', `PATCH of ${ref.id} accepted but not visible yet; not writing again`, { resourceId: ref.id });
+  return after;
+}
+
+const READ_BACK_ATTEMPTS = 3;
 
 /** Whether the site already shows everything the patch sets. */
 function landed(site: SiteSnapshot, patch: ClientCertPatch): boolean {

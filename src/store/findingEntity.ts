@@ -50,6 +50,7 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
     lastChangedAt: finding.lastChangedAt,
     source: finding.source,
     remediatedAt: finding.remediatedAt,
+    observedAt: finding.observedAt,
   });
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
@@ -80,6 +81,7 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     lastChangedAt: text('lastChangedAt') ?? '',
     source: (text('source') ?? 'event') as FindingSource,
     remediatedAt: text('remediatedAt'),
+    observedAt: text('observedAt'),
     etag: typeof entity.etag === 'string' ? entity.etag : undefined,
   });
 }

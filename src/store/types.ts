@@ -32,6 +32,8 @@ export interface Finding {
   source: FindingSource;
   /** When the enforcer last reverted drift on this resource. */
   remediatedAt?: string;
+  /** When ARM was read for this row: a slower handler holding an older read never overwrites it. */
+  observedAt?: string;
   /** Version of the stored row (Table Storage ETag) as read; not a stored column. */
   etag?: string;
 }

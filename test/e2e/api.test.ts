@@ -39,13 +39,13 @@ describe('settings over HTTP and the CLI', () => {
     expect(await res.json()).toMatchObject({ subscriptionId: SUB, mode: 'audit', explicit: false });
   });
 
-  it('changes the mode over HTTP, recording who', async () => {
+  it('changes the mode over HTTP, recording the key holder (never a client-supplied name)', async () => {
     const res = await call('PUT', `settings/${SUB}`, { mode: 'enforce' });
 
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ mode: 'enforce', explicit: true, updatedBy: 'carol@contoso.example' });
+    expect(await res.json()).toMatchObject({ mode: 'enforce', explicit: true, updatedBy: 'local host key holder' });
     const history = await stack.deps.settings.history(SUB);
-    expect(history[0]).toMatchObject({ by: 'carol@contoso.example', to: 'enforce' });
+    expect(history[0]).toMatchObject({ by: 'local host key holder', to: 'enforce' });
   });
 
   it.each([

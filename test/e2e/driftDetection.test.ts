@@ -78,6 +78,22 @@ describe('drift detection end to end (emulator → Event Grid webhook → local 
     expect((await stack.deps.findings.get(key(SITE)))?.reasons.map((r) => r.code)).toEqual(['mode-not-required']);
   });
 
+  it('processes a fresh delivery once and answers its redeliveries as duplicates', async () => {
+    const record = stack.emu.fleet.getSite(SUB, 'rg-shop', 'shop-frontend');
+    if (record) record.properties.clientCertEnabled = false; // a change that raises no event of its own
+    const event = { ...(published.at(-1) as Record<string, unknown>), id: 'fresh-dedupe-1' };
+    const before = await stack.deps.history.list(key(SITE));
+
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await post('/runtime/webhooks/eventgrid', JSON.stringify([event]));
+      outcomes.push(((await res.json()) as { outcomes: Array<{ outcome: string }> }).outcomes[0]?.outcome ?? '');
+    }
+
+    expect(outcomes).toEqual(['recorded', 'duplicate', 'duplicate']);
+    expect(await stack.deps.history.list(key(SITE))).toHaveLength(before.length + 1);
+  });
+
   it('evaluates the slot, not its parent, on a slot write', async () => {
     const siteBefore = await stack.deps.findings.get(key(SITE));
 
