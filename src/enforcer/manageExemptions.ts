@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../errors.js';
 import { parseIsoDate, parseSiteId } from '../policy/index.js';
 import type { EnforcerDeps } from './deps.js';
@@ -21,7 +22,7 @@ const DAY_MS = 86_400_000;
 /** Add (or replace) a register exemption, then re-evaluate what it covers. */
 export async function addExemption(deps: EnforcerDeps, input: ExemptionInput, maxDays: number): Promise<{ record: ExemptionRecord; reevaluated: number }> {
   const now = deps.clock();
-  const record = validate(input, now, maxDays, deps.newId);
+  const record = validate(input, now, maxDays);
   await deps.register.put(record);
   deps.log('info', `exemption ${record.id} added on ${record.scopeDisplay} by ${input.by}, expires ${record.expiresAt}`);
   return { record, reevaluated: await reevaluateScope(deps, record.scope, `exemption-added:${record.id}`) };
@@ -42,7 +43,7 @@ export async function listExemptions(deps: EnforcerDeps): Promise<ExemptionRecor
   return all;
 }
 
-function validate(input: ExemptionInput, now: Date, maxDays: number, newId: () => string): ExemptionRecord {
+function validate(input: ExemptionInput, now: Date, maxDays: number): ExemptionRecord {
   const problems: string[] = [];
   let scope = '';
   try {
@@ -59,7 +60,7 @@ function validate(input: ExemptionInput, now: Date, maxDays: number, newId: () =
   if (input.id !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(input.id)) problems.push('id may hold letters, digits, . _ - (at most 64)');
   if (problems.length > 0) throw new InvalidInputError(`invalid exemption: ${problems.join('; ')}`);
   return {
-    id: input.id ?? newId(),
+    id: input.id ?? contentId(scope, input),
     scope,
     scopeDisplay: input.scope.trim(),
     owner: input.owner.trim(),
@@ -70,6 +71,12 @@ function validate(input: ExemptionInput, now: Date, maxDays: number, newId: () =
     createdAt: now.toISOString(),
     createdBy: input.by,
   };
+}
+
+/** Default id from the content, so a client retrying the same add replaces rather than duplicates it. */
+function contentId(scope: string, input: ExemptionInput): string {
+  const digest = createHash('sha256').update(JSON.stringify([scope, input.owner.trim(), input.reason.trim(), input.category, input.expiresAt])).digest('hex');
+  return `x-${digest.slice(0, 16)}`;
 }
 
 async function reevaluateScope(deps: EnforcerDeps, scope: string, causeId: string): Promise<number> {

@@ -4,6 +4,8 @@ import { EnforcerError, PermanentError, PermissionError, TransientError } from '
 import type { EnforcerDeps } from './deps.js';
 import { assessAndAct, type Assessment } from './assess.js';
 import { record, type Cause } from './recordEvaluation.js';
+import { deletedVerdict } from './findingBuilder.js';
+import { parseSiteId, type SiteRef } from '../policy/resourceId.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 
 export interface EventOutcome {
@@ -87,6 +89,8 @@ async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause
     const observedAt = deps.clock().toISOString();
     const snapshot = await deps.sites.getSite(ref);
     const { status, changed, remediation } = await assessAndAct(deps, ref, snapshot, { ...cause, observedAt }, context);
+    // Azure sends one delete for a site; its slots went with it.
+    if (!snapshot && !ref.slot) await markSlotsDeleted(deps, ref, { ...cause, observedAt });
     const outcome: EventOutcome = { key: ref.key, eventIds: [], outcome: 'recorded', status, changed };
     if (remediation) outcome.remediation = remediation;
     return outcome;
@@ -104,6 +108,14 @@ async function recordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, e
   const { finding, changed } = await record(deps, ref, undefined, verdict, cause, previous, deps.clock().toISOString());
   deps.log('warn', `could not evaluate ${ref.id}: ${err.message}`, { resourceId: ref.id });
   return { key: ref.key, eventIds: [], outcome: 'error', status: finding.status, changed, detail: err.message };
+}
+
+async function markSlotsDeleted(deps: EnforcerDeps, site: SiteRef, cause: Cause): Promise<void> {
+  const prefix = `${site.key}/slots/`;
+  for await (const finding of deps.findings.list({ subscriptionId: site.subscriptionId })) {
+    const slot = finding.key.startsWith(prefix) && finding.status !== 'deleted' ? parseSiteId(finding.resourceId) : undefined;
+    if (slot) await record(deps, slot, undefined, deletedVerdict(), cause, finding, deps.clock().toISOString());
+  }
 }
 
 function causeOf(event: SiteEvent): Cause {

@@ -4,7 +4,7 @@ import { publicReason, shouldRetry } from './errorPolicy.js';
 import { processDelivery, type DeliveryResult } from './processDelivery.js';
 
 /** Matches host.json `extensions.queues.maxDequeueCount`: the attempt after which the runtime poisons. */
-export const MAX_DEQUEUE_COUNT = 5;
+export const MAX_DEQUEUE_COUNT = 10;
 
 /**
  * A Storage Queue message written by an Event Grid subscription (one event per message; the

@@ -106,6 +106,20 @@ describe('drift detection end to end (emulator → Event Grid webhook → local 
     expect((await stack.deps.findings.get(key(SITE)))?.lastEvaluatedAt).toBe(siteBefore?.lastEvaluatedAt);
   });
 
+  it('marks a deleted site\'s slots deleted too (Azure sends one delete for the site)', async () => {
+    const other = siteId(SUB, 'rg-shop', 'doomed');
+    stack.emu.seed({ subscriptions: [{ id: SUB, sites: [{ resourceGroup: 'rg-shop', name: 'doomed', clientCertEnabled: true, clientCertMode: 'Required', slots: [{ name: 'blue', clientCertEnabled: true, clientCertMode: 'Required' }] }] }] });
+    stack.emu.userWrite(`${other}/slots/blue`, { clientCertEnabled: false }, ALICE);
+    await stack.settle();
+    expect((await stack.deps.findings.get(key(`${other}/slots/blue`)))?.status).toBe('noncompliant');
+
+    stack.emu.userDelete(other, ALICE);
+    await stack.settle();
+
+    expect((await stack.deps.findings.get(key(other)))?.status).toBe('deleted');
+    expect((await stack.deps.findings.get(key(`${other}/slots/blue`)))?.status).toBe('deleted');
+  });
+
   it('marks a deleted slot deleted', async () => {
     stack.emu.userDelete(SLOT, ALICE);
     await stack.settle();

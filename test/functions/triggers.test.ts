@@ -75,7 +75,7 @@ describe('functions/onEventQueue (Event Grid → Storage Queue → queue trigger
   });
 
   it('rethrows a message it cannot parse and says it goes to the poison queue on the last attempt', async () => {
-    const { context, lines } = contextFor(5);
+    const { context, lines } = contextFor(10);
 
     await expect(onEventQueue('not json at all {', context)).rejects.toThrow();
 
@@ -106,11 +106,19 @@ describe('functions/onEventGrid (direct Event Grid trigger)', () => {
     expect(finding?.reasons.map((r) => r.code)).toEqual(['mode-not-required']);
   });
 
-  it('drops an invalid event without throwing (Event Grid would retry it for 24 h)', async () => {
+  it('logs an invalid event and carries on (Event Grid would retry a failure for 24 h)', async () => {
     const { context, lines } = contextFor();
 
     await onEventGrid({ id: 'bad', eventType: 'Microsoft.Resources.ResourceWriteSuccess' } as never, context);
 
     expect(lines.join('\n')).toMatch(/invalid event bad/);
+  });
+
+  it('drops input it cannot parse at all, without throwing', async () => {
+    const { context, lines } = contextFor();
+
+    await onEventGrid('not json {' as never, context);
+
+    expect(lines.join('\n')).toMatch(/dropped an Event Grid delivery/);
   });
 });
