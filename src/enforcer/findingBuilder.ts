@@ -54,6 +54,8 @@ function copyObserved(finding: Finding, observed: Parameters<typeof buildFinding
 
 /** Drift age survives re-evaluations: keep the first time of the current non-compliant stretch. */
 function driftSince(status: Status, previous: Finding | undefined, nowIso: string): string | undefined {
+  // An evaluation that failed says nothing new about drift: keep its age.
+  if (status === 'error') return previous?.firstNonCompliantAt;
   if (!DRIFTING.has(status)) return undefined;
   if (previous && DRIFTING.has(previous.status) && previous.firstNonCompliantAt) return previous.firstNonCompliantAt;
   return nowIso;

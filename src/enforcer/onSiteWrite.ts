@@ -104,7 +104,9 @@ async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause
 async function recordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, err: EnforcerError): Promise<EventOutcome> {
   const ref = event.target;
   const previous = await deps.findings.get(ref.key);
-  const verdict = { status: 'error' as const, reasons: [{ code: 'error' as const, message: err.message }], advice: [] };
+  // Keep what was known (the reasons of the last real verdict) beside the error.
+  const known = (previous?.reasons ?? []).filter((r) => r.code !== 'error');
+  const verdict = { status: 'error' as const, reasons: [{ code: 'error' as const, message: err.message }, ...known], advice: [] };
   const { finding, changed } = await record(deps, ref, undefined, verdict, cause, previous, deps.clock().toISOString());
   deps.log('warn', `could not evaluate ${ref.id}: ${err.message}`, { resourceId: ref.id });
   return { key: ref.key, eventIds: [], outcome: 'error', status: finding.status, changed, detail: err.message };

@@ -45,25 +45,28 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   const patch = patchFor(before, policy, deps.remediation.clearExclusionPaths);
   // Only exclusion paths left, and clearing them is not enabled: there is nothing remediation may write.
   if (landed(before, patch)) return { kind: 'nothing-to-write' };
+  let answered: SiteSnapshot;
+  const patchedAt = deps.clock().toISOString();
   try {
-    await deps.writer.patchClientCert(ref, patch);
+    answered = await deps.writer.patchClientCert(ref, patch);
   } catch (err) {
     return recordFailedWrite(deps, ref, before, verdict, cause, err);
   }
-  const afterAt = deps.clock().toISOString();
-  const after = await readBack(deps, ref, patch);
-  const afterVerdict = await judge(deps, policy, ref, after, deps.clock());
-  const now = deps.clock().toISOString();
-  const previous = await deps.findings.get(ref.key);
-  await record(deps, ref, after, afterVerdict, { ...cause, observedAt: afterAt }, previous, now, {
+  // Record the remediation as soon as ARM accepted it, so a failure in the read-back cannot lose it
+  // (the flap guard counts these rows).
+  await record(deps, ref, answered, await judge(deps, policy, ref, answered, deps.clock()), { ...cause, observedAt: patchedAt }, await deps.findings.get(ref.key), patchedAt, {
     action: 'remediated',
     before: observedCert(before),
-    after: observedCert(after),
+    after: observedCert(answered),
     ...(cause.caller ? { undoneCaller: cause.caller } : {}),
     force: true,
-    at: now,
-    remediatedAt: now,
+    at: patchedAt,
+    remediatedAt: patchedAt,
   });
+  const afterAt = deps.clock().toISOString();
+  const after = await readBack(deps, ref, patch);
+  // What ARM shows now; history gains a row only if it differs from what the PATCH answered.
+  await record(deps, ref, after, await judge(deps, policy, ref, after, deps.clock()), { ...cause, observedAt: afterAt }, await deps.findings.get(ref.key), deps.clock().toISOString(), { at: afterAt });
   deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
   return after ? { kind: 'remediated', after } : { kind: 'remediated' };
 }
