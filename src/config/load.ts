@@ -9,6 +9,7 @@ export interface Config {
   policy: Policy;
   remediation: RemediationConfig;
   host: { key?: string };
+  sweep: { subscriptions: string[]; schedule: string; queue: string; queueUrl?: string };
 }
 
 export type Mode = 'off' | 'audit' | 'enforce';
@@ -81,6 +82,12 @@ function toConfig(s: RawSettings): Config {
       flapWindowMs: s.MTLS_FLAP_WINDOW_MINUTES * 60_000,
       clearExclusionPaths: s.MTLS_CLEAR_EXCLUSION_PATHS,
       exemptionMaxDays: s.MTLS_EXEMPTION_MAX_DAYS,
+    },
+    sweep: {
+      subscriptions: s.MTLS_SUBSCRIPTIONS.map((x) => x.toLowerCase()),
+      schedule: s.MTLS_SWEEP_SCHEDULE,
+      queue: s.MTLS_SWEEP_QUEUE,
+      ...(s.MTLS_STORAGE_QUEUE_URL ? { queueUrl: s.MTLS_STORAGE_QUEUE_URL } : {}),
     },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
   };

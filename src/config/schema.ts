@@ -45,6 +45,16 @@ export const settingsSchema = z
     MTLS_FLAP_WINDOW_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_080).default(60)),
     MTLS_CLEAR_EXCLUSION_PATHS: bool(false),
     MTLS_EXEMPTION_MAX_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(365)),
+    MTLS_SUBSCRIPTIONS: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((x) => x.trim()).filter(Boolean) : []),
+      z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'each must be a subscription GUID')),
+    ),
+    MTLS_SWEEP_SCHEDULE: z.preprocess(blankToUndefined, z.string().regex(/^(\S+\s+){5}\S+$/, 'six NCRONTAB fields').default('0 0 2 * * *')),
+    MTLS_SWEEP_QUEUE: z.preprocess(
+      blankToUndefined,
+      z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a storage queue name: 3-63 lowercase letters, digits, single hyphens').default('mtls-sweep-jobs'),
+    ),
+    MTLS_STORAGE_QUEUE_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     MTLS_HOST_KEY: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   });
 

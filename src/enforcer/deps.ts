@@ -10,6 +10,7 @@ import type {
   SettingsPort,
   SiteReader,
   SiteWriter,
+  SweepsPort,
 } from './ports.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -29,6 +30,7 @@ export interface EnforcerDeps {
   /** The exemption register (writes); `exemptions` reads it for evaluation. */
   register: ExemptionRegisterPort;
   leases: LeasesPort;
+  sweeps: SweepsPort;
   remediation: RemediationConfig;
   clock: () => Date;
   newId: () => string;

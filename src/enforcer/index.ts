@@ -14,3 +14,4 @@ export { addExemption, removeExemption, listExemptions, type ExemptionInput } fr
 export { parseExemptionScope, inScope } from './exemptionScope.js';
 export { scanSubscription, type ScanResult, type SiteLister } from './scanSubscription.js';
 export { sweepSubscription, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
+export { planSweep, runSweepJob, failSweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';

@@ -107,3 +107,48 @@ export interface ExemptionRegisterPort {
   /** Register history, newest first: every add, change and removal, kept after expiry. */
   history(scope: string, limit?: number): Promise<Array<{ at: string; by: string; action: 'added' | 'removed'; record: ExemptionRecord }>>;
 }
+
+export type SubscriptionRunStatus = 'pending' | 'done' | 'failed';
+
+/** One subscription's part of a sweep run. */
+export interface SubscriptionRunRecord {
+  subscriptionId: string;
+  status: SubscriptionRunStatus;
+  mode?: string;
+  evaluated?: number;
+  historyRows?: number;
+  deleted?: number;
+  counts?: Record<string, number>;
+  durationMs?: number;
+  armCalls?: number;
+  error?: string;
+  finishedAt?: string;
+}
+
+export interface SweepRunRecord {
+  id: string;
+  startedAt: string;
+  trigger: string;
+  subscriptions: SubscriptionRunRecord[];
+}
+
+/** Sweep runs (table `Sweeps`): the run and one row per subscription, each written idempotently. */
+export interface SweepsPort {
+  createRun(run: { id: string; startedAt: string; trigger: string; subscriptionIds: string[] }): Promise<void>;
+  /** Upsert one subscription's result (done or failed): a redelivery rewrites, never adds. */
+  recordSubscription(runId: string, result: SubscriptionRunRecord): Promise<void>;
+  getRun(runId: string): Promise<SweepRunRecord | undefined>;
+  /** Newest first. */
+  latestRuns(limit: number): Promise<SweepRunRecord[]>;
+}
+
+/** One queue message: sweep this subscription as part of that run. */
+export interface SweepJob {
+  runId: string;
+  startedAt: string;
+  subscriptionId: string;
+}
+
+export interface SweepQueue {
+  send(job: SweepJob): Promise<void>;
+}

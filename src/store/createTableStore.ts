@@ -1,11 +1,12 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { ExemptionRegisterPort, ExemptionsPort, HistoryPort, LeasesPort, ProcessedEventsPort, SettingsPort } from '../enforcer/ports.js';
+import type { ExemptionRegisterPort, ExemptionsPort, HistoryPort, LeasesPort, ProcessedEventsPort, SettingsPort, SweepsPort } from '../enforcer/ports.js';
 import { InvalidInputError } from '../errors.js';
 import { createExemptionRegister } from './exemptionRegisterTable.js';
 import { createExemptionsTable } from './exemptionsTable.js';
 import { createFindingsTable, type FindingsStore } from './findingsTable.js';
 import { createHistoryTable } from './historyTable.js';
 import { createLeasesTable } from './leasesTable.js';
+import { createSweepsTable } from './sweepsTable.js';
 import { createProcessedEventsTable } from './processedEventsTable.js';
 import { createSettingsTable } from './settingsTable.js';
 import { createTableOpener } from './tableAccess.js';
@@ -35,6 +36,7 @@ export interface TableStore {
   exemptionRegister: ExemptionRegisterPort;
   settings: SettingsPort;
   leases: LeasesPort;
+  sweeps: SweepsPort;
   tables: TableNames;
 }
 
@@ -57,6 +59,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
     exemptionRegister: createExemptionRegister(register, open(tables.exemptionHistory)),
     settings: createSettingsTable(open(tables.settings), open(tables.settingsHistory)),
     leases: createLeasesTable(open(tables.leases)),
+    sweeps: createSweepsTable(open(tables.sweeps)),
     tables,
   };
 }

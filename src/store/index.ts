@@ -8,3 +8,4 @@ export { registerScope } from './registerScope.js';
 export type { RegisterChange } from './exemptionHistoryEntity.js';
 export type { SettingsChange } from './settingsEntity.js';
 export type { Finding, FindingSource, HistoryEntry, HistoryAction, ObservedCert } from './types.js';
+export { createSweepQueue, type SweepQueueOptions } from './sweepQueue.js';

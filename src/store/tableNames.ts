@@ -9,6 +9,7 @@ export interface TableNames {
   settings: string;
   settingsHistory: string;
   leases: string;
+  sweeps: string;
 }
 
 /** Table Storage: alphanumeric, starting with a letter, 3 to 63 characters. */
@@ -28,6 +29,7 @@ export function tableNames(prefix = ''): TableNames {
     settings: `${prefix}Settings`,
     settingsHistory: `${prefix}SettingsHistory`,
     leases: `${prefix}Leases`,
+    sweeps: `${prefix}Sweeps`,
   };
   for (const name of Object.values(names)) {
     if (!TABLE_NAME.test(name)) throw new InvalidInputError(`table name ${name} is longer than 63 characters: shorten the prefix`);

@@ -4,3 +4,5 @@ export { handleEventGridEvent } from './handleEventGridEvent.js';
 export { httpStatusFor, shouldRetry, publicReason } from './errorPolicy.js';
 export { contextLog } from './contextLog.js';
 export { createRuntime, sharedRuntime, type Runtime } from './runtime.js';
+export { handleSweepJob } from './handleSweepJob.js';
+export { sweepTargets } from './sweepTargets.js';

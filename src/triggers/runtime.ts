@@ -3,13 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites, type ArmSites } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { EnforcerDeps, Log } from '../enforcer/index.js';
-import { createTableStore } from '../store/index.js';
+import { createSweepQueue, createTableStore } from '../store/index.js';
+import type { SweepQueue } from '../enforcer/index.js';
 
 export interface Runtime {
   config: Config;
   deps: EnforcerDeps;
   /** The ARM adapter behind `deps.sites`, which also lists sites and slots (sweeps) and counts calls. */
   arm: ArmSites;
+  sweepQueue: SweepQueue;
 }
 
 /** Composition root: config → adapters → the deps every use case takes. */
@@ -28,13 +30,19 @@ export async function createRuntime(config: Config, log: Log): Promise<Runtime> 
     writer: sites,
     settings: store.settings,
     leases: store.leases,
+    sweeps: store.sweeps,
     register: store.exemptionRegister,
     remediation: config.remediation,
     clock: () => new Date(),
     newId: () => randomUUID(),
     log,
   };
-  return { config, deps, arm: sites };
+  const { connectionString } = config.storage;
+  const sweepQueue = createSweepQueue({
+    queueName: config.sweep.queue,
+    ...(connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential }),
+  });
+  return { config, deps, arm: sites, sweepQueue };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {

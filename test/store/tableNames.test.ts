@@ -17,6 +17,7 @@ describe('tableNames', () => {
       settings: 'dev1Settings',
       settingsHistory: 'dev1SettingsHistory',
       leases: 'dev1Leases',
+      sweeps: 'dev1Sweeps',
     });
   });
 

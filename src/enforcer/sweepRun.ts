@@ -1,0 +1,62 @@
+import type { EnforcerDeps } from './deps.js';
+import type { SubscriptionRunRecord, SweepJob, SweepQueue, SweepRunRecord } from './ports.js';
+export type { SweepJob, SweepQueue } from './ports.js';
+import type { SiteLister } from './scanSubscription.js';
+import { sweepSubscription } from './sweepSubscription.js';
+
+
+const MAX_MS = 8_640_000_000_000_000;
+
+/** Run ids sort newest first as text (inverted time), so the latest run is the first row. */
+export function newRunId(now: Date, suffix: string): string {
+  return `${String(MAX_MS - now.getTime()).padStart(17, '0')}-${suffix}`;
+}
+
+/**
+ * The timer's job: record the run with every target subscription pending, then enqueue one job per
+ * subscription (workers scale out on the queue). Subscriptions in `off` are still listed: their
+ * worker records them as done with mode off, so the report says so.
+ */
+export async function planSweep(deps: EnforcerDeps, queue: SweepQueue, subscriptionIds: readonly string[], trigger: string): Promise<SweepJob[]> {
+  const now = deps.clock();
+  const run = { id: newRunId(now, deps.newId().slice(0, 8)), startedAt: now.toISOString(), trigger, subscriptionIds: [...new Set(subscriptionIds.map((s) => s.toLowerCase()))] };
+  await deps.sweeps.createRun(run);
+  const jobs = run.subscriptionIds.map((subscriptionId) => ({ runId: run.id, startedAt: run.startedAt, subscriptionId }));
+  for (const job of jobs) await queue.send(job);
+  deps.log('info', `sweep ${run.id} planned for ${jobs.length} subscription(s)`);
+  return jobs;
+}
+
+/** A queue worker: sweep one subscription and record its result; a redelivered job counts once. */
+export async function runSweepJob(deps: EnforcerDeps, lister: SiteLister & { calls?: { get: number; listPages: number } }, job: SweepJob): Promise<SubscriptionRunRecord> {
+  const run = await deps.sweeps.getRun(job.runId);
+  const mine = run?.subscriptions.find((s) => s.subscriptionId === job.subscriptionId.toLowerCase());
+  if (mine?.status === 'done') return mine;
+  const started = deps.clock().getTime();
+  const pagesBefore = (lister.calls?.listPages ?? 0) + (lister.calls?.get ?? 0);
+  const r = await sweepSubscription(deps, lister, job.subscriptionId.toLowerCase(), { id: job.runId, startedAt: job.startedAt });
+  const result: SubscriptionRunRecord = {
+    subscriptionId: r.subscriptionId, status: 'done', mode: r.mode, evaluated: r.evaluated, historyRows: r.historyRows, deleted: r.deleted,
+    counts: r.counts as Record<string, number>, durationMs: deps.clock().getTime() - started,
+    armCalls: (lister.calls?.listPages ?? 0) + (lister.calls?.get ?? 0) - pagesBefore, finishedAt: deps.clock().toISOString(),
+  };
+  await deps.sweeps.recordSubscription(job.runId, result);
+  return result;
+}
+
+/** The poison path: a job that kept failing ends as a visible `failed` subscription with the reason. */
+export async function failSweepJob(deps: EnforcerDeps, job: SweepJob, reason: string): Promise<void> {
+  await deps.sweeps.recordSubscription(job.runId, { subscriptionId: job.subscriptionId.toLowerCase(), status: 'failed', error: reason, finishedAt: deps.clock().toISOString() });
+}
+
+export type RunState = 'complete' | 'incomplete' | 'running';
+
+/**
+ * Pure: a run is complete when every subscription is done; incomplete when any failed or when it is
+ * older than `staleAfterMs` with work still pending (a worker died) — never silently green.
+ */
+export function runState(run: SweepRunRecord, now: Date, staleAfterMs: number): RunState {
+  if (run.subscriptions.some((s) => s.status === 'failed')) return 'incomplete';
+  if (run.subscriptions.every((s) => s.status === 'done')) return 'complete';
+  return now.getTime() - Date.parse(run.startedAt) > staleAfterMs ? 'incomplete' : 'running';
+}
