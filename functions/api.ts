@@ -18,6 +18,7 @@ export async function api(request: HttpRequest, context: InvocationContext): Pro
     // The function key authorises; it names no person, and a client-supplied name header proves nothing.
     caller: 'function key holder',
   });
+  if (answer.contentType) return { status: answer.status, body: String(answer.body), headers: { 'content-type': answer.contentType } };
   return { status: answer.status, jsonBody: answer.body };
 }
 
@@ -25,6 +26,7 @@ for (const [name, route, methods] of [
   ['settings', 'settings/{subscriptionId?}', ['GET', 'PUT']],
   ['exemptions', 'exemptions', ['GET', 'PUT', 'DELETE']],
   ['findings', 'findings', ['GET']],
+  ['report', 'report', ['GET']],
 ] as const) {
   functions.app.http(name, { route, methods: [...methods], authLevel: 'function', handler: api });
 }

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import { httpStatusFor, publicReason } from '../triggers/errorPolicy.js';
 import { exemptionsRoute } from './exemptionsRoute.js';
 import { findingsRoute } from './findingsRoute.js';
+import { reportRoute } from './reportRoute.js';
 import { settingsRoute } from './settingsRoute.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
@@ -13,6 +14,7 @@ export async function handleApi(deps: EnforcerDeps, req: ApiRequest): Promise<Ap
     if (resource === 'settings') return await settingsRoute(deps, req, rest);
     if (resource === 'exemptions') return await exemptionsRoute(deps, req, rest);
     if (resource === 'findings') return await findingsRoute(deps, req, rest);
+    if (resource === 'report') return await reportRoute(deps, req, rest);
     return { status: 404, body: { error: `no API resource '${resource ?? ''}'` } };
   } catch (err) {
     const status = httpStatusFor(err);

@@ -12,5 +12,7 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** JSON-serialisable, or the raw text when `contentType` is set. */
   body: unknown;
+  contentType?: string;
 }

@@ -5,6 +5,7 @@ import { findings, FINDINGS_HELP } from './findings.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
 import { local, LOCAL_HELP } from './local.js';
+import { report, REPORT_HELP } from './report.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { settings, SETTINGS_HELP } from './settings.js';
 import { sweep, SWEEP_HELP } from './sweep.js';
@@ -17,6 +18,7 @@ Commands:
   events check <file|->   classify an Event Grid delivery, print JSON (no Azure)
   findings [--json]       list current findings from Table Storage
   sweep --subscription id  sweep subscriptions inline and print a report
+  report [--run id]       render a sweep run's report (json, csv, markdown, html)
   settings list|get|set   per-subscription mode (off, audit, enforce)
   exemptions list|add|remove   the exemption register
   serve [--port n]        run the local host (Event Grid webhook, findings API)
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   findings: { run: findings, help: FINDINGS_HELP },
   serve: { run: serve, help: SERVE_HELP },
   sweep: { run: sweep, help: SWEEP_HELP },
+  report: { run: report, help: REPORT_HELP },
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },
   emulator: { run: emulatorCommand, help: EMULATOR_HELP },

@@ -15,3 +15,4 @@ export { parseExemptionScope, inScope } from './exemptionScope.js';
 export { scanSubscription, type ScanResult, type SiteLister } from './scanSubscription.js';
 export { sweepSubscription, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
 export { planSweep, runSweepJob, failSweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
+export { loadReportInput } from './reportInput.js';

@@ -63,5 +63,9 @@ async function serveApi(deps: EnforcerDeps, req: http.IncomingMessage, url: URL,
   // Who calls is the key holder: a client-supplied name header would let any key holder sign as anyone.
   const caller = 'local host key holder';
   const answer = await handleApi(deps, { method: req.method ?? 'GET', path: url.pathname.slice('/api/'.length), query: url.searchParams, body, caller });
+  if (answer.contentType) {
+    res.writeHead(answer.status, { 'content-type': answer.contentType }).end(String(answer.body));
+    return;
+  }
   sendJson(res, answer.status, answer.body);
 }

@@ -74,4 +74,28 @@ describe('nightly sweep fan-out (timer → storage queue → workers)', () => {
     expect(run?.subscriptions.find((s) => s.subscriptionId === SUBS[1])).toMatchObject({ status: 'failed', error: expect.stringMatching(/permission missing: Microsoft.Web\/sites\/read/) });
     expect((await stack.deps.sweeps.latestRuns(2)).map((r) => r.id)).toEqual([jobs[0]?.runId, expect.any(String)]);
   });
+
+  it('serves the latest run\'s report over HTTP (key required) and from the CLI, flagged incomplete', async () => {
+    const { startLocalHost } = await import('../../src/host/index.js');
+    const { runCli } = await import('../../src/cli/index.js');
+    const host = await startLocalHost({ deps: stack.deps, key: 'report-key-0123456789abcdef' });
+    try {
+      const noKey = await fetch(`${host.url}/api/report?format=html`);
+      const html = await fetch(`${host.url}/api/report?format=html`, { headers: { 'x-functions-key': 'report-key-0123456789abcdef' } });
+      const bad = await fetch(`${host.url}/api/report?format=pdf`, { headers: { 'x-functions-key': 'report-key-0123456789abcdef' } });
+
+      expect(noKey.status).toBe(401);
+      expect(html.headers.get('content-type')).toContain('text/html');
+      const text = await html.text();
+      expect(text).toContain('<svg');
+      expect(text.toLowerCase()).toContain('incomplete');
+      expect(bad.status).toBe(400);
+    } finally {
+      await host.stop();
+    }
+    const io = { out: '', err: '', env: stack.env as Record<string, string>, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), untilStopped: async () => undefined, readStdin: async () => '' };
+    expect(await runCli(['report', '--format', 'json'], io)).toBe(0);
+    const json = JSON.parse(io.out) as { runState: string; totals: Record<string, number> };
+    expect(json.runState).toBe('incomplete');
+  });
 });
