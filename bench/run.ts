@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { benchEventPath } from './eventPath.js';
+import { benchSweep } from './sweep.js';
 
 /** `npm run bench [-- --quick]`: prints a table and writes JSON to bench/results/. */
 async function main(): Promise<void> {
@@ -17,8 +18,13 @@ async function main(): Promise<void> {
         `mean ${r.meanMs.toFixed(1)} ms vs floor ${r.floorMeanMs.toFixed(1)} ms (bare GET + upsert) → overhead ${r.overhead.toFixed(2)}×  ${r.throughputPerSecond.toFixed(0)} events/s sequential`,
     );
   }
+  const sweep = await benchSweep(20, quick ? 100 : 500, 30);
+  console.log(
+    `sweep: ${sweep.sites} sites over ${sweep.subscriptions} subscriptions (+1 slot per 10 sites), ARM latency ${sweep.latencyMs} ms, Azure throttling: ` +
+      `${(sweep.wallMs / 1000).toFixed(1)} s, ${sweep.evaluated} evaluated, ${sweep.armCalls} ARM calls, ${sweep.perSiteGets} per-site GETs, peak RSS ${sweep.peakRssMb} MB`,
+  );
   const file = new URL(`./results/event-path-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
-  await writeFile(file, JSON.stringify({ machine, quick, results }, null, 2));
+  await writeFile(file, JSON.stringify({ machine, quick, results, sweep }, null, 2));
   console.log(`wrote ${file.pathname.split('/').slice(-3).join('/')}`);
 }
 
