@@ -69,27 +69,15 @@ export interface DriftAge {
 }
 
 /** One finding with what the report derives from it. */
-export interface ReportApp {
-  key: string;
-  resourceId: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  site: string;
-  slot?: string;
-  kind?: string;
+export interface ReportApp
+  extends Pick<Finding, 'key' | 'resourceId' | 'subscriptionId' | 'resourceGroup' | 'site' | 'slot' | 'kind' | 'sku' | 'status' | 'reasons' | 'clientCertEnabled' | 'clientCertMode' | 'lastEvaluatedAt'> {
   appKind: AppKind;
   target: Target;
-  sku?: string;
-  status: Status;
-  reasons: Reason[];
-  clientCertEnabled?: boolean;
-  clientCertMode?: string;
   /** The portal's name for the setting ("Ignore" whenever disabled). */
   portalMode: string;
   exclusionPaths: string[];
   drift?: DriftAge;
   lastCaller?: string;
-  lastEvaluatedAt: string;
 }
 
 /** A resource that started or stopped failing between the last sweep and now. */
