@@ -2,9 +2,38 @@ import type { ReportInput, RunInput } from '../report/index.js';
 import { InvalidInputError } from '../errors.js';
 import type { Finding } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
+import type { SweepRunRecord } from './ports.js';
 import { listExemptions } from './manageExemptions.js';
 import { listSubscriptionSettings } from './manageSettings.js';
 import { runState } from './sweepRun.js';
+
+const FAILING = new Set(['noncompliant', 'flapping']);
+
+/** When a run's last subscription finished (its start, if none did): the state "as of the last sweep". */
+function finishedAt(run: SweepRunRecord): string {
+  const times = run.subscriptions.map((s) => s.finishedAt).filter((t): t is string => !!t).sort();
+  return times.at(-1) ?? run.startedAt;
+}
+
+/**
+ * What the findings said when the previous sweep started, from what they keep: a drift that began
+ * after it was not failing then; a finding that changed since then had its history's previous status.
+ */
+async function findingsAsOf(deps: EnforcerDeps, current: readonly Finding[], since: string): Promise<Finding[]> {
+  const at = Date.parse(since);
+  const out: Finding[] = [];
+  for (const f of current) {
+    if (FAILING.has(f.status)) {
+      const began = f.firstNonCompliantAt ? Date.parse(f.firstNonCompliantAt) : 0;
+      out.push(began > at ? { ...f, status: 'compliant' } : f);
+    } else if (Date.parse(f.lastChangedAt) > at) {
+      const history = await deps.history.list(f.key, 20);
+      const first = history.filter((h) => Date.parse(h.at) > at).at(-1);
+      out.push(first?.previousStatus ? { ...f, status: first.previousStatus } : f);
+    } else out.push(f);
+  }
+  return out;
+}
 
 /** A run with work still pending after this long is reported incomplete (its worker died). */
 const STALE_AFTER_MS = 6 * 3_600_000;
@@ -24,6 +53,8 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
     exemptions: (await listExemptions(deps)).map((e) => ({ scopeDisplay: e.scopeDisplay, owner: e.owner, expiresAt: e.expiresAt, reason: e.reason, category: e.category })),
     subscriptionModes: Object.fromEntries(settings.map((s) => [s.subscriptionId, { mode: s.mode, allowedModes: s.allowedModes }])),
   };
+  const previousRun = run ? (await deps.sweeps.latestRuns(2)).find((r) => r.id !== run.id && r.startedAt < run.startedAt) : undefined;
+  if (previousRun) input.previous = await findingsAsOf(deps, findings, finishedAt(previousRun));
   if (run) {
     const runInput: RunInput = {
       id: run.id,

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArmSites } from '../../src/azure/index.js';
+import { loadReportInput, planSweep, runState, type SweepJob } from '../../src/enforcer/index.js';
+import { emulatorCredential, generatedSubscriptionId, makeEmulatorToken, siteId } from '../../src/emulator/index.js';
+import { buildReport } from '../../src/report/index.js';
+import { createSweepQueue } from '../../src/store/index.js';
+import { handleSweepJob } from '../../src/triggers/index.js';
+import { InvocationContext } from '@azure/functions';
+import { QueueClient } from '@azure/storage-queue';
+import { inject } from 'vitest';
+import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+
+const SUBSCRIPTIONS = 20;
+const SITES = 100;
+let stack: Stack;
+let queueName: string;
+
+beforeAll(async () => {
+  stack = await startStack({ subscribe: false, emulator: { throttle: undefined } });
+  stack.emu.state.generate({ subscriptions: SUBSCRIPTIONS, sitesPerSubscription: SITES, slotEvery: 10, nonCompliantFraction: 0.1 });
+  queueName = `${String(stack.env.MTLS_TABLE_PREFIX).toLowerCase()}-fleet`;
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Ground truth read straight off the emulator's resources with the plain rule, not the evaluator. */
+function truth(): { compliant: number; noncompliant: number } {
+  let compliant = 0;
+  let noncompliant = 0;
+  for (let s = 0; s < SUBSCRIPTIONS; s++) {
+    const sub = generatedSubscriptionId(s);
+    for (let i = 0; i < SITES; i++) {
+      const site = `app-${s}-${i}`;
+      const rg = `rg-${i % 10}`;
+      for (const r of [stack.emu.fleet.getSite(sub, rg, site), stack.emu.fleet.getSlot(sub, rg, site, 'staging')]) {
+        if (!r) continue;
+        const p = r.properties;
+        const ok = p.clientCertEnabled === true && p.clientCertMode === 'Required' && !p.clientCertExclusionPaths;
+        if (ok) compliant++;
+        else noncompliant++;
+      }
+    }
+  }
+  return { compliant, noncompliant };
+}
+
+/** Plan a run, then drain the real sweep queue on Azurite into concurrent workers, as Functions would. */
+async function sweepAll(): Promise<string> {
+  const subs = Array.from({ length: SUBSCRIPTIONS }, (_, i) => generatedSubscriptionId(i));
+  const jobs = await planSweep(stack.deps, createSweepQueue({ connectionString: inject('azurite').connectionString, queueName }), subs, 'test');
+  const client = new QueueClient(inject('azurite').connectionString, queueName);
+  const lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  const received: unknown[] = [];
+  while (received.length < jobs.length) {
+    const { receivedMessageItems } = await client.receiveMessages({ numberOfMessages: 32 });
+    for (const m of receivedMessageItems) {
+      received.push(JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')));
+      await client.deleteMessage(m.messageId, m.popReceipt);
+    }
+  }
+  await Promise.all(received.map((job) => handleSweepJob(stack.deps, lister, job, new InvocationContext({ triggerMetadata: { dequeueCount: 1 } }))));
+  return (jobs[0] as SweepJob).runId;
+}
+
+describe('a 2,200-resource fleet over 20 subscriptions through the queue fan-out', () => {
+  it('counts exactly the ground truth with zero per-site GETs, and reports new drift since the last sweep', async () => {
+    stack.emu.stats.reset();
+    const expected = truth();
+
+    const first = await sweepAll();
+
+    const run = await stack.deps.sweeps.getRun(first);
+    expect(run && runState(run, new Date(), 3_600_000)).toBe('complete');
+    const sum = (status: string) => (run?.subscriptions ?? []).reduce((n, s) => n + (s.counts?.[status] ?? 0), 0);
+    expect({ compliant: sum('compliant'), noncompliant: sum('noncompliant') }).toEqual(expected);
+    expect(expected.compliant + expected.noncompliant).toBe(2200);
+    expect((stack.emu.stats.counts['GET site'] ?? 0) + (stack.emu.stats.counts['GET slot'] ?? 0)).toBe(0);
+
+    const drifted = [1, 2, 4, 5, 7].map((i) => siteId(generatedSubscriptionId(3), `rg-${i % 10}`, `app-3-${i}`));
+    for (const id of drifted) expect(stack.emu.userWrite(id, { clientCertEnabled: false }, ALICE).status).toBe(200);
+    await sweepAll();
+
+    const report = buildReport(await loadReportInput(stack.deps), new Date());
+    expect(report.changes?.new.map((c) => c.resourceId).sort()).toEqual([...drifted].sort());
+    expect(report.changes?.fixed).toEqual([]);
+  }, 120_000);
+});
