@@ -98,4 +98,36 @@ describe('nightly sweep fan-out (timer → storage queue → workers)', () => {
     const json = JSON.parse(io.out) as { runState: string; totals: Record<string, number> };
     expect(json.runState).toBe('incomplete');
   });
+
+  it('gives the same final counts when a worker dies mid-subscription and its job is redelivered', async () => {
+    await sweepTimer({} as Timer, context());
+    const jobs = (await drain()) as Array<{ runId: string; subscriptionId: string }>;
+    const victim = jobs.find((j) => j.subscriptionId === SUBS[0]);
+    // Its first attempt fails after the site list, while listing slots.
+    stack.emu.faults.inject({ kind: '403', method: 'GET', pathIncludes: `${SUBS[0]}/resourceGroups/rg/providers/Microsoft.Web/sites/s0-app-3` }, 1);
+
+    await expect(sweepWorker(victim, context(1))).rejects.toThrow();
+    await sweepWorker(victim, context(2));
+
+    const run = await stack.deps.sweeps.getRun(victim?.runId as string);
+    expect(run?.subscriptions.find((s) => s.subscriptionId === SUBS[0])).toMatchObject({ status: 'done', evaluated: 10, counts: { compliant: 9, noncompliant: 1 } });
+  });
+
+  it('slows down under a 429 storm but loses nothing', async () => {
+    stack.emu.throttle.limits = { readBurst: 3, readPerSecond: 4, writeBurst: 200, writePerSecond: 10 };
+    stack.emu.stats.reset();
+    try {
+      await sweepTimer({} as Timer, context());
+      const jobs = (await drain()) as Array<{ runId: string; subscriptionId: string }>;
+      const job = jobs.find((j) => j.subscriptionId === SUBS[2]);
+
+      await sweepWorker(job, context());
+
+      const run = await stack.deps.sweeps.getRun(job?.runId as string);
+      expect(stack.emu.stats.throttled).toBeGreaterThan(0);
+      expect(run?.subscriptions.find((s) => s.subscriptionId === SUBS[2])).toMatchObject({ status: 'done', evaluated: 10, counts: { compliant: 9, noncompliant: 1 } });
+    } finally {
+      stack.emu.throttle.limits = false;
+    }
+  }, 60_000);
 });
