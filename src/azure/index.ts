@@ -1,5 +1,5 @@
 export { createArmSites, type ArmSites, type ArmSitesOptions, type ArmCallCounts } from './armSites.js';
 export { createArmCredential, staticTokenCredential } from './credential.js';
 export { mapArmError, isNotFound } from './mapArmError.js';
-export { trustExtraCaPolicy } from './trustExtraCa.js';
+export { agentTrusting, trustExtraCaPolicy } from './trustExtraCa.js';
 export { toSnapshot } from './toSnapshot.js';

@@ -3,16 +3,23 @@ import tls from 'node:tls';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 /**
- * A pipeline policy that makes the SDK trust one extra CA (PEM) on top of Node's public roots,
- * e.g. the local ARM emulator's self-signed certificate. Verification stays on: this only widens
- * the trusted set, it never disables checking.
+ * Node's public roots plus one extra CA (PEM). `ca` replaces the default roots in Node, so the
+ * public ones are added back: a client trusting the emulator still reaches real Azure.
+ */
+export function agentTrusting(caPem: string): https.Agent {
+  return new https.Agent({ keepAlive: true, ca: [...tls.rootCertificates, caPem] });
+}
+
+/**
+ * A pipeline policy that makes the SDK trust one extra CA, e.g. the local ARM emulator's
+ * self-signed certificate. Verification stays on: this only widens the trusted set.
  */
 export function trustExtraCaPolicy(caPem: string): PipelinePolicy {
-  const agent = new https.Agent({ keepAlive: true, ca: [...tls.rootCertificates, caPem] });
+  const agent = agentTrusting(caPem);
   return {
     name: 'trustExtraCa',
     sendRequest(request, next) {
-      request.agent = agent;
+      request.agent ??= agent;
       return next(request);
     },
   };

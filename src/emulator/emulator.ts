@@ -18,7 +18,7 @@ export interface Emulator {
   url: string;
   port: number;
   host: string;
-  /** The self-signed certificate (PEM) to trust, e.g. with `httpClientTrusting`. */
+  /** The self-signed certificate (PEM) to trust, e.g. with `trustExtraCaPolicy`. */
   caCertPem: string;
   state: EmulatorState;
   fleet: Fleet;

@@ -1,4 +1,3 @@
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
 
 /** Who made a request, from its bearer token; it ends up in the events' `data.claims`. */
 export interface EmulatorCaller {
@@ -24,14 +23,10 @@ export function makeEmulatorToken(identity: TokenIdentity): string {
   return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ aud: 'https://management.azure.com/', ...identity })}.`;
 }
 
-/** A TokenCredential that always presents one token (scopes ignored): how tests and local mode pick an identity. */
-export function staticTokenCredential(token: string): TokenCredential {
-  return {
-    async getToken(): Promise<AccessToken> {
-      return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
-    },
-  };
-}
+// One fixed-token credential for the whole project: the production adapter's, which local mode uses too.
+import { staticTokenCredential } from '../azure/credential.js';
+
+export { staticTokenCredential };
 
 /** Earlier name of {@link staticTokenCredential}, kept for existing callers. */
 export const emulatorCredential = staticTokenCredential;

@@ -12,7 +12,6 @@ export type { Mode, SubscriptionSettings, SettingsPort, LeasesPort, SiteWriter, 
 export { setSubscriptionSettings, getSubscriptionSettings, listSubscriptionSettings, checkSubscriptionId, type EffectiveSettings, type SettingsChange } from './manageSettings.js';
 export { addExemption, removeExemption, listExemptions, type ExemptionInput } from './manageExemptions.js';
 export { parseExemptionScope, inScope } from './exemptionScope.js';
-export { scanSubscription, type ScanResult, type SiteLister } from './scanSubscription.js';
-export { sweepSubscription, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
+export { sweepSubscription, type SiteLister, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
 export { planSweep, runSweepJob, failSweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
 export { loadReportInput } from './reportInput.js';

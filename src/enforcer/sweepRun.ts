@@ -1,8 +1,7 @@
 import type { EnforcerDeps } from './deps.js';
 import type { SubscriptionRunRecord, SweepJob, SweepQueue, SweepRunRecord } from './ports.js';
 export type { SweepJob, SweepQueue } from './ports.js';
-import type { SiteLister } from './scanSubscription.js';
-import { sweepSubscription } from './sweepSubscription.js';
+import { sweepSubscription, type SiteLister } from './sweepSubscription.js';
 
 
 const MAX_MS = 8_640_000_000_000_000;

@@ -9,8 +9,13 @@ import { inScope } from './exemptionScope.js';
 import { buildFinding, deletedVerdict, historyEntry, outcomeChanged } from './findingBuilder.js';
 import type { ExemptionRecord } from './ports.js';
 import type { Cause } from './recordEvaluation.js';
-import type { SiteLister } from './scanSubscription.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
+
+/** Lists a subscription's sites (the list payload carries the client-cert fields) and each site's slots. */
+export interface SiteLister {
+  listSites(subscriptionId: string): AsyncIterable<SiteSnapshot>;
+  listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
+}
 
 export interface SweepOptions {
   /** Slot listings in flight at once for this subscription (ARM read budget). Default 8. */

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createArmSites } from '../azure/index.js';
 import { loadConfig } from '../config/index.js';
-import { scanSubscription, setSubscriptionSettings, type EnforcerDeps, type Log, type ScanResult } from '../enforcer/index.js';
-import { DEMO_SUBSCRIPTIONS, demoFleet, emulatorCredential, makeEmulatorToken, startEmulator, type Emulator } from '../emulator/index.js';
+import { setSubscriptionSettings, sweepSubscription, type EnforcerDeps, type Log, type SiteLister, type SubscriptionSweepResult } from '../enforcer/index.js';
+import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, startEmulator, type Emulator } from '../emulator/index.js';
 import { startLocalHost, type LocalHost } from '../host/index.js';
 import { createRuntime } from '../triggers/index.js';
 import { startAzurite, type Azurite } from './azurite.js';
@@ -20,7 +19,7 @@ export interface LocalStack {
   deps: EnforcerDeps;
   hostKey: string;
   caCertPath: string;
-  scans: ScanResult[];
+  scans: SubscriptionSweepResult[];
   stop(): Promise<void>;
 }
 
@@ -44,11 +43,11 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
       MTLS_ENFORCER_APP_ID: LOCAL_ENFORCER.appid,
       MTLS_HOST_KEY: hostKey,
     });
-    const { deps } = await createRuntime(config, log);
+    const { deps, arm } = await createRuntime(config, log);
     const host = await startLocalHost({ deps, key: hostKey, ...(ports.host ? { port: ports.host } : {}) });
     stops.unshift(() => host.stop());
     await emulator.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid' });
-    const scans = await prepare(deps, emulator);
+    const scans = await prepare(deps, arm, emulator);
     return { azurite, emulator, host, deps, hostKey, caCertPath, scans, stop: () => stopAll(stops) };
   } catch (err) {
     await stopAll(stops);
@@ -56,14 +55,14 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
   }
 }
 
-async function prepare(deps: EnforcerDeps, emulator: Emulator): Promise<ScanResult[]> {
+async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulator): Promise<SubscriptionSweepResult[]> {
   const by = 'local mode';
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.enforce, mode: 'enforce', by });
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.audit, mode: 'audit', by });
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.off, mode: 'off', by });
-  const lister = createArmSites({ endpoint: emulator.url, credential: emulatorCredential(makeEmulatorToken(LOCAL_ENFORCER)), caCertPem: emulator.caCertPem });
-  const scans: ScanResult[] = [];
-  for (const sub of Object.values(DEMO_SUBSCRIPTIONS)) scans.push(await scanSubscription(deps, lister, sub, `local-scan-${Date.now()}`));
+  const run = { id: `local-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
+  const scans: SubscriptionSweepResult[] = [];
+  for (const sub of Object.values(DEMO_SUBSCRIPTIONS)) scans.push(await sweepSubscription(deps, lister, sub, run));
   await emulator.idle();
   return scans;
 }

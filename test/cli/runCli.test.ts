@@ -2,22 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli/index.js';
+import { runCli } from '../../src/cli/index.js';
+import { cliIo } from '../support/cliIo.js';
 
 const FIXTURE = new URL('../../../shared/fixtures/eventgrid/sample-slot-write.json', import.meta.url);
 
-function io(stdin = '', env: Record<string, string> = {}): CliIo & { out: string; err: string } {
-  const captured = {
-    out: '',
-    err: '',
-    stdout: (t: string) => void (captured.out += t),
-    stderr: (t: string) => void (captured.err += t),
-    env,
-    untilStopped: async () => undefined,
-    readStdin: async () => stdin,
-  };
-  return captured;
-}
+const io = (stdin = '', env: Record<string, string> = {}) => cliIo(env, stdin);
 
 describe('mtls-enforcer CLI', () => {
   it('prints help with every command and exits 0', async () => {

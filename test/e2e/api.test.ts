@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli/index.js';
+import { runCli } from '../../src/cli/index.js';
+import { cliIo } from '../support/cliIo.js';
 import { siteId } from '../../src/emulator/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
@@ -19,11 +20,6 @@ function call(method: string, path: string, body?: unknown, key: string | null =
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-ms-client-principal-name': 'carol@contoso.example' };
   if (key !== null) headers['x-functions-key'] = key;
   return fetch(`${stack.host.url}/api/${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
-}
-
-function cliIo(env: Record<string, string>): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', env, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), untilStopped: async () => undefined, readStdin: async () => '' };
-  return io;
 }
 
 describe('settings over HTTP and the CLI', () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
 import { setSubscriptionSettings, sweepSubscription, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../src/emulator/index.js';
+import { cliIo } from '../support/cliIo.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
 
 const SUBS = ['5e5e0000-0000-4000-8000-000000000001', '5e5e0000-0000-4000-8000-000000000002', '5e5e0000-0000-4000-8000-000000000003'];
@@ -90,11 +91,6 @@ describe('sweepSubscription (list payloads, batched writes, history only for cha
 });
 
 describe('mtls-enforcer sweep (inline, no queue)', () => {
-  function cliIo(env: Record<string, string>) {
-    const io = { out: '', err: '', env, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), untilStopped: async () => undefined, readStdin: async () => '' };
-    return io;
-  }
-
   it('sweeps, prints a CSV report with a row per app and slot, and exits 1 when asked to fail on drift', async () => {
     const { runCli } = await import('../../src/cli/index.js');
     const io = cliIo(stack.env);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSiteManagementClient } from '@azure/arm-appservice';
-import { agentTrusting, httpClientTrusting, makeEmulatorToken, staticTokenCredential, type Emulator, type TokenIdentity } from '../../src/emulator/index.js';
+import { agentTrusting, trustExtraCaPolicy, makeEmulatorToken, staticTokenCredential, type Emulator, type TokenIdentity } from '../../src/emulator/index.js';
 
 export const ALICE: TokenIdentity = { oid: 'a11ce000-0000-4000-8000-000000000001', appid: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', name: 'Alice Admin', upn: 'alice@contoso.example' };
 
@@ -11,7 +11,7 @@ export function sdkClient(emu: Emulator, subscriptionId: string, options: { iden
   const token = options.token ?? makeEmulatorToken(options.identity ?? ALICE);
   return new WebSiteManagementClient(staticTokenCredential(token), subscriptionId, {
     endpoint: emu.url,
-    httpClient: httpClientTrusting(emu.caCertPem),
+    additionalPolicies: [{ policy: trustExtraCaPolicy(emu.caCertPem), position: 'perCall' }],
     retryOptions: { maxRetries: options.maxRetries ?? 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
   });
 }

@@ -3,6 +3,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { sweepTimer, sweepWorker } from '../../functions/sweep.js';
 import { runState } from '../../src/enforcer/index.js';
+import { cliIo } from '../support/cliIo.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 const SUBS = ['fa000000-0000-4000-8000-000000000001', 'fa000000-0000-4000-8000-000000000002', 'fa000000-0000-4000-8000-000000000003'];
@@ -93,7 +94,7 @@ describe('nightly sweep fan-out (timer → storage queue → workers)', () => {
     } finally {
       await host.stop();
     }
-    const io = { out: '', err: '', env: stack.env as Record<string, string>, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), untilStopped: async () => undefined, readStdin: async () => '' };
+    const io = cliIo(stack.env);
     expect(await runCli(['report', '--format', 'json'], io)).toBe(0);
     const json = JSON.parse(io.out) as { runState: string; totals: Record<string, number> };
     expect(json.runState).toBe('incomplete');
