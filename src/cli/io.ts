@@ -6,6 +6,8 @@ export interface CliIo {
   /** Resolves when the user asks a long-running command to stop (SIGINT/SIGTERM). */
   untilStopped: () => Promise<void>;
   readStdin: () => Promise<string>;
+  /** Whether stdout is a terminal: colour and progress only then (absent: not a terminal). */
+  stdoutIsTTY?: boolean;
 }
 
 export const EXIT = { ok: 0, nonCompliant: 1, usage: 2, environment: 3 } as const;

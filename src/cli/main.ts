@@ -1,5 +1,6 @@
 import { InvalidInputError, PermissionError } from '../errors.js';
 import { emulatorCommand, EMULATOR_HELP } from './emulatorCommand.js';
+import { evaluateCommand, EVALUATE_HELP } from './evaluate.js';
 import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
 import { findings, FINDINGS_HELP } from './findings.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
@@ -18,6 +19,7 @@ Commands:
   events check <file|->   classify an Event Grid delivery, print JSON (no Azure)
   findings [--json]       list current findings from Table Storage
   sweep --subscription id  sweep subscriptions inline and print a report
+  evaluate <resourceId>   judge one site or slot as the enforcer would (read-only)
   report [--run id]       render a sweep run's report (json, csv, markdown, html)
   settings list|get|set   per-subscription mode (off, audit, enforce)
   exemptions list|add|remove   the exemption register
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   findings: { run: findings, help: FINDINGS_HELP },
   serve: { run: serve, help: SERVE_HELP },
   sweep: { run: sweep, help: SWEEP_HELP },
+  evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
   report: { run: report, help: REPORT_HELP },
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },

@@ -6,6 +6,7 @@ export function processIo(): CliIo {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
     untilStopped: () =>
       new Promise((resolve) => {
         process.once('SIGINT', () => resolve());

@@ -1,11 +1,38 @@
-import { loadConfig } from '../config/index.js';
+import { accessSync, constants } from 'node:fs';
+import { loadConfig, type Config } from '../config/index.js';
 import { silentLog, type EnforcerDeps } from '../enforcer/index.js';
 import { createRuntime } from '../triggers/index.js';
-import type { CliIo } from './io.js';
+import { UsageError, type CliIo } from './io.js';
+
+const STORAGE_SETTINGS = ['MTLS_STORAGE_CONNECTION', 'MTLS_STORAGE_TABLE_URL', 'AzureWebJobsStorage'] as const;
+
+/** Whether any storage setting is given (the tables hold modes, exemptions and findings). */
+export function hasStorage(env: CliIo['env']): boolean {
+  return STORAGE_SETTINGS.some((name) => env[name]?.trim());
+}
+
+/**
+ * The validated configuration for a CLI command. With `storage: 'optional'` a command that can
+ * run without the tables (evaluate) gets every other setting checked as usual: the storage
+ * check is satisfied by a placeholder that such a command never opens.
+ */
+export function configFor(io: CliIo, options: { storage: 'required' | 'optional' } = { storage: 'required' }): Config {
+  const env = options.storage === 'optional' && !hasStorage(io.env) ? { ...io.env, MTLS_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' } : io.env;
+  const config = loadConfig(env);
+  const ca = config.arm.caCertPath;
+  if (ca) {
+    try {
+      accessSync(ca, constants.R_OK);
+    } catch (err) {
+      throw new UsageError(`MTLS_ARM_CA_CERT_PATH: cannot read ${ca} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  return config;
+}
 
 /** The use-case deps for a CLI command, from the command's environment. */
 export async function depsFor(io: CliIo): Promise<EnforcerDeps> {
-  return (await createRuntime(loadConfig(io.env), silentLog)).deps;
+  return (await createRuntime(configFor(io), silentLog)).deps;
 }
 
 /** Who runs the CLI, for history: MTLS_ACTOR if set, else the OS user. */
