@@ -60,8 +60,10 @@ function cloudEventProblems(fields: Fields): string[] {
 function attributeProblems(fields: Fields, required: string[], optional: string[]): string[] {
   const problems: string[] = [];
   for (const name of required) {
-    // Event Grid sends `subject: ""` on the validation event: present is enough there.
-    if (fields[name] === undefined || (fields[name] === '' && name !== 'subject')) problems.push(`${name} is missing`);
+    // Event Grid sends `subject: ""` on the validation event: present is enough there. Elsewhere a
+    // blank value counts as absent, as it does for id and type.
+    const value = fields[name];
+    if (value === undefined || (typeof value === 'string' && value.trim() === '' && name !== 'subject')) problems.push(`${name} is missing`);
     else if (typeof fields[name] !== 'string') problems.push(`${name} is not a string`);
   }
   for (const name of optional) {
