@@ -13,5 +13,7 @@ const PORTAL_BY_MODE: Readonly<Record<string, string>> = {
 export function portalName(mode: string | undefined, enabled: boolean | undefined): string {
   if (enabled !== true) return 'Ignore';
   if (mode === undefined || mode.trim() === '') return 'no mode set';
-  return PORTAL_BY_MODE[mode.trim().toLowerCase()] ?? `unknown mode "${mode}"`;
+  const key = mode.trim().toLowerCase();
+  // Own keys only: a mode reading `__proto__` or `constructor` must not find Object.prototype's members.
+  return Object.hasOwn(PORTAL_BY_MODE, key) ? (PORTAL_BY_MODE[key] as string) : `unknown mode "${mode}"`;
 }
