@@ -28,8 +28,12 @@ export interface FindingsPort {
    */
   put(finding: Finding, expect?: { etag: string } | { absent: true }): Promise<void>;
   list(options?: { subscriptionId?: string }): AsyncIterable<Finding>;
-  /** Upsert many rows in batched transactions (≤100 per partition); safe to retry whole. */
-  putMany(findings: readonly Finding[]): Promise<unknown>;
+  /**
+   * Write many rows in batched transactions (≤100 per partition); safe to retry whole. Rows named
+   * in `expect` are written only if still that version (or absent); the others are upserted.
+   * Returns the keys left unwritten because their row changed meanwhile.
+   */
+  putMany(findings: readonly Finding[], expect?: ReadonlyMap<string, { etag: string } | { absent: true }>): Promise<{ conflicts: string[] }>;
 }
 
 export interface HistoryPort {

@@ -1,6 +1,6 @@
 import { evaluate } from '../policy/index.js';
 import { parseSiteId, type SiteRef } from '../policy/resourceId.js';
-import type { Exemption, SiteSnapshot, Status } from '../policy/types.js';
+import type { Exemption, SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
 import type { Finding } from '../store/types.js';
 import { assessAndAct } from './assess.js';
@@ -8,7 +8,7 @@ import type { EnforcerDeps } from './deps.js';
 import { inScope } from './exemptionScope.js';
 import { buildFinding, deletedVerdict, historyEntry, outcomeChanged } from './findingBuilder.js';
 import type { ExemptionRecord } from './ports.js';
-import type { Cause } from './recordEvaluation.js';
+import { record, type Cause } from './recordEvaluation.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 
 /** Lists a subscription's sites (the list payload carries the client-cert fields) and each site's slots. */
@@ -33,13 +33,23 @@ export interface SubscriptionSweepResult {
   deleted: number;
 }
 
+/** A finding waiting for the next batched write, with what is needed to redo it alone on conflict. */
+interface Staged {
+  finding: Finding;
+  ref: SiteRef;
+  snapshot: SiteSnapshot | undefined;
+  verdict: Verdict;
+  cause: Cause;
+  previous: Finding | undefined;
+}
+
 interface Sweep {
   deps: EnforcerDeps;
   context: SubscriptionContext;
   cause: Cause;
   existing: Map<string, Finding>;
   exemptions: ExemptionRecord[];
-  pending: Finding[];
+  pending: Staged[];
   drifted: Array<{ ref: SiteRef; snapshot: SiteSnapshot }>;
   result: SubscriptionSweepResult;
   flushEvery: number;
@@ -92,25 +102,27 @@ async function consider(sweep: Sweep, snapshot: SiteSnapshot): Promise<SiteRef |
   const previous = sweep.existing.get(ref.key);
   sweep.existing.delete(ref.key);
   sweep.result.evaluated++;
-  const verdict = evaluate(snapshot, sweep.context.policy, sweep.deps.clock(), exemptionsFor(ref, sweep.exemptions));
+  const now = sweep.deps.clock();
+  const verdict = evaluate(snapshot, sweep.context.policy, now, exemptionsFor(ref, sweep.exemptions));
   if (verdict.status === 'noncompliant' || previous?.status === 'flapping') {
     sweep.drifted.push({ ref, snapshot });
     return ref;
   }
-  await stage(sweep, ref, snapshot, verdict, previous);
+  // The list page was read just now: an event-path row read from ARM later must win over this one.
+  await stage(sweep, ref, snapshot, verdict, previous, { ...sweep.cause, observedAt: now.toISOString() });
   return ref;
 }
 
-async function stage(sweep: Sweep, ref: SiteRef, snapshot: SiteSnapshot | undefined, verdict: ReturnType<typeof evaluate>, previous: Finding | undefined): Promise<void> {
+async function stage(sweep: Sweep, ref: SiteRef, snapshot: SiteSnapshot | undefined, verdict: Verdict, previous: Finding | undefined, cause: Cause): Promise<void> {
   const changed = outcomeChanged(previous, verdict);
-  const finding = buildFinding(ref, snapshot ?? previous, verdict, sweep.cause, previous, sweep.deps.clock().toISOString(), changed);
+  const finding = buildFinding(ref, snapshot ?? previous, verdict, cause, previous, sweep.deps.clock().toISOString(), changed);
   if (previous?.remediatedAt) finding.remediatedAt = previous.remediatedAt;
   // History before the current row, as on the event path: a crash between them loses nothing.
   if (changed) {
-    await sweep.deps.history.append(historyEntry(finding, sweep.cause, previous, {}));
+    await sweep.deps.history.append(historyEntry(finding, cause, previous, {}));
     sweep.result.historyRows++;
   }
-  sweep.pending.push(finding);
+  sweep.pending.push({ finding, ref, snapshot, verdict, cause, previous });
   count(sweep.result, verdict.status);
   await flush(sweep, sweep.flushEvery);
 }
@@ -120,13 +132,30 @@ async function markDeleted(sweep: Sweep, previous: Finding): Promise<void> {
   const ref = parseSiteId(previous.resourceId);
   if (!ref) return;
   sweep.result.deleted++;
-  await stage(sweep, ref, undefined, deletedVerdict(), previous);
+  await stage(sweep, ref, undefined, deletedVerdict(), previous, { ...sweep.cause, observedAt: sweep.deps.clock().toISOString() });
 }
 
+/**
+ * Write the staged rows in transactions, each conditional on the version the sweep read (or on
+ * absence), so an event-path write that landed meanwhile is never overwritten blindly. A row that
+ * changed goes through the event path's recording instead: it re-reads the row, keeps it when it
+ * holds a later ARM read, and otherwise writes ours on the new version.
+ */
 async function flush(sweep: Sweep, threshold: number): Promise<void> {
   if (sweep.pending.length === 0 || sweep.pending.length < threshold) return;
   const batch = sweep.pending.splice(0, sweep.pending.length);
-  await sweep.deps.findings.putMany(batch);
+  const expect = new Map(batch.map((s) => [s.finding.key, s.previous?.etag ? { etag: s.previous.etag } : { absent: true as const }] as const));
+  const { conflicts } = await sweep.deps.findings.putMany(batch.map((s) => s.finding), expect);
+  if (conflicts.length === 0) return;
+  const byKey = new Map(batch.map((s) => [s.finding.key, s]));
+  for (const key of conflicts) {
+    const staged = byKey.get(key);
+    if (!staged) continue;
+    const current = await sweep.deps.findings.get(key);
+    // A row read from ARM no earlier than our list page (a point GET) is at least as true as ours.
+    if (current?.observedAt && staged.cause.observedAt && Date.parse(current.observedAt) >= Date.parse(staged.cause.observedAt)) continue;
+    await record(sweep.deps, staged.ref, staged.snapshot, staged.verdict, staged.cause, current, sweep.deps.clock().toISOString());
+  }
 }
 
 async function existingFindings(deps: EnforcerDeps, subscriptionId: string): Promise<Map<string, Finding>> {

@@ -11,15 +11,22 @@ import type { Table } from './tableAccess.js';
 export interface PutManyResult {
   written: number;
   transactions: number;
+  /** Keys whose row was not written because it changed (or appeared) since it was read. */
+  conflicts: string[];
 }
+
+/** What a row must still be for a conditional write: that version, or absent. */
+export type RowExpectation = { etag: string } | { absent: true };
 
 export interface FindingsStore extends FindingsPort {
   /**
-   * Upserts many findings in per-partition transactions (what a sweep writes). Validates all
+   * Writes many findings in per-partition transactions (what a sweep writes). Validates all
    * before writing any; on failure some transactions may have landed, and a retry of the
-   * whole call is safe (upserts).
+   * whole call is safe. With `expect`, a row named there is written only if it is still that
+   * version (or still absent); a transaction holding a changed row falls back to row-by-row
+   * writes, and the changed rows come back in `conflicts`, unwritten.
    */
-  putMany(findings: readonly Finding[]): Promise<PutManyResult>;
+  putMany(findings: readonly Finding[], expect?: ReadonlyMap<string, RowExpectation>): Promise<PutManyResult>;
 }
 
 const PAGE_SIZE = 1000;
@@ -53,19 +60,63 @@ export function createFindingsTable(table: Table): FindingsStore {
         }
       });
     },
-    async putMany(findings) {
-      const batches = planBatches(findings.map((f) => toFindingEntity(f, table.name)));
-      await forEachLimited(batches, PARALLEL_TRANSACTIONS, async (batch) => {
-        const actions = batch.map((entity): TransactionAction => ['upsert', entity, 'Replace']);
-        await table.run(`write ${batch.length} findings`, (client, options) => client.submitTransaction(actions, options));
+    async putMany(findings, expect) {
+      const keyOf = new Map<string, string>();
+      const entities = findings.map((f) => {
+        const entity = toFindingEntity(f, table.name);
+        keyOf.set(rowId(entity), f.key);
+        return entity;
       });
-      return { written: batches.reduce((n, b) => n + b.length, 0), transactions: batches.length };
+      const batches = planBatches(entities);
+      const conflicts: string[] = [];
+      const expectationOf = (entity: FindingEntity) => expect?.get(keyOf.get(rowId(entity)) ?? '');
+      let written = 0;
+      await forEachLimited(batches, PARALLEL_TRANSACTIONS, async (batch) => {
+        const actions = batch.map((entity) => actionFor(entity, expectationOf(entity)));
+        if (await submit(table, `write ${batch.length} findings`, actions, !!expect)) {
+          written += batch.length;
+          return;
+        }
+        // One changed row fails the whole transaction: write the others one by one.
+        for (const entity of batch) {
+          if (await submit(table, 'write finding', [actionFor(entity, expectationOf(entity))], true)) written++;
+          else conflicts.push(keyOf.get(rowId(entity)) ?? rowId(entity));
+        }
+      });
+      return { written, transactions: batches.length, conflicts };
     },
     list(options) {
       const filter = options?.subscriptionId ? odata`PartitionKey eq ${subscriptionPartition(options.subscriptionId)}` : undefined;
       return listFindings(table, filter);
     },
   };
+}
+
+type FindingEntity = ReturnType<typeof toFindingEntity>;
+
+const rowId = (entity: FindingEntity) => `${entity.partitionKey}\u0000${entity.rowKey}`;
+
+function actionFor(entity: FindingEntity, expect: RowExpectation | undefined): TransactionAction {
+  if (!expect) return ['upsert', entity, 'Replace'];
+  return 'etag' in expect ? ['update', entity, 'Replace', { etag: expect.etag }] : ['create', entity];
+}
+
+/** Submit one transaction; false when `conditional` and a row in it changed since it was read. */
+function submit(table: Table, what: string, actions: TransactionAction[], conditional: boolean): Promise<boolean> {
+  return table.run(what, async (client, options) => {
+    try {
+      await client.submitTransaction(actions, options);
+      return true;
+    } catch (err) {
+      if (conditional && isChangedRow(err)) return false;
+      throw err;
+    }
+  });
+}
+
+/** The row changed since it was read: ETag mismatch, created meanwhile, or deleted meanwhile. */
+function isChangedRow(err: unknown): boolean {
+  return isPreconditionFailed(err) || isEntityConflict(err) || isEntityNotFound(err);
 }
 
 async function* listFindings(table: Table, filter: string | undefined): AsyncGenerator<Finding> {

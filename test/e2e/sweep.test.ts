@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
-import { setSubscriptionSettings, sweepSubscription, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
+import { recordEvaluation, setSubscriptionSettings, sweepSubscription, type SiteLister, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
+import { parseSiteId, type SiteRef } from '../../src/policy/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../src/emulator/index.js';
 import { cliIo } from '../support/cliIo.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
 
 const SUBS = ['5e5e0000-0000-4000-8000-000000000001', '5e5e0000-0000-4000-8000-000000000002', '5e5e0000-0000-4000-8000-000000000003'];
 const PER_SUB = 40;
+/** A small subscription for the race between a sweep and the event path. */
+const RACE = '5e5e0000-0000-4000-8000-0000000000ff';
 
 /** 40 sites per subscription: 30 compliant (every 5th with a slot, half of them drifted), 4 Optional, 2 exclusion paths, 2 Free, 1 Logic App, 1 disabled. */
 function fleetOf(sub: string): SiteSeed[] {
@@ -30,9 +33,9 @@ let lister: ReturnType<typeof createArmSites>;
 const sweep = (sub: string, id: string): Promise<SubscriptionSweepResult> => sweepSubscription(stack.deps, lister, sub, { id, startedAt: new Date().toISOString() });
 
 beforeAll(async () => {
-  stack = await startStack({ subscribe: false, emulator: { pageSize: 25 }, seed: { subscriptions: SUBS.map((id) => ({ id, sites: fleetOf(id) })) } });
+  stack = await startStack({ subscribe: false, emulator: { pageSize: 25 }, seed: { subscriptions: [...SUBS.map((id) => ({ id, sites: fleetOf(id) })), { id: RACE, sites: ['app-a', 'app-b', 'app-c'].map((name) => ({ resourceGroup: 'rg-r', name, clientCertEnabled: true, clientCertMode: 'Required' })) }] } });
   lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
-  for (const sub of SUBS) await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'audit', by: 'test' });
+  for (const sub of [...SUBS, RACE]) await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'audit', by: 'test' });
 });
 
 afterAll(async () => {
@@ -74,6 +77,33 @@ describe('sweepSubscription (list payloads, batched writes, history only for cha
     expect(result.deleted).toBe(1);
     expect(result.counts.noncompliant).toBe(15);
     expect((await stack.deps.findings.get(siteId(sub, 'rg-2', 'app-29').toLowerCase()))?.status).toBe('deleted');
+  });
+
+  it('never overwrites a finding the event path recorded from a later ARM read while the sweep was listing', async () => {
+    // Prepare: every row exists; the next sweep lists app-a as compliant, then, before the sweep
+    // writes, the user drifts app-a and the event path records it from a fresh read.
+    await sweep(RACE, 'race-1');
+    const id = siteId(RACE, 'rg-r', 'app-a');
+    const ref = parseSiteId(id) as SiteRef;
+    const racing: SiteLister = {
+      async *listSites(sub) {
+        yield* lister.listSites(sub);
+        expect(stack.emu.userWrite(id, { clientCertEnabled: false }, ALICE).status).toBe(200);
+        const at = new Date().toISOString();
+        await recordEvaluation(stack.deps, ref, await stack.deps.sites.getSite(ref), { id: 'evt-race', at, observedAt: at, source: 'event', eventId: 'evt-race' });
+      },
+      listSlots: (site) => lister.listSlots(site),
+    };
+
+    // Act
+    const result = await sweepSubscription(stack.deps, racing, RACE, { id: 'race-2', startedAt: new Date().toISOString() });
+
+    // Assess: the sweep counted what it saw, but the stored row is the event path's later truth
+    expect(result.counts).toEqual({ compliant: 3 });
+    const stored = await stack.deps.findings.get(id.toLowerCase());
+    expect(stored?.status).toBe('noncompliant');
+    expect(stored?.lastEventId).toBe('evt-race');
+    expect((await stack.deps.findings.get(siteId(RACE, 'rg-r', 'app-b').toLowerCase()))?.status).toBe('compliant');
   });
 
   it('gives the same final state when the same run is redelivered', async () => {

@@ -87,7 +87,7 @@ describe('findingsTable', () => {
     const result = await store.findings.putMany(findings);
 
     // Assess
-    expect(result).toEqual({ written: 250, transactions: 4 });
+    expect(result).toEqual({ written: 250, transactions: 4, conflicts: [] });
     const all = await collect(store.findings.list());
     expect(all).toHaveLength(250);
     expect(new Set(all.map((f) => f.key))).toEqual(new Set(findings.map((f) => f.key)));
@@ -107,8 +107,36 @@ describe('findingsTable', () => {
     const result = await store.findings.putMany([first, last]);
 
     // Assess
-    expect(result).toEqual({ written: 1, transactions: 1 });
+    expect(result).toEqual({ written: 1, transactions: 1, conflicts: [] });
     expect((await store.findings.get(first.key))?.status).toBe('compliant');
+  });
+
+  it('writes conditionally: rows changed or created since they were read come back as conflicts, the rest land', async () => {
+    // Prepare: 150 rows of one partition (two transactions); a reader takes their versions
+    const store = newStore(connection());
+    const rows = fleet(SUB_A, 150);
+    await store.findings.putMany(rows);
+    const read = new Map<string, Finding>();
+    for await (const f of store.findings.list({ subscriptionId: SUB_A })) read.set(f.key, f);
+    const expectations = new Map([...read].map(([key, f]) => [key, { etag: f.etag as string }] as const));
+    // a concurrent writer changes row 7 and row 120, and creates a row the reader expected absent
+    const changed = [rows[7], rows[120]].map((f) => f as Finding);
+    for (const f of changed) await store.findings.put({ ...f, status: 'compliant', reasons: [] });
+    const fresh = fleet(SUB_A, 151)[150] as Finding;
+    await store.findings.put({ ...fresh, status: 'compliant', reasons: [] });
+    const expectAll = new Map<string, { etag: string } | { absent: true }>([...expectations, [fresh.key, { absent: true }]]);
+    const update = [...rows, fresh].map((f) => ({ ...f, status: 'error' as const }));
+
+    // Act
+    const result = await store.findings.putMany(update, expectAll);
+
+    // Assess
+    expect(new Set(result.conflicts)).toEqual(new Set([...changed.map((f) => f.key), fresh.key]));
+    expect(result.written).toBe(148);
+    const after = new Map<string, Finding>();
+    for await (const f of store.findings.list({ subscriptionId: SUB_A })) after.set(f.key, f);
+    for (const key of result.conflicts) expect(after.get(key)?.status).toBe('compliant');
+    expect([...after.values()].filter((f) => f.status === 'error')).toHaveLength(148);
   });
 
   it('rejects a whole putMany with one bad key before writing anything', async () => {
