@@ -1,5 +1,6 @@
 import type { SiteRef } from '../policy/resourceId.js';
 import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
+import type { Finding } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
 import { callerLabel, flapState } from './flapGuard.js';
 import { isOwnWrite } from './isOwnWrite.js';
@@ -26,11 +27,13 @@ export async function assessAndAct(
   snapshot: SiteSnapshot | undefined,
   cause: Cause,
   context: SubscriptionContext,
+  /** The current finding, when the caller already asked for it (its write stays conditional on its ETag). */
+  read: { previous?: Promise<Finding | undefined> } = {},
 ): Promise<Assessment> {
   const own = isOwnWrite(cause.caller, deps.remediation.self);
   if (own) return recordOwnWrite(deps, ref, cause, context);
   const now = deps.clock();
-  const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), deps.findings.get(ref.key)]);
+  const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), read.previous ?? deps.findings.get(ref.key)]);
   const nowIso = now.toISOString();
   const drift = verdict.status === 'noncompliant';
   if (drift && context.mode === 'enforce') {

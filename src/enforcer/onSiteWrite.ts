@@ -7,6 +7,9 @@ import { record, type Cause } from './recordEvaluation.js';
 import { deletedVerdict } from './findingBuilder.js';
 import { parseSiteId, type SiteRef } from '../policy/resourceId.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
+import { isOwnWrite } from './isOwnWrite.js';
+import type { Finding } from '../store/types.js';
+import type { Exemption } from '../policy/types.js';
 
 export interface EventOutcome {
   /** Lowercased id of the site or slot evaluated. */
@@ -53,8 +56,17 @@ function groupByResource(events: readonly SiteEvent[]): Map<string, SiteEvent[]>
   return groups;
 }
 
-async function handleResource(deps: EnforcerDeps, group: SiteEvent[]): Promise<EventOutcome> {
+async function handleResource(shared: EnforcerDeps, group: SiteEvent[]): Promise<EventOutcome> {
   const first = group[0] as SiteEvent;
+  const deps = withOneRegisterRead(shared);
+  // The reads that do not depend on each other go out together: dedupe, mode, and (speculatively,
+  // for the evaluation after the ARM read) the register and the current finding. The finding is
+  // only a starting version: its write is conditional on the ETag, so a newer row is never lost.
+  // (The enforcer's own write is read again under its lease instead: nothing to read ahead.)
+  const own = isOwnWrite(group[group.length - 1]?.caller, deps.remediation.self);
+  const previous = own ? undefined : deps.findings.get(first.target.key);
+  previous?.catch(() => undefined);
+  if (!own) deps.exemptions.forResource(first.target).catch(() => undefined);
   const [fresh, context] = await Promise.all([unprocessed(deps, group), subscriptionContext(deps, first.target.subscriptionId)]);
   const key = first.target.key;
   if (fresh.length === 0) return { key, eventIds: group.map((e) => e.eventId), outcome: 'duplicate' };
@@ -64,7 +76,7 @@ async function handleResource(deps: EnforcerDeps, group: SiteEvent[]): Promise<E
     return { key, eventIds: fresh.map((e) => e.eventId), outcome: 'skipped', detail: 'subscription mode is off' };
   }
   const cause = causeOf(latest);
-  const outcome = await evaluateOrRecordError(deps, latest, cause, context);
+  const outcome = await evaluateOrRecordError(deps, latest, cause, context, previous);
   await Promise.all(fresh.map((event) => deps.processedEvents.mark(event.eventId, deps.clock().toISOString())));
   deps.log('info', `evaluated ${latest.target.id}: ${outcome.status}`, {
     resourceId: latest.target.id,
@@ -83,12 +95,12 @@ async function unprocessed(deps: EnforcerDeps, group: SiteEvent[]): Promise<Site
   return unique.filter((_, i) => !seen[i]);
 }
 
-async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, context: SubscriptionContext): Promise<EventOutcome> {
+async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, context: SubscriptionContext, previous: Promise<Finding | undefined> | undefined): Promise<EventOutcome> {
   const ref = event.target;
   try {
     const observedAt = deps.clock().toISOString();
     const snapshot = await deps.sites.getSite(ref);
-    const { status, changed, remediation } = await assessAndAct(deps, ref, snapshot, { ...cause, observedAt }, context);
+    const { status, changed, remediation } = await assessAndAct(deps, ref, snapshot, { ...cause, observedAt }, context, previous ? { previous } : {});
     // Azure sends one delete for a site; its slots went with it.
     if (!snapshot && !ref.slot) await markSlotsDeleted(deps, ref, { ...cause, observedAt });
     const outcome: EventOutcome = { key: ref.key, eventIds: [], outcome: 'recorded', status, changed };
@@ -124,4 +136,27 @@ function causeOf(event: SiteEvent): Cause {
   const cause: Cause = { id: event.eventId, at: event.eventTime, source: 'event', caller: event.caller, eventId: event.eventId };
   if (event.correlationId) cause.correlationId = event.correlationId;
   return cause;
+}
+
+/**
+ * One handling of one resource reads the exemption register once: the evaluation, the re-read
+ * before a revert and the read-back all judge against the register as this event found it.
+ */
+function withOneRegisterRead(deps: EnforcerDeps): EnforcerDeps {
+  const read = new Map<string, Promise<Exemption[]>>();
+  return {
+    ...deps,
+    exemptions: {
+      forResource(ref) {
+        let pending = read.get(ref.key);
+        if (!pending) {
+          pending = deps.exemptions.forResource(ref);
+          read.set(ref.key, pending);
+          // A failed read is not kept: the next judge asks again (and sees the error itself).
+          pending.catch(() => read.delete(ref.key));
+        }
+        return pending;
+      },
+    },
+  };
 }

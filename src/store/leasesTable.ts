@@ -25,28 +25,41 @@ export function leaseKeys(name: string): EntityKeys {
  * one replace per version can succeed). A lost race answers false, never an error.
  */
 export function createLeasesTable(table: Table): LeasesPort {
+  /** ETag of each lease this process holds, by name and holder (what release deletes). */
+  const held = new Map<string, string>();
+  const remember = (name: string, holder: string, etag: string | false): boolean => {
+    if (etag) held.set(heldKey(name, holder), etag);
+    return etag !== false;
+  };
   return {
     async tryAcquire(name, holder, now, ttlMs) {
       const keys = leaseKeys(name);
       const lease: LeaseRow = { ...keys, holder: checkHolder(holder), expiresAt: expiry(now, ttlMs) };
+      // Most leases are free: try the insert first (one round trip); only a taken row is read.
+      const inserted = await table.run('take lease', (client, options) => insertLease(client, lease, options));
+      if (inserted !== false) return remember(name, holder, inserted);
       const current = await readRow(table, 'read lease', keys.partitionKey, keys.rowKey);
-      if (!current) return table.run('take lease', (client, options) => insertLease(client, lease, options));
+      // Released between our insert and our read: the insert decides again, as before.
+      if (!current) return remember(name, holder, await table.run('take lease', (client, options) => insertLease(client, lease, options)));
       const currentExpiry = Date.parse(readString(current, 'expiresAt') ?? '');
       // An unreadable expiry counts as expired: a damaged row must not block its resource for ever.
       const free = !(currentExpiry >= now.getTime());
       if (!free && readString(current, 'holder') !== holder) return false;
-      return table.run('renew lease', (client, options) => replaceLease(client, lease, current.etag, options));
+      return remember(name, holder, await table.run('renew lease', (client, options) => replaceLease(client, lease, current.etag, options)));
     },
     async release(name, holder) {
       const keys = leaseKeys(name);
       checkHolder(holder);
-      const current = await readRow(table, 'read lease', keys.partitionKey, keys.rowKey);
-      if (!current || readString(current, 'holder') !== holder) return;
+      // The version we wrote, when this process took the lease: delete only that version (one round trip).
+      const mine = held.get(heldKey(name, holder));
+      held.delete(heldKey(name, holder));
+      const etag = mine ?? (await readOwned(table, keys, holder));
+      if (!etag) return;
       await table.run('release lease', async (client, options) => {
         try {
-          await client.deleteEntity(keys.partitionKey, keys.rowKey, { ...options, etag: current.etag });
+          await client.deleteEntity(keys.partitionKey, keys.rowKey, { ...options, etag });
         } catch (err) {
-          // Gone, or taken over since we read it: either way it is no longer ours to release.
+          // Gone, or taken over (or renewed) since: either way it is no longer this version to release.
           if (!isEntityNotFound(err) && !isPreconditionFailed(err)) throw err;
         }
       });
@@ -54,20 +67,28 @@ export function createLeasesTable(table: Table): LeasesPort {
   };
 }
 
-async function insertLease(client: TableClient, lease: LeaseRow, options: OperationTimeout): Promise<boolean> {
+const heldKey = (name: string, holder: string) => `${name}\u0000${holder}`;
+
+/** The lease row's ETag when `holder` holds it, else undefined. */
+async function readOwned(table: Table, keys: EntityKeys, holder: string): Promise<string | undefined> {
+  const current = await readRow(table, 'read lease', keys.partitionKey, keys.rowKey);
+  return current && readString(current, 'holder') === holder ? current.etag : undefined;
+}
+
+/** The new row's ETag, or false when the row exists already. */
+async function insertLease(client: TableClient, lease: LeaseRow, options: OperationTimeout): Promise<string | false> {
   try {
-    await client.createEntity(lease, options);
-    return true;
+    return (await client.createEntity(lease, options)).etag ?? '';
   } catch (err) {
     if (isEntityConflict(err)) return false;
     throw err;
   }
 }
 
-async function replaceLease(client: TableClient, lease: LeaseRow, etag: string, options: OperationTimeout): Promise<boolean> {
+/** The replaced row's ETag, or false when the row changed or went since it was read. */
+async function replaceLease(client: TableClient, lease: LeaseRow, etag: string, options: OperationTimeout): Promise<string | false> {
   try {
-    await client.updateEntity(lease, 'Replace', { ...options, etag });
-    return true;
+    return (await client.updateEntity(lease, 'Replace', { ...options, etag })).etag ?? '';
   } catch (err) {
     // 412: someone else renewed or took it since we read; 404: released since we read.
     if (isPreconditionFailed(err) || isEntityNotFound(err)) return false;
