@@ -1,16 +1,19 @@
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/startLocalStack.js';
-import { narrative } from '../local/narrative.js';
+import { narrative, reportUrl } from '../local/narrative.js';
 import { DEMO_SUBSCRIPTIONS } from '../emulator/index.js';
 import { consoleLog } from './consoleLog.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+import { paint } from './style.js';
 
 export const LOCAL_HELP = `Usage: mtls-enforcer local [--ready-json] [--port <host port>]
 
 Start the whole product on this machine, no Azure account needed: Azurite (in memory), the ARM
 emulator with a demo fleet, the local host with its webhook subscribed on the emulator; one
 subscription in enforce, one in audit, one off; a first scan. Prints how to cause drift.
---ready-json prints one JSON line once everything is up (for scripts).
+--ready-json prints one JSON line once everything is up (for scripts): armEndpoint, hostUrl,
+hostKey, storageConnectionString, subscriptionIds, enforceSubscriptionId, auditSubscriptionId,
+caCertPath, reportUrl.
 
 Example:
   npm start
@@ -18,8 +21,10 @@ Example:
 
 export async function local(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { 'ready-json': { type: 'boolean' }, port: { type: 'string' } } });
-  const stack = await startLocalStack(consoleLog(io), values.port ? { host: Number(values.port) } : {});
-  io.stdout(narrative(stack));
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  const stack = await startLocalStack(consoleLog(io), port ? { host: port } : {});
+  io.stdout(narrative(stack, (colour, text) => paint(io, colour, text)));
   if (values['ready-json']) {
     const ready = {
       armEndpoint: stack.emulator.url,
@@ -30,6 +35,7 @@ export async function local(args: string[], io: CliIo): Promise<number> {
       enforceSubscriptionId: DEMO_SUBSCRIPTIONS.enforce,
       auditSubscriptionId: DEMO_SUBSCRIPTIONS.audit,
       caCertPath: stack.caCertPath,
+      reportUrl: reportUrl(stack),
     };
     io.stdout(`${JSON.stringify(ready)}\n`);
   }

@@ -1,23 +1,34 @@
 import { DEMO_SUBSCRIPTIONS } from '../emulator/index.js';
 import type { LocalStack } from './startLocalStack.js';
 
+/** How headings and figures are styled: plain by default; the CLI passes colour only for a terminal. */
+export type Paint = (colour: 'bold' | 'green' | 'red' | 'yellow' | 'dim', text: string) => string;
+
+const plain: Paint = (_colour, text) => text;
+
+/** The HTML report of the current findings on the local host; the key rides in `code`, as Functions keys do. */
+export function reportUrl(stack: Pick<LocalStack, 'host' | 'hostKey'>): string {
+  return `${stack.host.url}/api/report?format=html&code=${encodeURIComponent(stack.hostKey)}`;
+}
+
 /** What `npm start` prints once the stack is up: where things are, what was found, how to cause drift. */
-export function narrative(stack: LocalStack): string {
+export function narrative(stack: LocalStack, paint: Paint = plain): string {
   const arm = stack.emulator.url;
   const site = `/subscriptions/${DEMO_SUBSCRIPTIONS.enforce}/resourceGroups/rg-shop/providers/Microsoft.Web/sites/shop-frontend`;
   const auditSite = `/subscriptions/${DEMO_SUBSCRIPTIONS.audit}/resourceGroups/rg-dev/providers/Microsoft.Web/sites/dev-reports`;
   const lines = [
     '',
-    'appservice-mtls-enforcer — local mode (no Azure account needed)',
+    paint('bold', 'appservice-mtls-enforcer — local mode (no Azure account needed)'),
     '',
     `  ARM emulator     ${arm}  (CA: ${stack.caCertPath})`,
     `  local host       ${stack.host.url}  (key: x-functions-key: ${stack.hostKey})`,
     `  Table Storage    Azurite, tables prefixed "Local"`,
+    `  report (HTML)    ${reportUrl(stack)}`,
     '',
-    'First scan:',
-    ...stack.scans.map((s) => `  ${s.subscriptionId}  ${s.mode.padEnd(7)}  ${s.evaluated} evaluated  ${summary(s.counts)}`),
+    paint('bold', 'First scan:'),
+    ...stack.scans.map((s) => `  ${s.subscriptionId}  ${s.mode.padEnd(7)}  ${s.evaluated} evaluated  ${summary(s.counts, paint)}`),
     '',
-    'Cause drift and watch it caught (and, in the enforce subscription, reverted) in the log below:',
+    paint('bold', 'Cause drift and watch it caught (and, in the enforce subscription, reverted) in the log below:'),
     '',
     '  # as a user, through the ARM API (enforce subscription: reverted within a second)',
     `  curl --cacert ${stack.caCertPath} -X PATCH -H 'Authorization: Bearer alice@contoso.example' -H 'content-type: application/json' \\`,
@@ -27,15 +38,21 @@ export function narrative(stack: LocalStack): string {
     `  curl --cacert ${stack.caCertPath} -X POST -H 'content-type: application/json' '${arm}/admin/write' \\`,
     `    -d '{"id":"${auditSite}","properties":{"clientCertMode":"Optional"},"caller":{"objectId":"bob","name":"bob@contoso.example"}}'`,
     '',
+    '  # judge it with the CLI (read-only: ARM for the app, the tables for its mode and exemptions)',
+    `  MTLS_ARM_ENDPOINT=${arm} MTLS_ARM_CA_CERT_PATH=${stack.caCertPath} MTLS_ARM_TOKEN=local-user \\`,
+    `  MTLS_TABLE_PREFIX=Local MTLS_STORAGE_CONNECTION='${stack.azurite.connectionString}' \\`,
+    `    node bin/mtls-enforcer.js evaluate ${site}`,
+    '',
     `  # current findings`,
     `  curl -H 'x-functions-key: ${stack.hostKey}' '${stack.host.url}/api/findings?status=noncompliant'`,
     '',
-    'Ctrl-C stops everything.',
+    paint('bold', 'Ctrl-C stops everything.'),
     '',
   ];
   return lines.join('\n');
 }
 
-function summary(counts: Partial<Record<string, number>>): string {
-  return Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ') || '(off: not evaluated)';
+function summary(counts: Partial<Record<string, number>>, paint: Paint): string {
+  const colourOf = (status: string) => (status === 'compliant' ? 'green' : status === 'noncompliant' || status === 'flapping' ? 'red' : 'yellow');
+  return Object.entries(counts).map(([k, v]) => paint(colourOf(k), `${k}=${v}`)).join(' ') || paint('dim', '(off: not evaluated)');
 }

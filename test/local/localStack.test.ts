@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SUBSCRIPTIONS, siteId } from '../../src/emulator/index.js';
-import { narrative } from '../../src/local/narrative.js';
+import { paint } from '../../src/cli/style.js';
+import { narrative, reportUrl } from '../../src/local/narrative.js';
+import { cliIo } from '../support/cliIo.js';
 import { startLocalStack, type LocalStack } from '../../src/local/startLocalStack.js';
 
 let stack: LocalStack;
@@ -42,5 +44,29 @@ describe('local mode (what npm start runs)', () => {
     expect(text).toContain(stack.host.url);
     expect(text).toMatch(/curl --cacert .* -X PATCH/);
     expect(text).toContain('/admin/write');
+    expect(text).toMatch(/mtls-enforcer\.js evaluate \/subscriptions\//);
+  });
+
+  it('prints a report URL the local host answers with the HTML report', async () => {
+    const url = reportUrl(stack);
+
+    const answer = await fetch(url);
+
+    expect(narrative(stack)).toContain(url);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await answer.text()).toContain('<html');
+  });
+
+  it('colours the narrative only for a terminal without NO_COLOR', () => {
+    const styled = (io: ReturnType<typeof cliIo>) => narrative(stack, (colour, text) => paint(io, colour, text));
+    const tty = Object.assign(cliIo({}), { stdoutIsTTY: true });
+    const ttyNoColor = Object.assign(cliIo({ NO_COLOR: '1' }), { stdoutIsTTY: true });
+    const pipe = cliIo({});
+
+    expect(styled(tty)).toContain('\u001b[');
+    expect(styled(ttyNoColor)).not.toContain('\u001b');
+    expect(styled(pipe)).not.toContain('\u001b');
+    expect(styled(pipe)).toBe(narrative(stack));
   });
 });

@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import https from 'node:https';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeEmulatorToken } from '../../src/emulator/index.js';
+import { spawnCli, waitForOutput, type ChildCli } from './childCli.js';
+
+interface Ready {
+  armEndpoint: string;
+  hostUrl: string;
+  hostKey: string;
+  storageConnectionString: string;
+  subscriptionIds: string[];
+  enforceSubscriptionId: string;
+  auditSubscriptionId: string;
+  caCertPath: string | null;
+}
+
+const ALICE = makeEmulatorToken({ oid: 'a11ce000-0000-4000-8000-000000000001', name: 'alice@contoso.example', upn: 'alice@contoso.example' });
+
+let running: ChildCli | undefined;
+
+afterEach(async () => {
+  // A failed assertion must not leave the stack running: the child's Azurite watchdogs follow it.
+  if (running && running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
+  await running?.exited;
+  running = undefined;
+});
+
+describe('mtls-enforcer local --ready-json, as a child process', () => {
+  it('serves the HTML report, reverts a drift in the enforce subscription, and frees every port on SIGINT', async () => {
+    const cli = (running = spawnCli(['local', '--ready-json']));
+
+    const ready = await waitForOutput(cli, readyLine, 90_000);
+    expect(ready).toMatchObject({ subscriptionIds: expect.arrayContaining([ready.enforceSubscriptionId, ready.auditSubscriptionId]) });
+    expect(ready.caCertPath).toEqual(expect.any(String));
+    const ca = await readFile(ready.caCertPath as string, 'utf8');
+
+    const report = await fetch(`${ready.hostUrl}/api/report?format=html&code=${encodeURIComponent(ready.hostKey)}`);
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await report.text()).toMatch(/Non-compliant apps[\s\S]*dev-portal/); // the audit subscription's drift, left in place
+
+    const site = `${ready.armEndpoint}/subscriptions/${ready.enforceSubscriptionId}/resourceGroups/rg-shop/providers/Microsoft.Web/sites/shop-frontend?api-version=2024-04-01`;
+    const drift = await arm(ca, 'PATCH', site, { properties: { clientCertEnabled: false } });
+    expect(drift.status).toBe(200);
+    expect(drift.body).toMatchObject({ properties: { clientCertEnabled: false } });
+
+    const reverted = await pollUntil(async () => {
+      const now = await arm(ca, 'GET', site);
+      return (now.body as { properties?: { clientCertEnabled?: boolean } }).properties?.clientCertEnabled === true ? now : undefined;
+    }, 20_000);
+    expect(reverted.body).toMatchObject({ properties: { clientCertEnabled: true, clientCertMode: 'Required' } });
+    expect(cli.stderr()).toMatch(/reverted drift on \S+\/sites\/shop-frontend$/m); // the site itself, not its slot (first scan)
+
+    const ports = [ready.armEndpoint, ready.hostUrl, ...endpointsOf(ready.storageConnectionString)].map((u) => Number(new URL(u).port));
+    expect(ports.length).toBeGreaterThanOrEqual(4); // emulator, host, Azurite tables and queues
+    for (const port of ports) expect(await isOpen(port)).toBe(true);
+
+    cli.child.kill('SIGINT');
+
+    expect(await cli.exited).toBe(0);
+    for (const port of ports) expect(await isOpen(port), `port ${port} still open`).toBe(false);
+  }, 150_000);
+});
+
+function readyLine(stdout: string): Ready | undefined {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const value = JSON.parse(line) as Ready;
+      if (value.armEndpoint && value.hostUrl) return value;
+    } catch {
+      // a partial line: wait for the rest
+    }
+  }
+  return undefined;
+}
+
+/** BlobEndpoint=, QueueEndpoint=, TableEndpoint= of a connection string. */
+function endpointsOf(connectionString: string): string[] {
+  return [...connectionString.matchAll(/(?:Blob|Queue|Table)Endpoint=([^;]+)/g)].map((m) => m[1] as string);
+}
+
+/** One ARM call as a user would make it (curl --cacert ... -H 'Authorization: Bearer ...'). */
+function arm(ca: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = https.request(url, { method, ca, headers: { authorization: `Bearer ${ALICE}`, ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined }));
+    });
+    req.once('error', reject);
+    req.end(payload);
+  });
+}
+
+async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function isOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
