@@ -27,6 +27,8 @@ export interface ArmCallCounts {
 export interface ArmSites extends SiteReader, SiteWriter {
   listSites(subscriptionId: string): AsyncIterable<SiteSnapshot>;
   listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
+  /** Every site of a resource group and every slot of those sites (`includeSlots=true`), in pages. */
+  listGroupWithSlots(subscriptionId: string, resourceGroup: string): AsyncIterable<SiteSnapshot>;
   readonly calls: ArmCallCounts;
 }
 
@@ -78,6 +80,10 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
     async *listSlots(site) {
       const client = await clientFor(site.subscriptionId);
       yield* pagesOf(() => client.webApps.listSlots(site.resourceGroup, site.site).byPage(), calls, 'Microsoft.Web/sites/slots/read');
+    },
+    async *listGroupWithSlots(subscriptionId, resourceGroup) {
+      const client = await clientFor(subscriptionId);
+      yield* pagesOf(() => client.webApps.listByResourceGroup(resourceGroup, { includeSlots: true }).byPage(), calls, 'Microsoft.Web/sites/slots/read');
     },
   };
 }

@@ -15,6 +15,8 @@ import { subscriptionContext, type SubscriptionContext } from './subscriptionCon
 export interface SiteLister {
   listSites(subscriptionId: string): AsyncIterable<SiteSnapshot>;
   listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
+  /** A resource group's sites and their slots in one listing (`includeSlots=true`), when the lister can. */
+  listGroupWithSlots?(subscriptionId: string, resourceGroup: string): AsyncIterable<SiteSnapshot>;
 }
 
 export interface SweepOptions {
@@ -83,9 +85,7 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
     const ref = await consider(sweep, site);
     if (ref) sites.push(ref);
   }
-  await forEachLimited(sites, options.concurrency ?? 8, async (ref) => {
-    for await (const slot of lister.listSlots(ref)) await consider(sweep, slot);
-  });
+  await listAllSlots(sweep, lister, sites, options.concurrency ?? 8);
   for (const previous of sweep.existing.values()) await markDeleted(sweep, previous);
   await flush(sweep, 0);
   await forEachLimited(sweep.drifted, options.concurrency ?? 8, async ({ ref, snapshot }) => {
@@ -94,6 +94,27 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
     count(result, status);
   });
   return result;
+}
+
+/**
+ * Every slot, in as few ARM calls as possible: one listing per resource group (sites and slots,
+ * keeping the slots) when the sites share fewer groups than there are sites, else one per site.
+ */
+async function listAllSlots(sweep: Sweep, lister: SiteLister, sites: readonly SiteRef[], concurrency: number): Promise<void> {
+  const groups = new Map<string, SiteRef>();
+  for (const ref of sites) if (!groups.has(ref.resourceGroup.toLowerCase())) groups.set(ref.resourceGroup.toLowerCase(), ref);
+  const listGroup = lister.listGroupWithSlots?.bind(lister);
+  if (listGroup && groups.size < sites.length) {
+    await forEachLimited([...groups.values()], concurrency, async (group) => {
+      for await (const item of listGroup(group.subscriptionId, group.resourceGroup)) {
+        if (parseSiteId(item.id)?.slot) await consider(sweep, item);
+      }
+    });
+    return;
+  }
+  await forEachLimited(sites, concurrency, async (ref) => {
+    for await (const slot of lister.listSlots(ref)) await consider(sweep, slot);
+  });
 }
 
 async function consider(sweep: Sweep, snapshot: SiteSnapshot): Promise<SiteRef | undefined> {

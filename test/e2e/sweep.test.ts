@@ -55,6 +55,9 @@ describe('sweepSubscription (list payloads, batched writes, history only for cha
     }
     expect(stack.emu.stats.counts['GET site'] ?? 0).toBe(0);
     expect(stack.emu.stats.counts['GET slot'] ?? 0).toBe(0);
+    // Per subscription: 2 pages of 40 sites, then 8 resource-group listings with their slots, instead of 40 slot listings.
+    expect(stack.emu.stats.counts['LIST sites']).toBe(3 * (2 + 8));
+    expect(stack.emu.stats.counts['LIST slots'] ?? 0).toBe(0);
     let stored = 0;
     for await (const _ of stack.deps.findings.list({ subscriptionId: SUBS[0] as string })) stored++;
     expect(stored).toBe(46);

@@ -104,8 +104,8 @@ describe('nightly sweep fan-out (timer → storage queue → workers)', () => {
     await sweepTimer({} as Timer, context());
     const jobs = (await drain()) as Array<{ runId: string; subscriptionId: string }>;
     const victim = jobs.find((j) => j.subscriptionId === SUBS[0]);
-    // Its first attempt fails after the site list, while listing slots.
-    stack.emu.faults.inject({ kind: '403', method: 'GET', pathIncludes: `${SUBS[0]}/resourceGroups/rg/providers/Microsoft.Web/sites/s0-app-3` }, 1);
+    // Its first attempt fails after the site list, while listing the resource group's slots.
+    stack.emu.faults.inject({ kind: '403', method: 'GET', pathIncludes: `${SUBS[0]}/resourceGroups/rg/providers/Microsoft.Web/sites` }, 1);
 
     await expect(sweepWorker(victim, context(1))).rejects.toThrow();
     await sweepWorker(victim, context(2));
@@ -115,7 +115,8 @@ describe('nightly sweep fan-out (timer → storage queue → workers)', () => {
   });
 
   it('slows down under a 429 storm but loses nothing', async () => {
-    stack.emu.throttle.limits = { readBurst: 3, readPerSecond: 4, writeBurst: 200, writePerSecond: 10 };
+    // One subscription sweeps in two reads (the site list, then the group's sites and slots): a burst of one throttles the second.
+    stack.emu.throttle.limits = { readBurst: 1, readPerSecond: 1, writeBurst: 200, writePerSecond: 10 };
     stack.emu.stats.reset();
     try {
       await sweepTimer({} as Timer, context());
