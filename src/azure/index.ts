@@ -3,3 +3,5 @@ export { createArmCredential, staticTokenCredential } from './credential.js';
 export { mapArmError, isNotFound } from './mapArmError.js';
 export { agentTrusting, trustExtraCaPolicy } from './trustExtraCa.js';
 export { toSnapshot } from './toSnapshot.js';
+export { explainAzureError, type ExplainContext } from './explainAzureError.js';
+export { createSubscriptionLister, isActiveSubscription, type ReadableSubscription, type SubscriptionLister } from './armSubscriptions.js';

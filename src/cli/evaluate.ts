@@ -104,7 +104,7 @@ function settingsNote(context: EvaluationContext): string {
 }
 
 function actionNote(mode: string): string {
-  if (mode === 'enforce') return 'the enforcer reverts this drift (enforce mode)';
-  if (mode === 'audit') return 'recorded as would-remediate (audit mode); not reverted';
-  return 'ignored (mode off)';
+  if (mode === 'enforce') return 'enforce mode: the enforcer reverts this drift when it sees it';
+  if (mode === 'audit') return 'audit mode: the enforcer records it (would-remediate) and reverts nothing';
+  return 'mode off: the enforcer ignores this subscription';
 }

@@ -1,4 +1,5 @@
-import { InvalidInputError, PermissionError } from '../errors.js';
+import { explainAzureError, type ExplainContext } from '../azure/index.js';
+import { InvalidInputError } from '../errors.js';
 import { emulatorCommand, EMULATOR_HELP } from './emulatorCommand.js';
 import { evaluateCommand, EVALUATE_HELP } from './evaluate.js';
 import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
@@ -6,6 +7,7 @@ import { findings, FINDINGS_HELP } from './findings.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
 import { local, LOCAL_HELP } from './local.js';
+import { configFor, storageSettingName } from './runtimeFor.js';
 import { report, REPORT_HELP } from './report.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { settings, SETTINGS_HELP } from './settings.js';
@@ -29,6 +31,8 @@ Commands:
 
 Run 'mtls-enforcer <command> --help' for a command's options and an example.
 Exit codes: 0 ok, 1 non-compliant found (when asked), 2 usage or input error, 3 environment error.
+Errors are one line on stderr; --verbose (or MTLS_DEBUG=1) adds the stack and causes.
+NO_COLOR (or output that is not a terminal) turns colour off.
 `;
 
 type Command = { run: (args: string[], io: CliIo) => Promise<number>; help: string };
@@ -48,10 +52,12 @@ const COMMANDS: Record<string, Command> = {
 
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const found = findCommand(argv);
+  const verbose = argv.includes('--verbose') || io.env.MTLS_DEBUG === '1';
+  const rest = argv.filter((a) => a !== '--verbose');
+  const found = findCommand(rest);
   if (!found) {
-    const wantsHelp = argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help';
-    (wantsHelp ? io.stdout : io.stderr)(wantsHelp ? MAIN_HELP : `mtls-enforcer: unknown command '${argv.join(' ')}'\n\n${MAIN_HELP}`);
+    const wantsHelp = rest.length === 0 || rest[0] === '--help' || rest[0] === '-h' || rest[0] === 'help';
+    (wantsHelp ? io.stdout : io.stderr)(wantsHelp ? MAIN_HELP : `mtls-enforcer: unknown command '${rest.join(' ')}'\n\n${MAIN_HELP}`);
     return wantsHelp ? EXIT.ok : EXIT.usage;
   }
   const [command, args] = found;
@@ -62,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (err) {
-    return reportError(err, io);
+    return reportError(err, io, verbose);
   }
 }
 
@@ -73,16 +79,38 @@ function findCommand(argv: string[]): [Command, string[]] | undefined {
   return one ? [one, argv.slice(1)] : undefined;
 }
 
-function reportError(err: unknown, io: CliIo): number {
+/** Every failure leaves as one line on stderr (the fix included when known) and an exit code. */
+function reportError(err: unknown, io: CliIo, verbose: boolean): number {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof UsageError || err instanceof InvalidInputError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    io.stderr(`mtls-enforcer: ${message}\n`);
-    return EXIT.usage;
+  const usage = err instanceof UsageError || err instanceof InvalidInputError || isParseArgsError(err);
+  const explained = usage ? undefined : explainAzureError(err, explainContext(io));
+  io.stderr(`mtls-enforcer: ${explained ?? message}\n`);
+  if (verbose) io.stderr(details(err));
+  else if (!usage && !explained) io.stderr('(run again with --verbose or MTLS_DEBUG=1 for details)\n');
+  return usage ? EXIT.usage : EXIT.environment;
+}
+
+/** The ARM endpoint and storage setting in use, for naming them in an explanation. */
+function explainContext(io: CliIo): ExplainContext {
+  const storageSetting = storageSettingName(io.env);
+  try {
+    return { armEndpoint: configFor(io, { storage: 'optional' }).arm.endpoint, ...(storageSetting ? { storageSetting } : {}) };
+  } catch {
+    return storageSetting ? { storageSetting } : {};
   }
-  if (err instanceof PermissionError) {
-    io.stderr(`mtls-enforcer: ${message}\n`);
-    return EXIT.environment;
+}
+
+function details(err: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 10; depth++) {
+    lines.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+    if (e !== undefined) lines.push('caused by:');
   }
-  io.stderr(`mtls-enforcer: ${message}\n`);
-  return EXIT.environment;
+  return `${lines.join('\n')}\n`;
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

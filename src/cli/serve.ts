@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
+import { listSubscriptionSettings } from '../enforcer/index.js';
 import { startLocalHost } from '../host/index.js';
 import { createRuntime } from '../triggers/index.js';
 import { consoleLog } from './consoleLog.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { configFor } from './runtimeFor.js';
 
 export const SERVE_HELP = `Usage: mtls-enforcer serve [--port <n>] [--host <addr>]
 
@@ -18,9 +19,11 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string', default: '7071' }, host: { type: 'string', default: '127.0.0.1' } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
-  const config = loadConfig(io.env);
+  const config = configFor(io);
   if (!config.host.key) throw new UsageError('MTLS_HOST_KEY must be set (at least 16 characters): every endpoint requires it');
   const { deps } = await createRuntime(config, consoleLog(io));
+  // Reach storage before listening: a wrong connection fails here, with nothing started.
+  await listSubscriptionSettings(deps);
   const host = await startLocalHost({ deps, key: config.host.key, port, host: values.host });
   io.stdout(`listening on ${host.url}\nwebhook: ${host.url}/runtime/webhooks/eventgrid (key in x-functions-key or ?code=)\n`);
   await io.untilStopped();
