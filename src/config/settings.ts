@@ -31,7 +31,7 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'MTLS_FLAP_WINDOW_MINUTES', sample: '60', meaning: 'Length of the flap window in minutes.' },
   { name: 'MTLS_CLEAR_EXCLUSION_PATHS', sample: 'false', meaning: 'Whether remediation also clears clientCertExclusionPaths (default: leave them, keep reporting).' },
   { name: 'MTLS_EXEMPTION_MAX_DAYS', sample: '365', meaning: 'Longest an exemption may run, in days from when it is added.' },
-  { name: 'MTLS_SUBSCRIPTIONS', sample: '', meaning: 'Comma-separated subscription ids the nightly sweep covers (empty: every subscription with a settings row).' },
+  { name: 'MTLS_SUBSCRIPTIONS', sample: '', meaning: 'Comma-separated subscription ids the nightly sweep covers (empty: every active subscription the identity can read); subscriptions in mode off are skipped.' },
   { name: 'MTLS_SWEEP_SCHEDULE', sample: '0 0 2 * * *', meaning: 'NCRONTAB schedule of the nightly sweep (default 02:00 UTC daily); read by the timer trigger.' },
   { name: 'MTLS_SWEEP_QUEUE', sample: 'mtls-sweep-jobs', meaning: 'Storage queue the sweep fans out on, one message per subscription.' },
   { name: 'MTLS_STORAGE_QUEUE_URL', sample: '', meaning: 'Queue endpoint URL (https://<account>.queue.core.windows.net) for managed identity, when no connection string is set.' },

@@ -13,8 +13,8 @@ export function newRunId(now: Date, suffix: string): string {
 
 /**
  * The timer's job: record the run with every target subscription pending, then enqueue one job per
- * subscription (workers scale out on the queue). Subscriptions in `off` are still listed: their
- * worker records them as done with mode off, so the report says so.
+ * subscription (workers scale out on the queue). The caller leaves out subscriptions in `off`
+ * (sweepTargets); one switched to `off` after planning is recorded as done with mode off.
  */
 export async function planSweep(deps: EnforcerDeps, queue: SweepQueue, subscriptionIds: readonly string[], trigger: string): Promise<SweepJob[]> {
   const now = deps.clock();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createArmCredential, createArmSites, type ArmSites } from '../azure/index.js';
+import { createArmCredential, createArmSites, createSubscriptionLister, type ArmSites, type SubscriptionLister } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { EnforcerDeps, Log } from '../enforcer/index.js';
 import { createSweepQueue, createTableStore } from '../store/index.js';
@@ -12,6 +12,8 @@ export interface Runtime {
   /** The ARM adapter behind `deps.sites`, which also lists sites and slots (sweeps) and counts calls. */
   arm: ArmSites;
   sweepQueue: SweepQueue;
+  /** Subscriptions the identity can read (sweep targets when none are configured). */
+  subscriptions: SubscriptionLister;
 }
 
 /** Composition root: config → adapters → the deps every use case takes. */
@@ -42,7 +44,8 @@ export async function createRuntime(config: Config, log: Log): Promise<Runtime> 
     queueName: config.sweep.queue,
     ...(connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential }),
   });
-  return { config, deps, arm: sites, sweepQueue };
+  const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
+  return { config, deps, arm: sites, sweepQueue, subscriptions };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {
