@@ -8,7 +8,12 @@ const STORAGE_SETTINGS = ['MTLS_STORAGE_CONNECTION', 'MTLS_STORAGE_TABLE_URL', '
 
 /** Whether any storage setting is given (the tables hold modes, exemptions and findings). */
 export function hasStorage(env: CliIo['env']): boolean {
-  return STORAGE_SETTINGS.some((name) => env[name]?.trim());
+  return storageSettingName(env) !== undefined;
+}
+
+/** The storage setting that is given, for naming it in errors. */
+export function storageSettingName(env: CliIo['env']): string | undefined {
+  return STORAGE_SETTINGS.find((name) => env[name]?.trim());
 }
 
 /**

@@ -100,7 +100,7 @@ describe('environment errors: one line with the fix, exit 3', () => {
     const writer = createArmSites({ endpoint: emu.url, credential: staticTokenCredential('cli-user'), caCertPem: emu.caCertPem });
     const noToken = createArmSites({ endpoint: emu.url, credential: staticTokenCredential(' '), caCertPem: emu.caCertPem });
 
-    const denied = await writer.patchClientCert(REF, { clientCertMode: 'Required' }).then(() => undefined, (e: unknown) => e);
+    const denied = await writer.patchClientCert(REF, { clientCertEnabled: true, clientCertMode: 'Required' }).then(() => undefined, (e: unknown) => e);
     const rejected = await noToken.getSite(REF).then(() => undefined, (e: unknown) => e);
 
     expect(explainAzureError(denied)).toMatch(new RegExp(`Microsoft.Web/sites/write in subscription ${ENFORCE}: assign the enforcer's custom role`));
