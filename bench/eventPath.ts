@@ -1,77 +1,228 @@
 import { TableClient } from '@azure/data-tables';
-import { WebSiteManagementClient } from '@azure/arm-appservice';
-import { createArmCredential, trustExtraCaPolicy } from '../src/azure/index.js';
+import { createArmSites } from '../src/azure/index.js';
 import { loadConfig } from '../src/config/index.js';
-import { makeEmulatorToken, startEmulator } from '../src/emulator/index.js';
+import type { EnforcerDeps } from '../src/enforcer/index.js';
+import { emulatorCredential, generatedSubscriptionId } from '../src/emulator/index.js';
 import { startLocalHost } from '../src/host/index.js';
-import { startAzurite } from '../src/local/azurite.js';
+import type { Azurite } from '../src/local/azurite.js';
 import { createRuntime } from '../src/triggers/index.js';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { caFile, distribution, RequestCounter, type Distribution } from './common.js';
+import { startRemoteEmulator, type RemoteEmulator } from './remoteEmulator.js';
 
-const SUB = 'be0c0000-0000-4000-8000-000000000001';
 const ENFORCER = { oid: 'bench-enforcer', appid: 'bench-app' };
+const SUB = generatedSubscriptionId(0);
+const GROUPS = 10;
+
+export interface EventPathOptions {
+  events: number;
+  /** Events per Event Grid delivery; one wave of writes fills one delivery. */
+  batch: number;
+  mode: 'audit' | 'enforce';
+}
 
 export interface EventPathResult {
   events: number;
+  batch: number;
   mode: string;
-  p50: number;
-  p95: number;
-  p99: number;
-  meanMs: number;
-  floorMeanMs: number;
-  overhead: number;
+  wallMs: number;
   throughputPerSecond: number;
+  writeToFinding: Distribution;
+  /** Enforce: user write → the enforcer's PATCH answered by the emulator. */
+  writeToRevert?: Distribution;
+  armCallsPerEvent: number;
+  tableOpsPerEvent: number;
+  /** Deliveries the emulator made (enforce: the reverts' own events come back too). */
+  deliveries: unknown;
+  floor: FloorResult;
+  /** Enforcer wall time over the floor's for the same events at the same concurrency. */
+  overhead: number;
+  /** CPU time of this process (host + enforcer + SDKs) per event: steadier than wall time on a shared machine. */
+  cpuMsPerEvent: number;
+  cpuOverhead: number;
+  /** Enforcer p50 write-to-finding over the floor's p50 (GET + upsert). */
+  latencyOverhead: number;
+  azurite: AzuriteRate;
+}
+
+export interface FloorResult {
+  wallMs: number;
+  cpuMsPerEvent: number;
+  throughputPerSecond: number;
+  perEvent: Distribution;
+}
+
+export interface AzuriteRate {
+  /** One upsert at a time: Azurite's round trip. */
+  sequentialUpsert: Distribution;
+  /** Upserts per second with `batch` in flight. */
+  upsertsPerSecond: number;
+}
+
+/** Sites written in turn; each visit of a site flips it (audit) so every event changes its status. */
+const fleetSize = (batch: number) => Math.max(batch * 4, 200);
+const siteId = (i: number) => `/subscriptions/${SUB}/resourceGroups/rg-${i % GROUPS}/providers/Microsoft.Web/sites/app-0-${i}`;
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * Event path under load: waves of user writes on the emulator (its own process), each wave
+ * delivered as one Event Grid batch to the local host, backed by Azurite. Latency per event is
+ * from the write to its finding being stored (and, in enforce, to the revert's PATCH answered).
+ * The floor, in the same run: the same number of bare SDK GETs + table upserts, same concurrency.
+ */
+export async function benchEventPath(azurite: Azurite, options: EventPathOptions): Promise<EventPathResult> {
+  const { events, batch, mode } = options;
+  const fleet = fleetSize(batch);
+  const emu = await startRemoteEmulator({ throttle: false, latencyMs: 0, delivery: { batchWindowMs: 5 } });
+  const counter = new RequestCounter();
+  try {
+    await emu.call('generate', { subscriptions: 1, sitesPerSubscription: fleet, slotEvery: 0, nonCompliantFraction: 0, resourceGroupsPerSubscription: GROUPS });
+    const token = await emu.call<string>('token', ENFORCER);
+    const prefix = `Bench${mode}${Date.now().toString(36)}`.replace(/[^A-Za-z0-9]/g, '');
+    const config = loadConfig({
+      MTLS_STORAGE_CONNECTION: azurite.connectionString,
+      MTLS_TABLE_PREFIX: prefix,
+      MTLS_ARM_ENDPOINT: emu.url,
+      MTLS_ARM_CA_CERT_PATH: await caFile(emu.caCertPem),
+      MTLS_ARM_TOKEN: token,
+      MTLS_ENFORCER_OBJECT_ID: ENFORCER.oid,
+      MTLS_DEFAULT_MODE: mode,
+      // Every write in this benchmark is a drift on purpose: the flap guard must not stop the reverts.
+      MTLS_FLAP_MAX_REVERTS: '50',
+    });
+    const { deps } = await createRuntime(config, () => undefined);
+    const landed = new Map<string, number>();
+    const reverted = new Map<string, number>();
+    const instrumented: EnforcerDeps = {
+      ...deps,
+      findings: { ...deps.findings, put: async (finding, expect) => {
+        await deps.findings.put(finding, expect);
+        if (!landed.has(finding.key)) landed.set(finding.key, epochNow());
+      } },
+      writer: { patchClientCert: async (ref, patch) => {
+        const answered = await deps.writer.patchClientCert(ref, patch);
+        if (!reverted.has(ref.key)) reverted.set(ref.key, epochNow());
+        return answered;
+      } },
+    };
+    const host = await startLocalHost({ deps: instrumented, key: 'bench-key-0123456789abcdef' });
+    await emu.call('subscribe', { url: host.webhookUrl, schema: 'eventgrid', maxEventsPerBatch: batch });
+    // Warm-up (tables created, connections open, JIT): not measured.
+    await runWaves(emu, Math.min(events, fleet), batch, 0, mode);
+    landed.clear();
+    reverted.clear();
+    await emu.call('reset');
+    counter.start();
+    const cpu0 = process.cpuUsage();
+    const findingMs: number[] = [];
+    const revertMs: number[] = [];
+    const started = performance.now();
+    await runWaves(emu, events, batch, fleet, mode, (written) => {
+      for (const { key, at } of written) {
+        const f = landed.get(key);
+        if (f !== undefined) findingMs.push(f - at);
+        const r = reverted.get(key);
+        if (r !== undefined) revertMs.push(r - at);
+      }
+      landed.clear();
+      reverted.clear();
+    });
+    const wallMs = performance.now() - started;
+    const cpuMsPerEvent = cpuMs(process.cpuUsage(cpu0)) / events;
+    counter.stop();
+    const arm = await emu.stats();
+    const deliveries = await emu.call('idle');
+    await host.stop();
+    if (findingMs.length < events * 0.99) throw new Error(`only ${findingMs.length} of ${events} writes reached a finding`);
+    if (mode === 'enforce' && revertMs.length < events * 0.99) throw new Error(`only ${revertMs.length} of ${events} drifts were reverted`);
+
+    const floor = await floorRun(emu, azurite, events, batch, fleet);
+    const rate = await azuriteRate(azurite, batch);
+    const writeToFinding = distribution(findingMs);
+    const result: EventPathResult = {
+      events, batch, mode, wallMs,
+      throughputPerSecond: (events / wallMs) * 1000,
+      writeToFinding,
+      armCallsPerEvent: arm.total / events,
+      tableOpsPerEvent: counter.to(azurite.tableUrl) / events,
+      deliveries,
+      floor,
+      overhead: wallMs / floor.wallMs,
+      cpuMsPerEvent,
+      cpuOverhead: cpuMsPerEvent / floor.cpuMsPerEvent,
+      latencyOverhead: writeToFinding.p50 / floor.perEvent.p50,
+      azurite: rate,
+    };
+    if (mode === 'enforce') result.writeToRevert = distribution(revertMs);
+    return result;
+  } finally {
+    counter.stop();
+    await emu.stop();
+  }
 }
 
 /**
- * Write-to-finding on the local stack: a user write on the emulator → Event Grid delivery → local
- * host → re-read → evaluate → Azurite. Floor: the same number of bare SDK GETs + table upserts.
+ * Writes `count` events in waves of `batch` distinct sites; each wave is one delivery, awaited
+ * before the next. Audit: each write flips the site (every event is a change of status). Enforce:
+ * each write turns certificates off (a drift, reverted by the enforcer).
  */
-export async function benchEventPath(events: number, mode: 'audit' | 'enforce'): Promise<EventPathResult> {
-  const azurite = await startAzurite({ table: true });
-  const emu = await startEmulator({ throttle: false, seed: { subscriptions: [{ id: SUB, sites: Array.from({ length: 50 }, (_, i) => ({ resourceGroup: 'rg', name: `app-${i}`, clientCertEnabled: true, clientCertMode: 'Required' })) }] } });
-  try {
-    const ca = join(await mkdtemp(join(tmpdir(), 'bench-')), 'ca.pem');
-    await writeFile(ca, emu.caCertPem);
-    const config = loadConfig({ MTLS_STORAGE_CONNECTION: azurite.connectionString, MTLS_ARM_ENDPOINT: emu.url, MTLS_ARM_CA_CERT_PATH: ca, MTLS_ARM_TOKEN: makeEmulatorToken(ENFORCER), MTLS_ENFORCER_OBJECT_ID: ENFORCER.oid, MTLS_DEFAULT_MODE: mode });
-    const { deps } = await createRuntime(config, () => undefined);
-    const host = await startLocalHost({ deps, key: 'bench-key-0123456789abcdef' });
-    await emu.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid' });
-    const latencies: number[] = [];
-    const started = performance.now();
-    for (let i = 0; i < events; i++) {
-      const t0 = performance.now();
-      emu.userWrite(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/app-${i % 50}`, { clientCertEnabled: i % 2 === 1 }, { objectId: 'bench-user', name: 'bench@example.com' });
-      await emu.idle();
-      latencies.push(performance.now() - t0);
-    }
-    const total = performance.now() - started;
-    const floorMeanMs = await floor(emu.url, emu.caCertPem, azurite.connectionString, events);
-    await host.stop();
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number;
-    const meanMs = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-    return { events, mode, p50: pct(50), p95: pct(95), p99: pct(99), meanMs, floorMeanMs, overhead: meanMs / floorMeanMs, throughputPerSecond: (events / total) * 1000 };
-  } finally {
-    await emu.stop();
-    await azurite.stop();
+async function runWaves(
+  emu: RemoteEmulator, count: number, batch: number, offset: number, mode: 'audit' | 'enforce',
+  after?: (written: Array<{ key: string; at: number }>) => void,
+): Promise<void> {
+  for (let done = 0; done < count; done += batch) {
+    const n = Math.min(batch, count - done);
+    const writes = Array.from({ length: n }, (_, j) => {
+      const i = offset + done + j;
+      const fleet = fleetSize(batch);
+      const off = mode === 'enforce' || Math.floor(i / fleet) % 2 === 0;
+      return { id: siteId(i % fleet), properties: off ? { clientCertEnabled: false } : { clientCertEnabled: true, clientCertMode: 'Required' } };
+    });
+    const at = await emu.call<number[]>('writes', { writes });
+    await emu.call('idle');
+    after?.(writes.map((w, j) => ({ key: w.id.toLowerCase(), at: at[j] as number })));
   }
 }
 
-/** The floor: one ARM GET and one table upsert per event, straight through the SDKs, nothing else. */
-async function floor(url: string, caPem: string, connectionString: string, events: number): Promise<number> {
-  const client = new WebSiteManagementClient(await createArmCredential({ staticToken: 'floor' }), SUB, {
-    endpoint: url,
-    additionalPolicies: [{ policy: trustExtraCaPolicy(caPem), position: 'perCall' }],
-  });
-  const table = TableClient.fromConnectionString(connectionString, 'BenchFloor', { allowInsecureConnection: true });
+/** The same events done bare: one SDK GET of the site and one table upsert each, `batch` at a time. */
+async function floorRun(emu: RemoteEmulator, azurite: Azurite, events: number, batch: number, fleet: number): Promise<FloorResult> {
+  const token = await emu.call<string>('token', { oid: 'bench-floor' });
+  const arm = createArmSites({ endpoint: emu.url, credential: emulatorCredential(token), caCertPem: emu.caCertPem });
+  const table = TableClient.fromConnectionString(azurite.connectionString, `BenchFloor${Date.now().toString(36)}`.replace(/[^A-Za-z0-9]/g, ''), { allowInsecureConnection: true });
   await table.createTable();
+  const one = async (i: number): Promise<number> => {
+    const t0 = performance.now();
+    const ref = { subscriptionId: SUB, resourceGroup: `rg-${i % GROUPS}`, site: `app-0-${i % fleet}`, key: siteId(i % fleet).toLowerCase(), id: siteId(i % fleet) };
+    const site = await arm.getSite(ref);
+    await table.upsertEntity({ partitionKey: SUB, rowKey: `app-0-${i % fleet}`, enabled: site?.clientCertEnabled ?? false, mode: site?.clientCertMode ?? '' }, 'Replace');
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < batch * 4; i++) await one(i); // warm-up
+  const perEvent: number[] = [];
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
-  for (let i = 0; i < events; i++) {
-    const site = await client.webApps.get('rg', `app-${i % 50}`);
-    await table.upsertEntity({ partitionKey: SUB, rowKey: `app-${i % 50}`, enabled: site.clientCertEnabled ?? false }, 'Replace');
+  for (let done = 0; done < events; done += batch) {
+    const n = Math.min(batch, events - done);
+    perEvent.push(...(await Promise.all(Array.from({ length: n }, (_, j) => one(done + j)))));
   }
-  return (performance.now() - started) / events;
+  const wallMs = performance.now() - started;
+  return { wallMs, cpuMsPerEvent: cpuMs(process.cpuUsage(cpu0)) / events, throughputPerSecond: (events / wallMs) * 1000, perEvent: distribution(perEvent) };
+}
+
+/** Azurite's own pace in this run: one upsert at a time, then `batch` in flight. */
+async function azuriteRate(azurite: Azurite, batch: number): Promise<AzuriteRate> {
+  const table = TableClient.fromConnectionString(azurite.connectionString, `BenchRate${Date.now().toString(36)}`.replace(/[^A-Za-z0-9]/g, ''), { allowInsecureConnection: true });
+  await table.createTable();
+  const upsert = (i: number) => table.upsertEntity({ partitionKey: `p${i % 16}`, rowKey: `r${i}`, value: i, at: new Date().toISOString() }, 'Replace');
+  for (let i = 0; i < 50; i++) await upsert(i);
+  const sequential: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t0 = performance.now();
+    await upsert(i);
+    sequential.push(performance.now() - t0);
+  }
+  const total = 1000;
+  const started = performance.now();
+  for (let done = 0; done < total; done += batch) await Promise.all(Array.from({ length: Math.min(batch, total - done) }, (_, j) => upsert(done + j)));
+  return { sequentialUpsert: distribution(sequential), upsertsPerSecond: (total / (performance.now() - started)) * 1000 };
 }
