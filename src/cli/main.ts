@@ -29,6 +29,11 @@ Commands:
   emulator [--port n]     run the ARM emulator (local development and tests)
   local                   the whole product locally (what npm start runs)
 
+Examples:
+  npm start                                    # the whole product locally (mtls-enforcer local)
+  mtls-enforcer evaluate /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>
+  mtls-enforcer sweep --subscription <id> --format html --out report.html
+
 Run 'mtls-enforcer <command> --help' for a command's options and an example.
 Exit codes: 0 ok, 1 non-compliant found (when asked), 2 usage or input error, 3 environment error.
 Errors are one line on stderr; --verbose (or MTLS_DEBUG=1) adds the stack and causes.
@@ -49,6 +54,9 @@ const COMMANDS: Record<string, Command> = {
   emulator: { run: emulatorCommand, help: EMULATOR_HELP },
   local: { run: local, help: LOCAL_HELP },
 };
+
+/** Every command's name, e.g. for checking that each has help with an example. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

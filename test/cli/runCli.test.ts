@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
+import { COMMAND_NAMES } from '../../src/cli/main.js';
 import { cliIo } from '../support/cliIo.js';
 
 const FIXTURE = new URL('../../../shared/fixtures/eventgrid/sample-slot-write.json', import.meta.url);
@@ -10,11 +11,14 @@ const FIXTURE = new URL('../../../shared/fixtures/eventgrid/sample-slot-write.js
 const io = (stdin = '', env: Record<string, string> = {}) => cliIo(env, stdin);
 
 describe('mtls-enforcer CLI', () => {
-  it('prints help with every command and exits 0', async () => {
+  it('prints help with every command and examples, and exits 0', async () => {
     const cli = io();
 
     expect(await runCli(['--help'], cli)).toBe(0);
-    for (const command of ['events check', 'findings', 'serve', 'emulator', 'settings', 'exemptions', 'local']) expect(cli.out).toContain(command);
+    expect(COMMAND_NAMES.length).toBeGreaterThanOrEqual(10);
+    for (const command of COMMAND_NAMES) expect(cli.out).toContain(`  ${command}`);
+    expect(cli.out).toMatch(/Examples:\n  \S/);
+    expect(cli.out).toContain('Exit codes: 0 ok, 1 non-compliant found (when asked), 2 usage or input error, 3 environment error');
   });
 
   it('exits 2 on an unknown command', async () => {
@@ -24,12 +28,13 @@ describe('mtls-enforcer CLI', () => {
     expect(cli.err).toContain("unknown command 'frobnicate'");
   });
 
-  it('gives each command --help with an example', async () => {
-    for (const command of [['events', 'check'], ['findings'], ['serve'], ['emulator'], ['settings'], ['exemptions']]) {
-      const cli = io();
-      expect(await runCli([...command, '--help'], cli)).toBe(0);
-      expect(cli.out).toMatch(/Example/);
-    }
+  it.each(COMMAND_NAMES)('gives %s --help with a usage line and an example', async (command) => {
+    const cli = io();
+
+    expect(await runCli([...command.split(' '), '--help'], cli)).toBe(0);
+    expect(cli.out).toMatch(new RegExp(`^Usage: mtls-enforcer ${command}`));
+    expect(cli.out).toMatch(/Example:\n  \S/);
+    expect(cli.err).toBe('');
   });
 
   it('classifies a real slot-write delivery from a file without touching Azure', async () => {
