@@ -31,7 +31,9 @@ export async function exemptions(args: string[], io: CliIo): Promise<number> {
   if (verb === 'remove') {
     if (!values.scope || !values.id) throw new UsageError('exemptions remove needs --scope and --id');
     const result = await removeExemption(await depsFor(io), values.scope, values.id, cliActor(io));
-    io.stdout(values.json ? `${JSON.stringify(result)}\n` : result.removed ? `removed; re-evaluated ${result.reevaluated} resource(s)\n` : 'no such exemption\n');
+    if (values.json) io.stdout(`${JSON.stringify(result)}\n`);
+    else if (result.removed) io.stdout(`removed; re-evaluated ${result.reevaluated} resource(s)\n`);
+    else io.stderr(`mtls-enforcer: no exemption ${values.id} on ${values.scope}\n`);
     return result.removed ? EXIT.ok : EXIT.usage;
   }
   if (verb !== 'add') throw new UsageError('exemptions takes list, add or remove');

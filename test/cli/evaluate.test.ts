@@ -90,6 +90,21 @@ describe('mtls-enforcer evaluate', () => {
     expect(exempt.out).toMatch(/verdict\s+exempt/);
   });
 
+  it('colours the verdict on a terminal only, never with NO_COLOR or in JSON', async () => {
+    const on = (env: Record<string, string>) => Object.assign(cliIo(env), { stdoutIsTTY: true });
+    const tty = on(arm);
+    const noColor = on({ ...arm, NO_COLOR: '1' });
+    const json = on(arm);
+
+    await runCli(['evaluate', SHOP_API], tty);
+    await runCli(['evaluate', SHOP_API], noColor);
+    await runCli(['evaluate', SHOP_API, '--json'], json);
+
+    expect(tty.out).toContain('\u001b[31mnon-compliant\u001b[0m');
+    expect(noColor.out).not.toContain('\u001b');
+    expect(json.out).not.toContain('\u001b');
+  });
+
   it('changes nothing in Azure (read-only)', async () => {
     const writes = emu.stats.snapshot().writes.length;
 
