@@ -31,11 +31,14 @@ export class ConfigError extends InvalidInputError {
   }
 }
 
-/** Read and validate every setting; the only place that reads the environment. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * Read and validate every setting; the only place that reads the environment. `requireStorage:
+ * false` is for commands that keep their records in memory (`sweep --no-store`).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: { requireStorage?: boolean } = {}): Config {
   const parsed = settingsSchema.safeParse(env);
   const problems = parsed.success ? [] : describeIssues(parsed.error);
-  if (![env.MTLS_STORAGE_CONNECTION, env.MTLS_STORAGE_TABLE_URL, env.AzureWebJobsStorage].some((v) => v?.trim())) {
+  if (options.requireStorage !== false && ![env.MTLS_STORAGE_CONNECTION, env.MTLS_STORAGE_TABLE_URL, env.AzureWebJobsStorage].some((v) => v?.trim())) {
     problems.push('MTLS_STORAGE_CONNECTION: set MTLS_STORAGE_CONNECTION, MTLS_STORAGE_TABLE_URL or AzureWebJobsStorage');
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

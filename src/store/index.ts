@@ -9,3 +9,5 @@ export type { RegisterChange } from './exemptionHistoryEntity.js';
 export type { SettingsChange } from './settingsEntity.js';
 export type { Finding, FindingSource, HistoryEntry, HistoryAction, ObservedCert } from './types.js';
 export { createSweepQueue, type SweepQueueOptions } from './sweepQueue.js';
+export { createMemoryStore, type MemoryStore } from './memoryStore.js';
+export type { RowExpectation } from './findingsTable.js';

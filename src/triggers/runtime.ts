@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites, createSubscriptionLister, type ArmSites, type SubscriptionLister } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { EnforcerDeps, Log } from '../enforcer/index.js';
-import { createSweepQueue, createTableStore } from '../store/index.js';
+import { createSweepQueue, createTableStore, type MemoryStore } from '../store/index.js';
 import type { SweepQueue } from '../enforcer/index.js';
 
 export interface Runtime {
@@ -16,12 +16,17 @@ export interface Runtime {
   subscriptions: SubscriptionLister;
 }
 
+export interface RuntimeOptions {
+  /** Record into this in-memory store instead of Table Storage (no storage account needed; no queue). */
+  memory?: MemoryStore;
+}
+
 /** Composition root: config → adapters → the deps every use case takes. */
-export async function createRuntime(config: Config, log: Log): Promise<Runtime> {
+export async function createRuntime(config: Config, log: Log, options: RuntimeOptions = {}): Promise<Runtime> {
   const credential = await createArmCredential(config.arm);
   const caCertPem = config.arm.caCertPath ? await readFile(config.arm.caCertPath, 'utf8') : undefined;
   const sites = createArmSites({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
-  const store = createTableStore(storeOptions(config, credential));
+  const store = options.memory ?? createTableStore(storeOptions(config, credential));
   const deps: EnforcerDeps = {
     sites,
     findings: store.findings,
@@ -40,10 +45,12 @@ export async function createRuntime(config: Config, log: Log): Promise<Runtime> 
     log,
   };
   const { connectionString } = config.storage;
-  const sweepQueue = createSweepQueue({
-    queueName: config.sweep.queue,
-    ...(connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential }),
-  });
+  const sweepQueue: SweepQueue = options.memory
+    ? { send: () => Promise.reject(new Error('no sweep queue: this runtime keeps its records in memory')) }
+    : createSweepQueue({
+        queueName: config.sweep.queue,
+        ...(connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential }),
+      });
   const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
   return { config, deps, arm: sites, sweepQueue, subscriptions };
 }

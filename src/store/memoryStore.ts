@@ -1,0 +1,196 @@
+import type {
+  ExemptionRecord,
+  ExemptionRegisterPort,
+  ExemptionsPort,
+  HistoryPort,
+  LeasesPort,
+  Mode,
+  ProcessedEventsPort,
+  SettingsPort,
+  SubscriptionSettings,
+  SweepRunRecord,
+  SweepsPort,
+} from '../enforcer/ports.js';
+import { ConflictError } from '../errors.js';
+import { exemptionScopes } from './exemptionEntity.js';
+import type { FindingsStore, RowExpectation } from './findingsTable.js';
+import type { Finding, HistoryEntry } from './types.js';
+
+/** The ports a sweep, an evaluation and a report need, held in this process only. */
+export interface MemoryStore {
+  findings: FindingsStore;
+  history: HistoryPort & { all(): HistoryEntry[] };
+  processedEvents: ProcessedEventsPort;
+  exemptions: ExemptionsPort;
+  exemptionRegister: ExemptionRegisterPort;
+  settings: SettingsPort;
+  leases: LeasesPort;
+  sweeps: SweepsPort;
+}
+
+/**
+ * Table Storage's contract (ETags, conditional writes, idempotent appends) kept in memory: what
+ * `sweep --no-store` and `--dry-run` record into, so a sweep runs with no storage account and
+ * nothing of a dry run reaches the real tables. Gone when the process ends.
+ */
+export function createMemoryStore(): MemoryStore {
+  let version = 0;
+  const nextEtag = () => `W/"mem-${++version}"`;
+  const rows = new Map<string, Finding>();
+  const history = new Map<string, { entry: HistoryEntry; etag: string }>();
+  const settings = new Map<string, SubscriptionSettings>();
+  const settingsHistory: Array<{ subscriptionId: string; at: string; by: string; from?: Mode; to: Mode; allowedModes?: string[] }> = [];
+  const register = new Map<string, ExemptionRecord>();
+  const registerHistory: Array<{ at: string; by: string; action: 'added' | 'removed'; record: ExemptionRecord }> = [];
+  const seen = new Set<string>();
+  const leases = new Map<string, { holder: string; until: number }>();
+  const runs = new Map<string, SweepRunRecord>();
+
+  const findings: FindingsStore = {
+    async get(key) {
+      const row = rows.get(key);
+      return row && structuredClone(row);
+    },
+    async put(finding, expect) {
+      const current = rows.get(finding.key);
+      if (expect && !matches(current, expect)) throw new ConflictError(`finding ${finding.key} changed since it was read`);
+      rows.set(finding.key, { ...structuredClone(finding), etag: nextEtag() });
+    },
+    async *list(options) {
+      const sub = options?.subscriptionId?.toLowerCase();
+      for (const row of [...rows.values()]) if (!sub || row.subscriptionId.toLowerCase() === sub) yield structuredClone(row);
+    },
+    async putMany(batch, expect) {
+      const conflicts: string[] = [];
+      let written = 0;
+      for (const finding of batch) {
+        const wanted = expect?.get(finding.key);
+        if (wanted && !matches(rows.get(finding.key), wanted)) {
+          conflicts.push(finding.key);
+          continue;
+        }
+        rows.set(finding.key, { ...structuredClone(finding), etag: nextEtag() });
+        written++;
+      }
+      return { written, transactions: 0, conflicts };
+    },
+  };
+
+  return {
+    findings,
+    history: {
+      async append(entry) {
+        const etag = nextEtag();
+        history.set(historyKey(entry), { entry: structuredClone(entry), etag });
+        return etag;
+      },
+      async retract(entry: HistoryEntry, etag: string) {
+        if (history.get(historyKey(entry))?.etag === etag) history.delete(historyKey(entry));
+      },
+      async list(key, limit) {
+        const mine = [...history.values()].map((h) => h.entry).filter((e) => e.key === key);
+        return newestFirst(mine, (e) => e.at).slice(0, limit ?? mine.length);
+      },
+      all: () => [...history.values()].map((h) => structuredClone(h.entry)),
+    },
+    processedEvents: {
+      async seen(eventId) {
+        return seen.has(eventId);
+      },
+      async mark(eventId) {
+        seen.add(eventId);
+      },
+    },
+    exemptions: {
+      async forResource(ref) {
+        const scopes = new Set(exemptionScopes(ref));
+        return [...register.values()]
+          .filter((r) => scopes.has(r.scope))
+          .map((r) => ({ source: 'register', scope: r.scope, owner: r.owner, approver: r.approver, reason: r.reason, category: r.category, expiresAt: r.expiresAt }));
+      },
+    },
+    exemptionRegister: {
+      async put(record) {
+        register.set(`${record.scope}\u0000${record.id}`, structuredClone(record));
+        registerHistory.push({ at: record.createdAt, by: record.createdBy, action: 'added', record: structuredClone(record) });
+      },
+      async remove(scope, id, by, at) {
+        const key = `${scope.toLowerCase()}\u0000${id}`;
+        const record = register.get(key);
+        if (!record) return false;
+        register.delete(key);
+        registerHistory.push({ at, by, action: 'removed', record });
+        return true;
+      },
+      async *list() {
+        for (const record of [...register.values()]) yield structuredClone(record);
+      },
+      async history(scope, limit) {
+        const mine = registerHistory.filter((h) => h.record.scope === scope.toLowerCase());
+        return newestFirst(mine, (h) => h.at).slice(0, limit ?? mine.length);
+      },
+    },
+    settings: {
+      async get(subscriptionId) {
+        const row = settings.get(subscriptionId.toLowerCase());
+        return row && structuredClone(row);
+      },
+      async put(row) {
+        const id = row.subscriptionId.toLowerCase();
+        const from = settings.get(id)?.mode;
+        settings.set(id, structuredClone({ ...row, subscriptionId: id }));
+        settingsHistory.push({ subscriptionId: id, at: row.updatedAt, by: row.updatedBy, ...(from ? { from } : {}), to: row.mode, ...(row.allowedModes ? { allowedModes: row.allowedModes } : {}) });
+      },
+      async *list() {
+        for (const row of [...settings.values()]) yield structuredClone(row);
+      },
+      async history(subscriptionId, limit) {
+        const mine = settingsHistory.filter((h) => h.subscriptionId === subscriptionId.toLowerCase()).map(({ subscriptionId: _, ...rest }) => rest);
+        return newestFirst(mine, (h) => h.at).slice(0, limit ?? mine.length);
+      },
+    },
+    leases: {
+      async tryAcquire(name, holder, now, ttlMs) {
+        const lease = leases.get(name);
+        if (lease && lease.holder !== holder && lease.until > now.getTime()) return false;
+        leases.set(name, { holder, until: now.getTime() + ttlMs });
+        return true;
+      },
+      async release(name, holder) {
+        if (leases.get(name)?.holder === holder) leases.delete(name);
+      },
+    },
+    sweeps: {
+      async createRun(run) {
+        const existing = runs.get(run.id);
+        const subscriptions = run.subscriptionIds.map((id) => existing?.subscriptions.find((s) => s.subscriptionId === id) ?? { subscriptionId: id, status: 'pending' as const });
+        runs.set(run.id, { id: run.id, startedAt: run.startedAt, trigger: run.trigger, subscriptions });
+      },
+      async recordSubscription(runId, result) {
+        const run = runs.get(runId);
+        if (!run) return;
+        run.subscriptions = [...run.subscriptions.filter((s) => s.subscriptionId !== result.subscriptionId), structuredClone(result)];
+      },
+      async getRun(runId) {
+        const run = runs.get(runId);
+        return run && structuredClone(run);
+      },
+      async latestRuns(limit) {
+        // Run ids sort newest first as text (see newRunId).
+        return [...runs.values()].sort((a, b) => a.id.localeCompare(b.id)).slice(0, limit).map((r) => structuredClone(r));
+      },
+    },
+  };
+}
+
+function matches(current: Finding | undefined, expect: RowExpectation): boolean {
+  return 'etag' in expect ? current?.etag === expect.etag : current === undefined;
+}
+
+function historyKey(entry: HistoryEntry): string {
+  return `${entry.key}\u0000${entry.at}\u0000${entry.causeId}`;
+}
+
+function newestFirst<T>(items: T[], at: (item: T) => string): T[] {
+  return [...items].sort((a, b) => at(b).localeCompare(at(a)));
+}
