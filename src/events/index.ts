@@ -6,3 +6,5 @@ export { isCloudEventsOptionsHandshake, optionsHandshakeResponse } from './optio
 export { parseDelivery } from './parseDelivery.js';
 export type { Caller, ClassifiedEvent, Delivery, EventSchema, SiteEvent } from './types.js';
 export { validationResponse } from './validationResponse.js';
+export { handledOperations } from './siteOperation.js';
+export { RESOURCE_DELETE_SUCCESS, RESOURCE_WRITE_SUCCESS } from './eventTypes.js';

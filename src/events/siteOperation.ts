@@ -24,6 +24,14 @@ const OPERATIONS: Readonly<Record<string, Readonly<Record<string, SiteOperation>
   },
 };
 
+/**
+ * Every (event type, operation name) pair the enforcer acts on, lowercased. The Event Grid
+ * subscription's filter in infra/ must name exactly these (test/infra checks it).
+ */
+export function handledOperations(): { eventType: string; operationName: string }[] {
+  return Object.entries(OPERATIONS).flatMap(([eventType, ops]) => Object.keys(ops).map((operationName) => ({ eventType, operationName })));
+}
+
 /** Whether the event type carries resource operations at all (write or delete success). */
 export function isResourceEventType(eventType: string): boolean {
   return Object.hasOwn(OPERATIONS, eventType.toLowerCase());
