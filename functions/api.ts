@@ -1,11 +1,13 @@
 import functions, { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { handleApi } from '../src/api/index.js';
-import { contextLog, sharedRuntime } from '../src/triggers/index.js';
+
+// The trigger's code and SDKs load on the first invocation, not when the host imports every entry point.
+const load = () => Promise.all([import('../src/api/index.js'), import('../src/triggers/index.js')]);
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** /api/settings, /api/exemptions, /api/findings: key-protected (authLevel function), one shared handler. */
 export async function api(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const [{ handleApi }, { contextLog, sharedRuntime }] = await load();
   const log = contextLog(context);
   const { deps } = await sharedRuntime(log);
   const url = new URL(request.url);

@@ -1,8 +1,11 @@
 import functions, { type EventGridEvent, type InvocationContext } from '@azure/functions';
-import { contextLog, handleEventGridEvent, sharedRuntime } from '../src/triggers/index.js';
+
+// The trigger's code and SDKs load on the first invocation, not when the host imports every entry point.
+const load = () => import('../src/triggers/index.js');
 
 /** Direct Event Grid delivery, for those who subscribe the Function itself instead of a queue. */
 export async function onEventGrid(event: EventGridEvent, context: InvocationContext): Promise<void> {
+  const { contextLog, handleEventGridEvent, sharedRuntime } = await load();
   const log = contextLog(context);
   const { deps } = await sharedRuntime(log);
   await handleEventGridEvent({ ...deps, log }, event);

@@ -1,8 +1,11 @@
 import functions, { type InvocationContext } from '@azure/functions';
-import { contextLog, handleQueueMessage, sharedRuntime } from '../src/triggers/index.js';
+
+// The trigger's code and SDKs load on the first invocation, not when the host imports every entry point.
+const load = () => import('../src/triggers/index.js');
 
 /** Event Grid → Storage Queue → here (the deployment default): one resource-write event per message. */
 export async function onEventQueue(message: unknown, context: InvocationContext): Promise<void> {
+  const { contextLog, handleQueueMessage, sharedRuntime } = await load();
   const log = contextLog(context);
   const { deps } = await sharedRuntime(log);
   await handleQueueMessage({ ...deps, log }, message, context);

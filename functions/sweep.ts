@@ -1,9 +1,11 @@
 import functions, { type InvocationContext, type Timer } from '@azure/functions';
-import { planSweep } from '../src/enforcer/index.js';
-import { contextLog, handleSweepJob, sharedRuntime, sweepTargets } from '../src/triggers/index.js';
+
+// The trigger's code and SDKs load on the first invocation, not when the host imports every entry point.
+const load = () => Promise.all([import('../src/enforcer/index.js'), import('../src/triggers/index.js')]);
 
 /** Nightly: record a run and fan out one queue message per subscription. */
 export async function sweepTimer(_timer: Timer, context: InvocationContext): Promise<void> {
+  const [{ planSweep }, { contextLog, sharedRuntime, sweepTargets }] = await load();
   const log = contextLog(context);
   const { deps, config, sweepQueue, subscriptions } = await sharedRuntime(log);
   const { targets, off, source } = await sweepTargets(deps, config.sweep.subscriptions, subscriptions);
@@ -17,6 +19,7 @@ export async function sweepTimer(_timer: Timer, context: InvocationContext): Pro
 
 /** One subscription per message, so the sweep scales out across instances. */
 export async function sweepWorker(message: unknown, context: InvocationContext): Promise<void> {
+  const [, { contextLog, handleSweepJob, sharedRuntime }] = await load();
   const log = contextLog(context);
   const { deps, arm } = await sharedRuntime(log);
   await handleSweepJob({ ...deps, log }, arm, message, context);
