@@ -4,6 +4,7 @@ import type { SiteRef } from '../policy/resourceId.js';
 import type { SiteSnapshot } from '../policy/types.js';
 import type { ClientCertPatch, SiteReader, SiteWriter } from '../enforcer/ports.js';
 import { isNotFound, mapArmError } from './mapArmError.js';
+import { ARM_ACTIONS } from './requiredActions.js';
 import { toSnapshot } from './toSnapshot.js';
 import { trustExtraCaPolicy } from './trustExtraCa.js';
 
@@ -47,7 +48,7 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
   return {
     calls,
     async getSite(ref) {
-      const action = ref.slot ? 'Microsoft.Web/sites/slots/read' : 'Microsoft.Web/sites/read';
+      const action = ref.slot ? ARM_ACTIONS.readSlot : ARM_ACTIONS.readSite;
       const client = await clientFor(ref.subscriptionId);
       calls.get++;
       try {
@@ -61,7 +62,7 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
       }
     },
     async patchClientCert(ref, patch) {
-      const action = ref.slot ? 'Microsoft.Web/sites/slots/write' : 'Microsoft.Web/sites/write';
+      const action = ref.slot ? ARM_ACTIONS.writeSlot : ARM_ACTIONS.writeSite;
       const client = await clientFor(ref.subscriptionId);
       calls.patch++;
       try {
@@ -75,15 +76,15 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
     },
     async *listSites(subscriptionId) {
       const client = await clientFor(subscriptionId);
-      yield* pagesOf(() => client.webApps.list().byPage(), calls, 'Microsoft.Web/sites/read');
+      yield* pagesOf(() => client.webApps.list().byPage(), calls, ARM_ACTIONS.readSite);
     },
     async *listSlots(site) {
       const client = await clientFor(site.subscriptionId);
-      yield* pagesOf(() => client.webApps.listSlots(site.resourceGroup, site.site).byPage(), calls, 'Microsoft.Web/sites/slots/read');
+      yield* pagesOf(() => client.webApps.listSlots(site.resourceGroup, site.site).byPage(), calls, ARM_ACTIONS.readSlot);
     },
     async *listGroupWithSlots(subscriptionId, resourceGroup) {
       const client = await clientFor(subscriptionId);
-      yield* pagesOf(() => client.webApps.listByResourceGroup(resourceGroup, { includeSlots: true }).byPage(), calls, 'Microsoft.Web/sites/slots/read');
+      yield* pagesOf(() => client.webApps.listByResourceGroup(resourceGroup, { includeSlots: true }).byPage(), calls, ARM_ACTIONS.readSlot);
     },
   };
 }

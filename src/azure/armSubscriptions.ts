@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { SubscriptionClientOptionalParams } from '@azure/arm-resources-subscriptions';
 import { mapArmError } from './mapArmError.js';
+import { ARM_ACTIONS } from './requiredActions.js';
 import { trustExtraCaPolicy } from './trustExtraCa.js';
 
 export interface ReadableSubscription {
@@ -41,7 +42,7 @@ export function createSubscriptionLister(options: SubscriptionListerOptions): Su
           yield { subscriptionId: s.subscriptionId.toLowerCase(), ...(s.displayName ? { displayName: s.displayName } : {}), ...(s.state ? { state: s.state } : {}) };
         }
       } catch (err) {
-        throw mapArmError(err, 'Microsoft.Resources/subscriptions/read');
+        throw mapArmError(err, ARM_ACTIONS.readSubscription);
       }
     },
   };
