@@ -8,6 +8,8 @@ export interface CliIo {
   readStdin: () => Promise<string>;
   /** Whether stdout is a terminal: colour and progress only then (absent: not a terminal). */
   stdoutIsTTY?: boolean;
+  /** Whether stderr is a terminal: progress bars only then (absent: not a terminal). */
+  stderrIsTTY?: boolean;
 }
 
 export const EXIT = { ok: 0, nonCompliant: 1, usage: 2, environment: 3 } as const;

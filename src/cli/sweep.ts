@@ -1,57 +1,171 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
-import { checkSubscriptionId, silentLog, sweepSubscription, type EnforcerDeps } from '../enforcer/index.js';
-import { buildReport, isReportFormat, renderReport, REPORT_FORMATS } from '../report/index.js';
+import type { Config } from '../config/index.js';
+import {
+  checkSubscriptionId,
+  loadReportInput,
+  newRunId,
+  runSweepJob,
+  silentLog,
+  type EnforcerDeps,
+  type Mode,
+  type SettingsPort,
+  type SiteWriter,
+} from '../enforcer/index.js';
+import { buildReport, isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { forEachLimited } from '../shared/forEachLimited.js';
+import { createMemoryStore, type MemoryStore } from '../store/index.js';
 import type { Finding } from '../store/types.js';
-import { createRuntime } from '../triggers/index.js';
+import { createRuntime, sweepTargets, type Runtime } from '../triggers/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { progressBar } from './progress.js';
+import { configFor } from './runtimeFor.js';
 
-export const SWEEP_HELP = `Usage: mtls-enforcer sweep --subscription <id> [--subscription <id> ...] [--format json|csv|markdown|html]
-                          [--out <file>] [--concurrency <n>] [--fail-on-noncompliant]
+export const SWEEP_HELP = `Usage: mtls-enforcer sweep [--subscription <id> ...] [--mode audit|enforce] [--dry-run] [--no-store]
+                          [--concurrency <n>] [--format json|csv|markdown|html] [--json] [--out <file>]
+                          [--fail-on-noncompliant]
 
 Sweep subscriptions inline (no queue): every site from the list payload (no per-site GET) and every
-slot, evaluated and recorded; drift handled by each subscription's mode (off, audit, enforce). Prints
-a report (markdown by default) to standard output or --out, and a summary line per subscription on
-standard error. --fail-on-noncompliant exits 1 when anything is non-compliant.
+slot, evaluated and recorded as a sweep run; drift handled by each subscription's mode. Prints the
+run's report (markdown by default) to standard output or --out.
+
+Subscriptions: every --subscription given, else MTLS_SUBSCRIPTIONS, else every active subscription
+the identity can read. Those in mode off are skipped unless --mode is given.
+
+  --mode audit|enforce     treat every swept subscription so for this run (default: its own mode)
+  --dry-run                write nothing, to Azure or to the tables: drift that enforce would revert is
+                           reported as would-remediate; findings are compared with the stored ones
+  --no-store               no storage account needed: records are kept in memory for the report only
+                           (mode: --mode, else MTLS_DEFAULT_MODE; no register exemptions)
+  --concurrency <n>        slot listings and remediations in flight per subscription (1-64, default 8)
+  --json                   same as --format json
+  --fail-on-noncompliant   exit 1 when anything is non-compliant or flapping
+
+Progress: a bar on standard error when it is a terminal, else one summary line per subscription.
+Exit codes: 0 ok, 1 non-compliant (with --fail-on-noncompliant), 2 usage, 3 environment (credentials,
+permissions, unreachable storage or ARM; also when some subscriptions could not be swept).
 
 Example:
   mtls-enforcer sweep --subscription 00000000-0000-0000-0000-000000000001 --format html --out report.html
+  mtls-enforcer sweep --no-store --dry-run --json > findings.json
 `;
 
+const SUBSCRIPTIONS_IN_PARALLEL = 4;
+
+interface SweepArgs {
+  subscriptions: string[];
+  mode: Mode | undefined;
+  dryRun: boolean;
+  noStore: boolean;
+  concurrency: number;
+  format: ReportFormat;
+  out: string | undefined;
+  failOnNoncompliant: boolean;
+}
+
 export async function sweep(args: string[], io: CliIo): Promise<number> {
+  const options = parseSweepArgs(args);
+  const config = configFor(io, { storage: options.noStore ? 'optional' : 'required' });
+  const memory = options.noStore || options.dryRun ? createMemoryStore() : undefined;
+  const runtime = await createRuntime(config, silentLog, memory ? { memory } : {});
+  if (memory && !options.noStore) await copyStoredRecords(await createRuntime(config, silentLog), memory);
+  const deps = sweepDeps(runtime.deps, config, options);
+
+  const found = options.subscriptions.length > 0 ? options.subscriptions : config.sweep.subscriptions;
+  const { targets, off } = await sweepTargets(deps, found, runtime.subscriptions);
+  const subscriptions = options.mode ? [...targets, ...off] : targets;
+  if (!options.mode && off.length > 0) io.stderr(`skipped (mode off): ${off.join(', ')}\n`);
+  if (subscriptions.length === 0) throw new UsageError('no subscription to sweep: give --subscription <id>, set MTLS_SUBSCRIPTIONS, or grant the identity Reader on a subscription');
+
+  const startedAt = deps.clock();
+  const runId = newRunId(startedAt, options.dryRun ? 'dryrun' : 'cli');
+  await deps.sweeps.createRun({ id: runId, startedAt: startedAt.toISOString(), trigger: options.dryRun ? 'cli --dry-run' : 'cli', subscriptionIds: subscriptions });
+  const progress = progressBar(io, subscriptions.length);
+  const failures: Array<{ subscriptionId: string; error: unknown }> = [];
+  await forEachLimited(subscriptions, SUBSCRIPTIONS_IN_PARALLEL, async (subscriptionId) => {
+    const job = { runId, startedAt: startedAt.toISOString(), subscriptionId };
+    try {
+      const r = await runSweepJob(deps, runtime.arm, job, { concurrency: options.concurrency, onEvaluated: () => progress.tick() });
+      if (io.stderrIsTTY !== true) io.stderr(summaryLine(r.subscriptionId, r.mode ?? '', r.evaluated ?? 0, r.durationMs ?? 0, r.counts ?? {}, r.armCalls ?? 0));
+    } catch (error) {
+      failures.push({ subscriptionId, error });
+      await deps.sweeps.recordSubscription(runId, { subscriptionId, status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: deps.clock().toISOString() });
+    } finally {
+      progress.subscriptionDone();
+    }
+  });
+  progress.end();
+  // Nothing swept at all (no credential, no permission anywhere): one clear error, not an empty report.
+  if (failures.length === subscriptions.length) throw failures[0]?.error;
+
+  const input = await loadReportInput(deps, runId);
+  const text = renderReport(buildReport(input, deps.clock()), options.format);
+  if (options.out) await writeFile(options.out, text);
+  else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  for (const f of failures) io.stderr(`mtls-enforcer: ${f.subscriptionId} not swept: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`);
+  if (options.dryRun) io.stderr('dry run: nothing was written to Azure or to the tables\n');
+  if (failures.length > 0) return EXIT.environment;
+  return options.failOnNoncompliant && input.findings.some(isFailing) ? EXIT.nonCompliant : EXIT.ok;
+}
+
+function parseSweepArgs(args: string[]): SweepArgs {
   const { values } = parseArgs({
     args,
     options: {
-      subscription: { type: 'string', multiple: true }, format: { type: 'string', default: 'markdown' }, out: { type: 'string' },
+      subscription: { type: 'string', multiple: true }, mode: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-store': { type: 'boolean' },
+      format: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' },
       concurrency: { type: 'string', default: '8' }, 'fail-on-noncompliant': { type: 'boolean' },
     },
   });
-  const subscriptions = (values.subscription ?? []).map(checkSubscriptionId);
-  if (subscriptions.length === 0) throw new UsageError('sweep needs at least one --subscription <id>');
-  if (!isReportFormat(values.format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  if (values.mode !== undefined && values.mode !== 'audit' && values.mode !== 'enforce') throw new UsageError(`--mode must be audit or enforce, not ${JSON.stringify(values.mode)}`);
+  if (values.json && values.format !== undefined && values.format !== 'json') throw new UsageError('--json and --format disagree: give one of them');
+  const format = values.json ? 'json' : (values.format ?? 'markdown');
+  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be 1-64');
-  const { deps, arm } = await createRuntime(loadConfig(io.env), silentLog);
-  const run = { id: `cli-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
-  const previous = await findingsOf(deps, subscriptions);
-  for (const sub of subscriptions) {
-    const started = Date.now();
-    const r = await sweepSubscription(deps, arm, sub, run, { concurrency });
-    const counts = Object.entries(r.counts).map(([k, v]) => `${k}=${v}`).join(' ');
-    io.stderr(`${sub}  ${r.mode}  ${r.evaluated} evaluated in ${Date.now() - started} ms  ${counts}  history rows ${r.historyRows}\n`);
-  }
-  const findings = await findingsOf(deps, subscriptions);
-  const report = buildReport({ findings, previous }, new Date());
-  const text = renderReport(report, values.format);
-  if (values.out) await writeFile(values.out, text);
-  else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
-  const failing = findings.filter((f) => f.status === 'noncompliant' || f.status === 'flapping').length;
-  return values['fail-on-noncompliant'] && failing > 0 ? EXIT.nonCompliant : EXIT.ok;
+  return {
+    subscriptions: (values.subscription ?? []).map(checkSubscriptionId),
+    mode: values.mode,
+    dryRun: values['dry-run'] === true,
+    noStore: values['no-store'] === true,
+    concurrency, format, out: values.out,
+    failOnNoncompliant: values['fail-on-noncompliant'] === true,
+  };
 }
 
-async function findingsOf(deps: EnforcerDeps, subscriptions: string[]): Promise<Finding[]> {
-  const all: Finding[] = [];
-  for (const subscriptionId of subscriptions) for await (const f of deps.findings.list({ subscriptionId })) all.push(f);
-  return all;
+/**
+ * The deps of this run: `--mode` replaces every subscription's mode; a dry run turns enforce into
+ * audit (drift reported as would-remediate) and refuses any ARM write outright, as a second guard.
+ */
+function sweepDeps(deps: EnforcerDeps, config: Config, options: SweepArgs): EnforcerDeps {
+  if (!options.mode && !options.dryRun) return deps;
+  const effective = (stored: Mode | undefined): Mode => {
+    const mode = options.mode ?? stored ?? config.remediation.defaultMode;
+    return options.dryRun && mode === 'enforce' ? 'audit' : mode;
+  };
+  const settings: SettingsPort = {
+    ...deps.settings,
+    async get(subscriptionId) {
+      const row = await deps.settings.get(subscriptionId);
+      return { subscriptionId, updatedBy: 'cli', updatedAt: deps.clock().toISOString(), ...row, mode: effective(row?.mode) };
+    },
+  };
+  const writer: SiteWriter = options.dryRun ? { patchClientCert: () => Promise.reject(new Error('dry run: ARM writes are disabled')) } : deps.writer;
+  return { ...deps, settings, writer };
 }
+
+/** A dry run starts from what the tables hold (modes, exemptions, findings) and changes none of it. */
+async function copyStoredRecords(stored: Runtime, memory: MemoryStore): Promise<void> {
+  for await (const row of stored.deps.settings.list()) await memory.settings.put(row);
+  for await (const record of stored.deps.register.list()) await memory.exemptionRegister.put(record);
+  const findings: Finding[] = [];
+  for await (const f of stored.deps.findings.list()) findings.push(f);
+  await memory.findings.putMany(findings);
+}
+
+function summaryLine(subscriptionId: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, armCalls: number): string {
+  const byStatus = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${subscriptionId}  ${mode}  ${evaluated} evaluated in ${ms} ms  ${byStatus}  ARM calls ${armCalls}\n`;
+}
+
+const isFailing = (f: Finding) => f.status === 'noncompliant' || f.status === 'flapping';

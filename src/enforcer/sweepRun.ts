@@ -1,7 +1,7 @@
 import type { EnforcerDeps } from './deps.js';
 import type { SubscriptionRunRecord, SweepJob, SweepQueue, SweepRunRecord } from './ports.js';
 export type { SweepJob, SweepQueue } from './ports.js';
-import { sweepSubscription, type SiteLister } from './sweepSubscription.js';
+import { sweepSubscription, type SiteLister, type SweepOptions } from './sweepSubscription.js';
 
 
 const MAX_MS = 8_640_000_000_000_000;
@@ -27,13 +27,13 @@ export async function planSweep(deps: EnforcerDeps, queue: SweepQueue, subscript
 }
 
 /** A queue worker: sweep one subscription and record its result; a redelivered job counts once. */
-export async function runSweepJob(deps: EnforcerDeps, lister: SiteLister & { calls?: { get: number; listPages: number } }, job: SweepJob): Promise<SubscriptionRunRecord> {
+export async function runSweepJob(deps: EnforcerDeps, lister: SiteLister & { calls?: { get: number; listPages: number } }, job: SweepJob, options: SweepOptions = {}): Promise<SubscriptionRunRecord> {
   const run = await deps.sweeps.getRun(job.runId);
   const mine = run?.subscriptions.find((s) => s.subscriptionId === job.subscriptionId.toLowerCase());
   if (mine?.status === 'done') return mine;
   const started = deps.clock().getTime();
   const pagesBefore = (lister.calls?.listPages ?? 0) + (lister.calls?.get ?? 0);
-  const r = await sweepSubscription(deps, lister, job.subscriptionId.toLowerCase(), { id: job.runId, startedAt: job.startedAt });
+  const r = await sweepSubscription(deps, lister, job.subscriptionId.toLowerCase(), { id: job.runId, startedAt: job.startedAt }, options);
   const result: SubscriptionRunRecord = {
     subscriptionId: r.subscriptionId, status: 'done', mode: r.mode, evaluated: r.evaluated, historyRows: r.historyRows, deleted: r.deleted,
     counts: r.counts as Record<string, number>, durationMs: deps.clock().getTime() - started,

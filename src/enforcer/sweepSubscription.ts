@@ -24,6 +24,8 @@ export interface SweepOptions {
   concurrency?: number;
   /** Findings per batched write (transactions of ≤100 per partition underneath). Default 500. */
   flushEvery?: number;
+  /** Called after each site or slot is evaluated (progress on a terminal). */
+  onEvaluated?: () => void;
 }
 
 export interface SubscriptionSweepResult {
@@ -55,6 +57,7 @@ interface Sweep {
   drifted: Array<{ ref: SiteRef; snapshot: SiteSnapshot }>;
   result: SubscriptionSweepResult;
   flushEvery: number;
+  onEvaluated: (() => void) | undefined;
 }
 
 /**
@@ -78,7 +81,7 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
     cause: { id: run.id, at: run.startedAt, source: 'sweep' },
     existing: await existingFindings(deps, subscriptionId),
     exemptions: await allExemptions(deps),
-    pending: [], drifted: [], flushEvery: options.flushEvery ?? 500,
+    pending: [], drifted: [], flushEvery: options.flushEvery ?? 500, onEvaluated: options.onEvaluated,
   };
   const sites: SiteRef[] = [];
   for await (const site of lister.listSites(subscriptionId)) {
@@ -123,6 +126,7 @@ async function consider(sweep: Sweep, snapshot: SiteSnapshot): Promise<SiteRef |
   const previous = sweep.existing.get(ref.key);
   sweep.existing.delete(ref.key);
   sweep.result.evaluated++;
+  sweep.onEvaluated?.();
   const now = sweep.deps.clock();
   const verdict = evaluate(snapshot, sweep.context.policy, now, exemptionsFor(ref, sweep.exemptions));
   if (verdict.status === 'noncompliant' || previous?.status === 'flapping') {

@@ -149,4 +149,97 @@ describe('mtls-enforcer sweep (inline, no queue)', () => {
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/(src|href)=["']https?:/);
   });
+
+  it('--dry-run in an enforce subscription writes nothing to ARM or to the tables, and reports what enforce would do', async () => {
+    const { runCli } = await import('../../src/cli/index.js');
+    const sub = SUBS[0] as string;
+    await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'enforce', by: 'test' });
+    const drifted = siteId(sub, 'rg-1', 'app-4');
+    expect(stack.emu.userWrite(drifted, { clientCertEnabled: false }, ALICE).status).toBe(200);
+    const before = await snapshotTables(sub);
+    stack.emu.stats.reset();
+    const io = cliIo(stack.env);
+
+    try {
+      const code = await runCli(['sweep', '--subscription', sub, '--dry-run', '--json'], io);
+
+      expect(code).toBe(0);
+      expect(stack.emu.stats.writes).toHaveLength(0);
+      expect(await snapshotTables(sub)).toEqual(before);
+      const report = JSON.parse(io.out) as { totals: { byStatus: Record<string, number> }; attention: Array<{ resourceId: string }> };
+      expect(report.attention.map((a) => a.resourceId)).toContain(drifted);
+      expect(io.err).toContain('dry run: nothing was written');
+    } finally {
+      await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'audit', by: 'test' });
+      expect(stack.emu.userWrite(drifted, { clientCertEnabled: true }, ALICE).status).toBe(200);
+    }
+  });
+
+  it('--no-store sweeps with no storage account at all, discovering every readable subscription', async () => {
+    const { runCli } = await import('../../src/cli/index.js');
+    const { MTLS_STORAGE_CONNECTION: _, MTLS_TABLE_PREFIX: __, ...env } = stack.env;
+    const io = cliIo({ ...env, MTLS_DEFAULT_MODE: 'audit' });
+
+    const code = await runCli(['sweep', '--no-store', '--json'], io);
+
+    expect(io.err).not.toContain('mtls-enforcer:');
+    expect(code).toBe(0);
+    const report = JSON.parse(io.out) as { totals: { total: number }; run: { subscriptions: Array<{ subscriptionId: string; status: string }> } };
+    expect(report.run.subscriptions.map((s) => s.subscriptionId).sort()).toEqual([...SUBS, RACE].sort());
+    expect(report.run.subscriptions.every((s) => s.status === 'done')).toBe(true);
+    expect(report.totals.total).toBe(3 * 46 + 3 - 1); // app-29 of the second subscription was deleted
+  });
+
+  it('records the run, so report --run latest renders it; a refused subscription is reported and exits 3', async () => {
+    const { runCli } = await import('../../src/cli/index.js');
+    stack.emu.faults.inject({ kind: '403', method: 'GET', pathIncludes: SUBS[2] as string }, 1000);
+    const io = cliIo(stack.env);
+    let code: number;
+    try {
+      code = await runCli(['sweep', '--subscription', SUBS[0] as string, '--subscription', SUBS[2] as string, '--json'], io);
+    } finally {
+      stack.emu.faults.clear();
+    }
+
+    expect(code).toBe(3);
+    expect(io.err).toContain(`${SUBS[2]} not swept`);
+    const swept = JSON.parse(io.out) as { runState: string; run: { id: string } };
+    expect(swept.runState).toBe('incomplete');
+    const again = cliIo(stack.env);
+    expect(await runCli(['report', '--run', 'latest', '--format', 'json'], again)).toBe(0);
+    expect((JSON.parse(again.out) as { run: { id: string } }).run.id).toBe(swept.run.id);
+  });
+
+  it('draws a progress bar on a terminal and prints one summary line per subscription otherwise', async () => {
+    const { runCli } = await import('../../src/cli/index.js');
+    const tty = Object.assign(cliIo(stack.env), { stderrIsTTY: true });
+    const plain = cliIo(stack.env);
+
+    await runCli(['sweep', '--subscription', RACE, '--dry-run'], tty);
+    await runCli(['sweep', '--subscription', RACE, '--dry-run'], plain);
+
+    expect(tty.err).toMatch(/\r\u001b\[2K\[#+\] 1\/1 subscriptions · 3 resources/);
+    expect(tty.err).not.toContain('evaluated in');
+    expect(plain.err).toContain(`${RACE}  audit  3 evaluated in`);
+    expect(plain.err).not.toContain('\r');
+  });
+
+  it('rejects an unknown --mode and a --json that contradicts --format', async () => {
+    const { runCli } = await import('../../src/cli/index.js');
+    const a = cliIo(stack.env);
+    const b = cliIo(stack.env);
+
+    expect(await runCli(['sweep', '--mode', 'off'], a)).toBe(2);
+    expect(await runCli(['sweep', '--json', '--format', 'csv'], b)).toBe(2);
+    expect(a.err).toContain('--mode must be audit or enforce');
+    expect(b.err).toContain('--json and --format disagree');
+  });
 });
+
+/** Every finding row of a subscription with its ETag, plus the latest run ids: what a dry run must leave as it was. */
+async function snapshotTables(sub: string): Promise<unknown> {
+  const rows: Array<[string, string | undefined]> = [];
+  for await (const f of stack.deps.findings.list({ subscriptionId: sub })) rows.push([f.key, f.etag]);
+  const runs = (await stack.deps.sweeps.latestRuns(5)).map((r) => r.id);
+  return { rows: rows.sort(), runs };
+}
