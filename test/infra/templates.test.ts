@@ -423,3 +423,31 @@ describe('no secrets', () => {
     for (const [name, value] of Object.entries(appSettings(main))) expect(secretProblems(`"${name}": ${JSON.stringify(value)}`), name).toEqual([]);
   });
 });
+
+describe('README "Deploy to Azure"', () => {
+  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+  const start = readme.indexOf('## Deploy to Azure');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+
+  it("prints the role's action list, exactly REQUIRED_ACTIONS", () => {
+    expect(start).toBeGreaterThanOrEqual(0);
+    const rows = [...section.matchAll(/^\| `(Microsoft\.[^`]+)` \|/gm)].map((m) => m[1]);
+    expect(rows.sort()).toEqual([...REQUIRED_ACTIONS].sort());
+  });
+
+  it('its az commands name templates that exist and parameters they declare', () => {
+    const commands = section.replace(/\\\n\s*/g, ' ');
+    const deployments = [...commands.matchAll(/--template-file (infra\/[\w.]+)([^\n]*)/g)];
+    expect(deployments.map((d) => d[1])).toEqual(['infra/main.json', 'infra/subscription.json']);
+    for (const [, file, rest] of deployments) {
+      const declared = Object.keys(readTemplate(String(file).replace('infra/', '')).parameters as JsonObject);
+      const given = [...String(rest).matchAll(/ ([A-Za-z]+)=/g)].map((m) => m[1] as string);
+      expect(given.length, String(file)).toBeGreaterThan(0);
+      for (const name of given) expect(declared, `${file}: ${name}`).toContain(name);
+    }
+    // Every output the commands read exists.
+    for (const m of section.matchAll(/\$\(out (\w+)\)/g)) expect(Object.keys(main.outputs)).toContain(m[1]);
+    expect(section).toContain('npm run package');
+    expect(section).toContain('az functionapp deployment source config-zip');
+  });
+});
