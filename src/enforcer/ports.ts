@@ -37,8 +37,13 @@ export interface FindingsPort {
 }
 
 export interface HistoryPort {
-  /** Idempotent: the same (key, at, causeId) writes the same row. */
-  append(entry: HistoryEntry): Promise<void>;
+  /** Idempotent: the same (key, at, causeId) writes the same row. Returns the version written (ETag), when the store has one. */
+  append(entry: HistoryEntry): Promise<string | void>;
+  /**
+   * Undo an append whose finding write then lost its race to a concurrent writer: deletes the row
+   * only while it is still the version `etag` (a rewrite of the same row by someone else stays).
+   */
+  retract(entry: HistoryEntry, etag: string): Promise<void>;
   /** Newest first. */
   list(key: string, limit?: number): Promise<HistoryEntry[]>;
 }

@@ -75,23 +75,50 @@ export async function record(
   extra: HistoryExtra = {},
 ): Promise<Recorded> {
   let base = previous;
+  // The history row this call appended and has not yet backed with a finding write. History goes
+  // first (a crash before the finding write loses nothing), so a write that then loses its race
+  // takes its row back: otherwise the row would record a change the finding never made.
+  let appended: { entry: HistoryEntry; etag: string } | undefined;
+  const retract = async (winner?: Finding) => {
+    // A winner that is another delivery of the same event with the same outcome wrote this same row: it stays.
+    const sameRow = !!winner && !!cause.eventId && winner.lastEventId === cause.eventId && sameOutcome(winner, verdict);
+    if (appended && !sameRow) await deps.history.retract(appended.entry, appended.etag);
+    appended = undefined;
+  };
   for (let attempt = 1; ; attempt++) {
-    if (base && supersedes(base, cause)) return { finding: base, previous: base, changed: false };
+    if (base && supersedes(base, cause)) {
+      await retract(base);
+      return { finding: base, previous: base, changed: false };
+    }
     const changed = outcomeChanged(base, verdict);
     const finding = buildFinding(ref, snapshot ?? base, verdict, extra.keepLastCaller ? withoutCaller(cause) : cause, base, nowIso, changed);
     const remediatedAt = extra.remediatedAt ?? base?.remediatedAt;
     if (remediatedAt) finding.remediatedAt = remediatedAt;
-    if (changed || extra.force) await deps.history.append(historyEntry(finding, cause, base, extra));
+    if (changed || extra.force) {
+      const entry = historyEntry(finding, cause, base, extra);
+      // A retry against a newer row writes a row of its own (its time follows that row): take the first back.
+      if (appended && (appended.entry.at !== entry.at || appended.entry.causeId !== entry.causeId)) await retract();
+      const etag = await deps.history.append(entry);
+      appended = etag ? { entry, etag } : undefined;
+    } else {
+      await retract();
+    }
     try {
       // Conditional on the version read, so a concurrent writer's fields (remediatedAt, drift age) are never lost.
       await deps.findings.put(finding, base?.etag ? { etag: base.etag } : { absent: true });
       return base ? { finding, previous: base, changed } : { finding, changed };
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
-      if (attempt >= MAX_CONFLICT_RETRIES) throw new TransientError(`finding ${ref.key} kept changing under concurrent writers`, undefined, { cause: err });
+      if (attempt >= MAX_CONFLICT_RETRIES) {
+        await retract();
+        throw new TransientError(`finding ${ref.key} kept changing under concurrent writers`, undefined, { cause: err });
+      }
       base = await deps.findings.get(ref.key);
       // A concurrent writer reached the same conclusion: nothing of ours is missing from the row.
-      if (base && !extra.force && sameOutcome(base, verdict)) return { finding: base, previous: base, changed: false };
+      if (base && !extra.force && sameOutcome(base, verdict)) {
+        await retract(base);
+        return { finding: base, previous: base, changed: false };
+      }
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }
