@@ -65,7 +65,7 @@ export function historyEntry(finding: Finding, cause: Cause, previous: Finding |
   const entry: HistoryEntry = {
     key: finding.key,
     resourceId: finding.resourceId,
-    at: extra.at ?? cause.at,
+    at: rowTime(extra.at ?? cause.at, previous),
     causeId: extra.action && extra.action !== 'evaluated' ? `${cause.id}#${extra.action}` : cause.id,
     action: extra.action ?? (finding.status === 'deleted' ? 'deleted' : finding.status === 'error' ? 'error' : 'evaluated'),
     status: finding.status,
@@ -80,6 +80,16 @@ export function historyEntry(finding: Finding, cause: Cause, previous: Finding |
   if (extra.undoneCaller) entry.undoneCaller = extra.undoneCaller;
   if (extra.detail) entry.detail = extra.detail;
   return entry;
+}
+
+/**
+ * History is read newest first, so a row must sort after the change before it: a late or
+ * redelivered event records what ARM says now, after what the finding already holds, not at its
+ * own older event time. Still deterministic for a retry, which sees the same previous row.
+ */
+function rowTime(at: string, previous: Finding | undefined): string {
+  const after = previous ? Date.parse(previous.lastChangedAt) + 1 : Number.NaN;
+  return Number.isFinite(after) && after > Date.parse(at) ? new Date(after).toISOString() : at;
 }
 
 /** The client-cert fields of a snapshot, for before/after in history. */
