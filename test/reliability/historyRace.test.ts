@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { recordEvaluation, type Cause, type EnforcerDeps } from '../../src/enforcer/index.js';
+import { record } from '../../src/enforcer/recordEvaluation.js';
+import { DEFAULT_POLICY, evaluate, parseSiteId, type SiteRef } from '../../src/policy/index.js';
+import type { SiteSnapshot } from '../../src/policy/types.js';
+import { createRuntime } from '../../src/triggers/index.js';
+
+// The storm found these; here each race is played out in a fixed order against the real tables.
+const ID = '/subscriptions/ace00000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/raced';
+const ref = parseSiteId(ID) as SiteRef;
+const snapshot = (clientCertEnabled: boolean, clientCertMode: string): SiteSnapshot => ({ id: ID, name: 'raced', isSlot: false, kind: 'app', sku: 'Standard', clientCertEnabled, clientCertMode });
+const verdictOf = (s: SiteSnapshot) => evaluate(s, DEFAULT_POLICY, new Date('2026-06-01T00:00:00Z'));
+const cause = (eventId: string, at: string, observedAt: string): Cause => ({ id: eventId, eventId, at, observedAt, source: 'event' });
+
+let deps: EnforcerDeps;
+
+beforeEach(async () => {
+  const env = {
+    MTLS_STORAGE_CONNECTION: inject('azurite').connectionString,
+    MTLS_TABLE_PREFIX: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+    MTLS_ARM_ENDPOINT: 'https://127.0.0.1:9',
+    MTLS_ARM_TOKEN: 'unused',
+  };
+  ({ deps } = await createRuntime(loadConfig(env), () => {}));
+});
+
+const rows = () => deps.history.list(ref.key);
+
+describe('history under racing writers of one finding', () => {
+  it('takes back the row of a write that lost to a newer read of ARM', async () => {
+    const on = snapshot(true, 'Required');
+    await recordEvaluation(deps, ref, on, cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'));
+    const stale = await deps.findings.get(ref.key);
+    const off = snapshot(false, 'Required');
+    await record(deps, ref, off, verdictOf(off), cause('e2', '2026-06-01T10:00:02Z', '2026-06-01T10:00:02Z'), stale, '2026-06-01T10:00:02Z');
+
+    // Read ARM before e2's handler did, and wrote after it: its row must not stay.
+    const optional = snapshot(true, 'Optional');
+    const late = await record(deps, ref, optional, verdictOf(optional), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:01Z'), stale, '2026-06-01T10:00:03Z');
+
+    expect(late.changed).toBe(false);
+    expect((await deps.findings.get(ref.key))?.reasons.map((r) => r.code)).toEqual(['client-cert-disabled']);
+    expect((await rows()).map((r) => [r.causeId, r.status])).toEqual([['e2', 'noncompliant'], ['e0', 'compliant']]);
+  });
+
+  it('takes back the row of a write whose winner reached the same outcome', async () => {
+    const on = snapshot(true, 'Required');
+    await recordEvaluation(deps, ref, on, cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'));
+    const stale = await deps.findings.get(ref.key);
+    const off = snapshot(false, 'Required');
+    await record(deps, ref, off, verdictOf(off), cause('e2', '2026-06-01T10:00:02Z', '2026-06-01T10:00:02Z'), stale, '2026-06-01T10:00:02Z');
+
+    // A newer read of the same drift, from the stale row: its write conflicts and finds the change recorded.
+    const same = await record(deps, ref, off, verdictOf(off), cause('e3', '2026-06-01T10:00:03Z', '2026-06-01T10:00:03Z'), stale, '2026-06-01T10:00:03Z');
+
+    expect(same.changed).toBe(false);
+    expect((await rows()).map((r) => r.causeId)).toEqual(['e2', 'e0']);
+  });
+
+  it('sorts the row of a late event after the change the finding already holds', async () => {
+    const on = snapshot(true, 'Required');
+    await recordEvaluation(deps, ref, on, cause('e5', '2026-06-01T10:00:05Z', '2026-06-01T10:00:05Z'));
+    const held = await deps.findings.get(ref.key);
+
+    // An event from 10:00:01, redelivered late, records what ARM says now.
+    const off = snapshot(false, 'Required');
+    await record(deps, ref, off, verdictOf(off), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:09Z'), held, '2026-06-01T10:00:09Z');
+
+    const [newest, older] = await rows();
+    expect(newest).toMatchObject({ causeId: 'e1', status: 'noncompliant', previousStatus: 'compliant' });
+    expect(older).toMatchObject({ causeId: 'e5', status: 'compliant' });
+    expect(Date.parse(newest?.at ?? '')).toBeGreaterThan(Date.parse(held?.lastChangedAt ?? ''));
+  });
+});
