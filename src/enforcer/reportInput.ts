@@ -1,4 +1,4 @@
-import type { ReportInput, RunInput } from '../report/index.js';
+import type { ReportInput, RunInput, TrendRunInput } from '../report/index.js';
 import { InvalidInputError } from '../errors.js';
 import type { Finding } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
@@ -37,6 +37,23 @@ async function findingsAsOf(deps: EnforcerDeps, current: readonly Finding[], sin
 
 /** A run with work still pending after this long is reported incomplete (its worker died). */
 const STALE_AFTER_MS = 6 * 3_600_000;
+/** Sweeps shown in the trend (two weeks of nightly runs). */
+const TREND_RUNS = 14;
+
+/** The runs up to and including `run`, oldest first, with their per-status counts summed. */
+async function trendUpTo(deps: EnforcerDeps, run: SweepRunRecord): Promise<TrendRunInput[]> {
+  const recent = await deps.sweeps.latestRuns(TREND_RUNS * 2);
+  const upTo = recent.filter((r) => r.id === run.id || r.startedAt < run.startedAt);
+  if (!upTo.some((r) => r.id === run.id)) upTo.push(run);
+  return upTo
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+    .slice(-TREND_RUNS)
+    .map((r) => {
+      const counts: Record<string, number> = {};
+      for (const s of r.subscriptions) for (const [status, n] of Object.entries(s.counts ?? {})) counts[status] = (counts[status] ?? 0) + n;
+      return { runId: r.id, startedAt: r.startedAt, status: runState(r, deps.clock(), STALE_AFTER_MS), counts };
+    });
+}
 
 /** Everything a report needs, read from the tables: a sweep run (latest by default) and current findings. */
 export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Promise<ReportInput> {
@@ -63,6 +80,7 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
       subscriptions: run.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, status: s.mode === 'off' ? 'off' : s.status, ...(s.error ? { error: s.error } : {}), ...(s.evaluated !== undefined ? { evaluated: s.evaluated } : {}) })),
     };
     input.run = runInput;
+    input.trend = await trendUpTo(deps, run);
   }
   return input;
 }

@@ -5,6 +5,7 @@ import { expiringExemptions } from './expiringExemptions.js';
 import { runSection } from './runSection.js';
 import { addStatus, countStatuses, emptyCounts, FAILING } from './statusCounts.js';
 import { toReportApp } from './toReportApp.js';
+import { trendPoints } from './trend.js';
 import type { AppKind, Report, ReportApp, ReportInput, StatusCounts, SubscriptionCounts, Target } from './types.js';
 
 const KINDS: readonly AppKind[] = ['web app', 'function app', 'logic app', 'other'];
@@ -30,6 +31,7 @@ export function buildReport(input: ReportInput, now: Date): Report {
   };
   if (run) report.run = run;
   if (input.previous) report.changes = changesSince(input.findings, input.previous);
+  if (input.trend && input.trend.length > 0) report.trend = trendPoints(input.trend);
   return report;
 }
 

@@ -1,7 +1,7 @@
 import { escapeHtml } from './escapeHtml.js';
 import { STATUSES } from './statusCounts.js';
 import type { Status } from '../policy/types.js';
-import type { Report } from './types.js';
+import type { Report, TrendPoint } from './types.js';
 
 export interface Segment { name: string; value: number; color: string }
 export interface Bar { label: string; segments: Segment[] }
@@ -67,5 +67,42 @@ export function reportCharts(report: Report): string {
       ],
     };
   });
-  return barChart('chart-status', 'Apps by compliance status', byStatus) + '\n' + barChart('chart-subs', 'Compliance by subscription', bySubscription);
+  const charts = [barChart('chart-status', 'Apps by compliance status', byStatus), barChart('chart-subs', 'Compliance by subscription', bySubscription)];
+  if (report.trend && report.trend.length > 0) charts.push(trendChart(report.trend));
+  return charts.join('\n');
+}
+
+const TREND_H = 160;
+const TREND_COL = 44;
+const TREND_TOP = 20;
+const TREND_AXIS = 34;
+
+/**
+ * Compliance across the last sweeps: one column per run (oldest left), its height the percentage
+ * of judged resources that were compliant; a run with nothing judged shows "n/a".
+ */
+export function trendChart(trend: TrendPoint[]): string {
+  const width = Math.max(TREND_COL * trend.length + 50, 200);
+  const height = TREND_TOP + TREND_H + TREND_AXIS;
+  const columns = trend.map((p, i) => {
+    const x = 40 + i * TREND_COL;
+    const label = `<text x="${x + 2}" y="${TREND_TOP + TREND_H + 14}">${escapeHtml(p.startedAt.slice(5, 10))}</text>`;
+    if (p.compliancePercent === null) return `<g>${label}<text x="${x + 4}" y="${TREND_TOP + TREND_H - 4}">n/a</text></g>`;
+    const h = (p.compliancePercent / 100) * TREND_H;
+    const y = TREND_TOP + TREND_H - h;
+    const colour = p.status === 'complete' ? STATUS_COLORS.compliant : STATUS_COLORS['unsupported-plan'];
+    const tip = `${p.startedAt} (${p.status}): ${p.compliancePercent}% compliant, ${p.compliant} compliant, ${p.failing} non-compliant or flapping`;
+    return `<g><rect x="${x}" y="${y.toFixed(1)}" width="${TREND_COL - 10}" height="${h.toFixed(1)}" fill="${colour}"><title>${escapeHtml(tip)}</title></rect>`
+      + `<text x="${x}" y="${(y - 4).toFixed(1)}">${p.compliancePercent}%</text>${label}</g>`;
+  });
+  const axis = `<line x1="36" y1="${TREND_TOP + TREND_H}" x2="${width - 6}" y2="${TREND_TOP + TREND_H}" stroke="#555"/><text x="0" y="${TREND_TOP + 4}">100%</text><text x="12" y="${TREND_TOP + TREND_H}">0%</text>`;
+  const desc = trend.map((p) => `${p.startedAt}: ${p.compliancePercent === null ? 'n/a' : `${p.compliancePercent}%`}`).join('; ');
+  return [
+    `<svg class="chart" role="img" aria-labelledby="chart-trend-title chart-trend-desc" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<title id="chart-trend-title">Compliance across the last ${trend.length} sweep${trend.length === 1 ? '' : 's'}</title>`,
+    `<desc id="chart-trend-desc">${escapeHtml(desc)}</desc>`,
+    axis,
+    ...columns,
+    '</svg>',
+  ].join('\n');
 }

@@ -1,6 +1,7 @@
 export { buildReport } from './buildReport.js';
 export { EXPIRY_WINDOW_DAYS } from './expiringExemptions.js';
 export { renderCsv } from './renderCsv.js';
+export { trendPoints } from './trend.js';
 export { renderHtml } from './renderHtml.js';
 export { renderJson } from './renderJson.js';
 export { renderMarkdown } from './renderMarkdown.js';
@@ -20,4 +21,6 @@ export type {
   SubscriptionModeInput,
   SubscriptionRunInput,
   SubscriptionRunStatus,
+  TrendPoint,
+  TrendRunInput,
 } from './types.js';

@@ -1,6 +1,6 @@
 import { appName, driftText, modeText, reasonLines, timeLeft } from './describe.js';
 import { EXPIRY_WINDOW_DAYS } from './expiringExemptions.js';
-import type { Report, ReportApp, ReportChange } from './types.js';
+import type { Report, ReportApp, ReportChange, TrendPoint } from './types.js';
 
 /** A titled table of plain text; each renderer escapes and lays it out its own way. */
 export interface Section {
@@ -21,7 +21,14 @@ export function reportSections(report: Report): Section[] {
     appSection(`Errors (${report.errors.length})`, report.errors, false),
     modesSection(report),
     subscriptionSection(report),
+    ...(report.trend ? [trendSection(report.trend)] : []),
   ];
+}
+
+function trendSection(trend: TrendPoint[]): Section {
+  const rows = trend.map((p) => [p.startedAt, p.runId, p.status, String(p.compliant), String(p.failing), String(p.other), p.compliancePercent === null ? 'n/a' : `${p.compliancePercent}%`]);
+  const title = `Compliance across the last ${trend.length} sweep${trend.length === 1 ? '' : 's'}`;
+  return { title, headers: ['Started', 'Run', 'State', 'Compliant', 'Non-compliant or flapping', 'Other', 'Compliance'], rows, empty: 'No sweep yet.' };
 }
 
 function appSection(title: string, apps: ReportApp[], drifting: boolean): Section {

@@ -36,8 +36,32 @@ export interface SubscriptionModeInput {
   allowedModes: string[];
 }
 
+/** One past sweep run, for the trend: its state and its per-status counts summed over subscriptions. */
+export interface TrendRunInput {
+  runId: string;
+  startedAt: string;
+  status: RunStatus;
+  counts: Record<string, number>;
+}
+
+/** One column of the trend: compliance of the resources a run evaluated. */
+export interface TrendPoint {
+  runId: string;
+  startedAt: string;
+  status: RunStatus;
+  compliant: number;
+  /** Non-compliant or flapping. */
+  failing: number;
+  /** Every other status (exempt, unsupported plan, not applicable, error, deleted). */
+  other: number;
+  /** compliant / (compliant + failing), in percent with one decimal; null when neither was seen. */
+  compliancePercent: number | null;
+}
+
 export interface ReportInput {
   findings: Finding[];
+  /** The last sweep runs, oldest first, the report's own run last: compliance across sweeps. */
+  trend?: TrendRunInput[];
   /** Findings as of the last sweep, for new/fixed; without it the report makes no such claim. */
   previous?: Finding[];
   exemptions?: ExemptionInput[];
@@ -131,4 +155,6 @@ export interface Report {
   unsupportedPlan: ReportApp[];
   errors: ReportApp[];
   nonDefaultModes: AllowedModesChoice[];
+  /** Compliance across the last sweeps, oldest first; absent when no run was given. */
+  trend?: TrendPoint[];
 }

@@ -85,5 +85,8 @@ describe('a 2,200-resource fleet over 20 subscriptions through the queue fan-out
     const report = buildReport(await loadReportInput(stack.deps), new Date());
     expect(report.changes?.new.map((c) => c.resourceId).sort()).toEqual([...drifted].sort());
     expect(report.changes?.fixed).toEqual([]);
+    // The trend across both sweeps: the second run shows exactly 5 more failing resources.
+    expect(report.trend?.map((p) => p.failing)).toEqual([expected.noncompliant, expected.noncompliant + 5]);
+    expect(report.trend?.map((p) => p.status)).toEqual(['complete', 'complete']);
   }, 120_000);
 });
