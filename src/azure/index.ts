@@ -5,3 +5,4 @@ export { agentTrusting, trustExtraCaPolicy } from './trustExtraCa.js';
 export { toSnapshot } from './toSnapshot.js';
 export { explainAzureError, type ExplainContext } from './explainAzureError.js';
 export { createSubscriptionLister, isActiveSubscription, type ReadableSubscription, type SubscriptionLister } from './armSubscriptions.js';
+export { ARM_ACTIONS, ENFORCE_ONLY_ACTIONS, REQUIRED_ACTIONS, type ArmAction } from './requiredActions.js';
