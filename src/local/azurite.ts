@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export type AzuriteService = 'blob' | 'queue' | 'table';
-export type AzuriteOptions = Partial<Record<AzuriteService, boolean>>;
+export type AzuriteOptions = Partial<Record<AzuriteService, boolean>> & {
+  /**
+   * Keep the data on disk in this folder (the caller's to remove), so it survives `stop()` and
+   * `start()`: a storage outage, not a wipe. Stopping then closes Azurite gracefully (it saves).
+   * Default: in memory.
+   */
+  location?: string;
+};
 
 /** A running (or stopped, restartable) Azurite; URL getters throw for services not started. */
 export interface Azurite {
@@ -22,7 +29,7 @@ export interface Azurite {
   readonly running: boolean;
   /** Kills the processes (their whole group) and waits until they have exited. Idempotent. */
   stop(): Promise<void>;
-  /** Starts again on the same ports after `stop()`; in-memory, so all data is gone. */
+  /** Starts again on the same ports after `stop()`; in memory all data is gone, with `location` it is kept. */
   start(): Promise<void>;
   restart(): Promise<void>;
 }
@@ -48,7 +55,7 @@ const WATCHDOG = [
 /** Starts Azurite from the project's own devDependency, one process per service, on free ports. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const chosen = ORDER.filter((s) => options[s]);
-  const azurite = new AzuriteProcesses(chosen.length > 0 ? chosen : ORDER);
+  const azurite = new AzuriteProcesses(chosen.length > 0 ? chosen : ORDER, options.location);
   await azurite.start();
   return azurite;
 }
@@ -60,7 +67,10 @@ class AzuriteProcesses implements Azurite {
   private children: ChildProcess[] = [];
   private workDir: string | undefined;
 
-  constructor(readonly services: readonly AzuriteService[]) {}
+  constructor(
+    readonly services: readonly AzuriteService[],
+    private readonly location?: string,
+  ) {}
 
   get tableUrl(): string { return this.url('table'); }
   get queueUrl(): string { return this.url('queue'); }
@@ -73,8 +83,8 @@ class AzuriteProcesses implements Azurite {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const dir = (this.workDir = await mkdtemp(join(tmpdir(), 'azurite-')));
-    const started = await Promise.allSettled(this.services.map((s) => startService(s, this.ports, dir)));
+    const dir = this.location ?? (this.workDir = await mkdtemp(join(tmpdir(), 'azurite-')));
+    const started = await Promise.allSettled(this.services.map((s) => startService(s, this.ports, dir, !!this.location)));
     this.children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -86,6 +96,8 @@ class AzuriteProcesses implements Azurite {
   async stop(): Promise<void> {
     const stopping = this.children;
     this.children = [];
+    // On disk, Azurite saves on a graceful close (its autosave runs only every 5 s).
+    if (this.location) await Promise.all(stopping.map(closeGracefully));
     await Promise.all(stopping.map(killAndWait));
     if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
     this.workDir = undefined;
@@ -108,13 +120,13 @@ class AzuriteProcesses implements Azurite {
  * binds it, so a first start retries with a fresh port; a restart keeps its port and retries
  * briefly in case the old socket is not released yet.
  */
-async function startService(service: AzuriteService, ports: Partial<Record<AzuriteService, number>>, dir: string): Promise<ChildProcess> {
+async function startService(service: AzuriteService, ports: Partial<Record<AzuriteService, number>>, dir: string, onDisk: boolean): Promise<ChildProcess> {
   const fixed = ports[service] !== undefined;
   let lastError: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = ports[service] ?? (await freePort());
     try {
-      const child = await spawnService(service, port, dir);
+      const child = await spawnService(service, port, dir, onDisk);
       ports[service] = port;
       return child;
     } catch (err) {
@@ -126,9 +138,10 @@ async function startService(service: AzuriteService, ports: Partial<Record<Azuri
   throw lastError;
 }
 
-async function spawnService(service: AzuriteService, port: number, dir: string): Promise<ChildProcess> {
+async function spawnService(service: AzuriteService, port: number, dir: string, onDisk: boolean): Promise<ChildProcess> {
   const bin = join(azuriteRoot(), 'dist', 'src', service, 'main.js');
-  const args = [`--${service}Host`, HOST, `--${service}Port`, String(port), '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'];
+  const persistence = onDisk ? ['--location', dir] : ['--inMemoryPersistence'];
+  const args = [`--${service}Host`, HOST, `--${service}Port`, String(port), ...persistence, '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'];
   const child = spawn(process.execPath, ['-e', WATCHDOG, bin, ...args], { cwd: dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   unref(child);
   try {
@@ -196,7 +209,32 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-/** SIGKILL on purpose: data is in memory only, and a graceful close waits on keep-alive sockets. */
+/**
+ * SIGINT, then wait (up to 10 s) for Azurite to say it closed, which is when it has saved its
+ * database. The watchdog keeps the process alive after that: killAndWait ends it.
+ */
+async function closeGracefully(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  let timer: NodeJS.Timeout | undefined;
+  let onData: ((chunk: Buffer) => void) | undefined;
+  const closed = new Promise<void>((resolve) => {
+    let output = '';
+    onData = (chunk) => {
+      output = (output + chunk.toString()).slice(-4000);
+      if (/successfully closed/i.test(output)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', () => resolve());
+    timer = setTimeout(resolve, 10_000);
+  });
+  child.kill('SIGINT');
+  await closed;
+  clearTimeout(timer);
+  if (onData) for (const stream of [child.stdout, child.stderr]) stream?.off('data', onData);
+}
+
+/** SIGKILL on purpose: in memory there is nothing to save, and a graceful close waits on keep-alive sockets. */
 async function killAndWait(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   // The timer also keeps the event loop alive while waiting: the child itself is unref'd.
