@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ARM_ACTIONS, REQUIRED_ACTIONS } from '../../src/azure/requiredActions.js';
+import { ARM_ACTIONS, ENFORCE_ONLY_ACTIONS, REQUIRED_ACTIONS } from '../../src/azure/requiredActions.js';
 import { toSnapshot } from '../../src/azure/toSnapshot.js';
 import { loadConfig } from '../../src/config/load.js';
 import { settingsSchema } from '../../src/config/schema.js';
@@ -433,6 +433,8 @@ describe('README "Deploy to Azure"', () => {
     expect(start).toBeGreaterThanOrEqual(0);
     const rows = [...section.matchAll(/^\| `(Microsoft\.[^`]+)` \|/gm)].map((m) => m[1]);
     expect(rows.sort()).toEqual([...REQUIRED_ACTIONS].sort());
+    const enforceOnly = [...section.matchAll(/^\| `(Microsoft\.[^`]+)` \| `enforce` only/gm)].map((m) => m[1]);
+    expect(enforceOnly.sort()).toEqual([...ENFORCE_ONLY_ACTIONS].sort());
   });
 
   it('its az commands name templates that exist and parameters they declare', () => {
