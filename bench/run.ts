@@ -1,6 +1,8 @@
 import { startAzurite } from '../src/local/azurite.js';
 import { ms, printTable, times, verdict, writeResult } from './common.js';
+import { benchColdStart } from './coldStart.js';
 import { benchEventPath, type EventPathResult } from './eventPath.js';
+import { benchSweep, type SweepBenchResult, type SweepShape } from './sweep.js';
 
 /**
  * `npm run bench [-- --quick] [-- --only=event,sweep,memory,cold]`: each scenario prints a table
@@ -13,7 +15,7 @@ const wanted = (name: string) => !only || only.includes(name);
 async function eventPath(): Promise<void> {
   const azurite = await startAzurite({ table: true });
   try {
-    const events = quick ? 480 : 5000;
+    const events = quick ? 160 : 5000;
     const batch = 16;
     const results: EventPathResult[] = [];
     for (const mode of ['audit', 'enforce'] as const) {
@@ -41,4 +43,72 @@ async function eventPath(): Promise<void> {
   }
 }
 
+async function sweep(): Promise<void> {
+  const shape: SweepShape = quick
+    ? { subscriptions: 10, sitesPerSubscription: 100, slotEvery: 10, latencyMs: 30, concurrency: 16, perSubscription: 8, pageSize: 50, throttle: true }
+    : { subscriptions: 100, sitesPerSubscription: 100, slotEvery: 10, latencyMs: 30, concurrency: 16, perSubscription: 8, pageSize: 50, throttle: true };
+  const r = await benchSweep(shape, { naive: true, repeat: true });
+  const naive = r.naive as NonNullable<SweepBenchResult['naive']>;
+  const speedup = r.speedupOverNaive ?? Number.NaN;
+  printTable(
+    `sweep: ${r.sites} sites + ${r.slots} slots in ${shape.subscriptions} subscriptions, ARM latency ${shape.latencyMs} ms, Azure throttling, one worker sweeping ${shape.concurrency} subscriptions at a time (emulator, worker, Azurite: separate processes); figures for the nightly case (findings in place)`,
+    [
+      { figure: 'first sweep (empty tables)', value: `${(r.firstSweep.wallMs / 1000).toFixed(2)} s`, against: `${r.firstSweep.tableOps} table requests` },
+      { figure: 'wall time', value: `${(r.sweep.wallMs / 1000).toFixed(2)} s`, against: `naive ${(naive.wallMs / 1000).toFixed(2)} s`, ratio: `${speedup.toFixed(1)}× faster`, target: `≥ 10× ${verdict(speedup >= 10)}` },
+      { figure: 'wall time', value: `${(r.sweep.wallMs / 1000).toFixed(2)} s`, against: `lower bound ${(r.lowerBound.ms / 1000).toFixed(2)} s`, ratio: times(r.overLowerBound), target: `≤ 1.50× ${verdict(r.overLowerBound <= 1.5)}` },
+      { figure: 'ARM calls', value: String(r.sweep.armCalls), against: `naive ${naive.armCalls}`, ratio: times(r.sweep.armCalls / naive.armCalls) },
+      { figure: 'per-site GETs', value: String(r.sweep.perSiteGets), against: `naive ${naive.perSiteGets}`, target: `0 ${verdict(r.sweep.perSiteGets === 0)}` },
+      { figure: 'jobs redelivered (transient)', value: String(r.sweep.redeliveries), against: `naive ${naive.redeliveries}` },
+      { figure: 'throttled (429) answers', value: String(r.sweep.throttled), against: `naive ${naive.throttled}` },
+      { figure: 'table requests', value: String(r.sweep.tableOps), against: `naive ${naive.tableOps}`, ratio: times(r.sweep.tableOps / naive.tableOps) },
+      { figure: 'worker peak RSS', value: `${r.sweep.peakRssMb} MB`, against: `naive ${naive.peakRssMb} MB` },
+    ],
+  );
+  console.log(`  lower bound: ${r.lowerBound.basis}`);
+  console.log(`  → ${await writeResult('sweep', quick, { result: r })}`);
+}
+
+async function memory(): Promise<void> {
+  const sizes = quick ? [500, 1_000, 2_000] : [10_000, 50_000, 100_000];
+  const subscriptions = quick ? 10 : 100;
+  const results: SweepBenchResult[] = [];
+  for (const sites of sizes) {
+    const shape: SweepShape = { subscriptions, sitesPerSubscription: sites / subscriptions, slotEvery: 10, latencyMs: 0, concurrency: 16, perSubscription: 8, pageSize: 50, throttle: false };
+    results.push(await benchSweep(shape, { naive: false, repeat: false, preseed: true, nonCompliantFraction: 0 }));
+  }
+  const first = results[0] as SweepBenchResult;
+  const last = results[results.length - 1] as SweepBenchResult;
+  const growth = (r: SweepBenchResult) => r.sweep.peakRssMb - r.sweep.rssBeforeMb;
+  const fleetRatio = last.sites / first.sites;
+  const growthRatio = growth(last) / Math.max(1, growth(first));
+  printTable(
+    `memory at size: one sweep worker (its own process; emulator and Azurite apart), nightly sweep (last night's findings in place, all compliant), ${subscriptions} subscriptions, 16 at a time, latency 0, no throttling`,
+    [
+      ...results.map((r) => ({
+        figure: `${r.sites.toLocaleString('en')} sites + ${r.slots.toLocaleString('en')} slots`,
+        value: `peak RSS ${r.sweep.peakRssMb} MB`,
+        against: `${r.sweep.rssBeforeMb} MB before the sweep`,
+        ratio: `+${growth(r)} MB`,
+        target: r === last && !quick ? `≤ 256 MB ${verdict(r.sweep.peakRssMb <= 256)}` : `${(r.sweep.wallMs / 1000).toFixed(1)} s`,
+      })),
+      { figure: 'growth, largest / smallest', value: `${growthRatio.toFixed(2)}×`, against: `fleet ${fleetRatio.toFixed(0)}×`, ratio: times(growthRatio / fleetRatio), target: `sub-linear ${verdict(growthRatio < fleetRatio)}` },
+    ],
+  );
+  console.log(`  → ${await writeResult('memory', quick, { results })}`);
+}
+
+function coldStart(): Promise<void> {
+  const r = benchColdStart(quick ? 3 : 15);
+  printTable(`cold start: fresh node process, median of ${r.repetitions}${r.rebuilt ? ' (dist/ was stale and was rebuilt first)' : ''}`, [
+    { figure: 'import dist/functions/*.js', value: ms(r.entryPointsMs), against: `${ms(r.bareMs)} @azure/functions alone`, ratio: times(r.ratio), target: `≤ 2× ${verdict(r.ratio <= 2)}` },
+    { figure: 'first event: + trigger code', value: ms(r.firstEventMs), against: 'loaded on first invocation' },
+  ]);
+  return writeResult('cold-start', quick, { result: r }).then((path) => console.log(`  → ${path}`));
+}
+
+const started = performance.now();
 if (wanted('event')) await eventPath();
+if (wanted('sweep')) await sweep();
+if (wanted('memory')) await memory();
+if (wanted('cold')) await coldStart();
+console.log(`\nbench${quick ? ' --quick' : ''} finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
