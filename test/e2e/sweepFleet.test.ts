@@ -8,21 +8,28 @@ import { handleSweepJob } from '../../src/triggers/index.js';
 import { InvocationContext } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
 import { inject } from 'vitest';
+import { startCountingProxy, type CountingProxy } from '../support/countingProxy.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
 
 const SUBSCRIPTIONS = 20;
 const SITES = 100;
 let stack: Stack;
 let queueName: string;
+let tables: CountingProxy;
 
 beforeAll(async () => {
-  stack = await startStack({ subscribe: false, emulator: { throttle: undefined } });
+  // Table traffic goes through a recording proxy, to see that findings are written in transactions.
+  const connection = inject('azurite').connectionString;
+  const tableEndpoint = /TableEndpoint=(https?:\/\/[^/;]+)/.exec(connection)?.[1] as string;
+  tables = await startCountingProxy(tableEndpoint);
+  stack = await startStack({ subscribe: false, emulator: { throttle: undefined }, env: { MTLS_STORAGE_CONNECTION: connection.replace(tableEndpoint, tables.origin) } });
   stack.emu.state.generate({ subscriptions: SUBSCRIPTIONS, sitesPerSubscription: SITES, slotEvery: 10, nonCompliantFraction: 0.1 });
   queueName = `${String(stack.env.MTLS_TABLE_PREFIX).toLowerCase()}-fleet`;
 }, 60_000);
 
 afterAll(async () => {
   await stack?.stop();
+  await tables?.stop();
 });
 
 /** Ground truth read straight off the emulator's resources with the plain rule, not the evaluator. */
@@ -68,8 +75,18 @@ describe('a 2,200-resource fleet over 20 subscriptions through the queue fan-out
   it('counts exactly the ground truth with zero per-site GETs, and reports new drift since the last sweep', async () => {
     stack.emu.stats.reset();
     const expected = truth();
+    tables.requests.length = 0;
 
     const first = await sweepAll();
+
+    // Findings of unchanged-or-compliant resources went as $batch transactions (one per subscription
+    // partition here: ≤100 rows); only drifted ones are written one by one, through the event path's
+    // assessment (lease, guards, conditional write): exactly one write each.
+    const findingsTable = `${stack.env.MTLS_TABLE_PREFIX}Findings`;
+    const batches = tables.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/$batch'));
+    const singleFindingWrites = tables.requests.filter((r) => r.method !== 'GET' && (r.path.includes(`/${findingsTable}(`) || r.path.endsWith(`/${findingsTable}`)));
+    expect(batches).toHaveLength(SUBSCRIPTIONS);
+    expect(singleFindingWrites).toHaveLength(expected.noncompliant);
 
     const run = await stack.deps.sweeps.getRun(first);
     expect(run && runState(run, new Date(), 3_600_000)).toBe('complete');
