@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import { emulatorCommand, EMULATOR_HELP } from './emulatorCommand.js';
 import { evaluateCommand, EVALUATE_HELP } from './evaluate.js';
 import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
+import { eventsReplay, EVENTS_REPLAY_HELP } from './eventsReplay.js';
 import { findings, FINDINGS_HELP } from './findings.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
@@ -19,8 +20,9 @@ Keeps every Azure App Service app and slot requiring client certificates (mTLS).
 
 Commands:
   events check <file|->   classify an Event Grid delivery, print JSON (no Azure)
+  events replay           put poison-queue events back on the event queue (after an outage)
   findings [--json]       list current findings from Table Storage
-  sweep --subscription id  sweep subscriptions inline and print a report
+  sweep [--subscription id]  sweep subscriptions inline and print a report
   evaluate <resourceId>   judge one site or slot as the enforcer would (read-only)
   report [--run id]       render a sweep run's report (json, csv, markdown, html)
   settings list|get|set   per-subscription mode (off, audit, enforce)
@@ -44,6 +46,7 @@ type Command = { run: (args: string[], io: CliIo) => Promise<number>; help: stri
 
 const COMMANDS: Record<string, Command> = {
   'events check': { run: eventsCheck, help: EVENTS_CHECK_HELP },
+  'events replay': { run: eventsReplay, help: EVENTS_REPLAY_HELP },
   findings: { run: findings, help: FINDINGS_HELP },
   serve: { run: serve, help: SERVE_HELP },
   sweep: { run: sweep, help: SWEEP_HELP },
