@@ -2,7 +2,7 @@ import { evaluate } from '../policy/index.js';
 import { parseSiteId, type SiteRef } from '../policy/resourceId.js';
 import type { Exemption, SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
-import type { Finding } from '../store/types.js';
+import type { Finding, HistoryEntry } from '../store/types.js';
 import { assessAndAct } from './assess.js';
 import type { EnforcerDeps } from './deps.js';
 import { inScope } from './exemptionScope.js';
@@ -45,6 +45,8 @@ interface Staged {
   verdict: Verdict;
   cause: Cause;
   previous: Finding | undefined;
+  /** The history row appended for it, with its ETag: taken back if the row's write loses a race. */
+  history: { entry: HistoryEntry; etag: string } | undefined;
 }
 
 interface Sweep {
@@ -143,11 +145,14 @@ async function stage(sweep: Sweep, ref: SiteRef, snapshot: SiteSnapshot | undefi
   const finding = buildFinding(ref, snapshot ?? previous, verdict, cause, previous, sweep.deps.clock().toISOString(), changed);
   if (previous?.remediatedAt) finding.remediatedAt = previous.remediatedAt;
   // History before the current row, as on the event path: a crash between them loses nothing.
+  let history: Staged['history'];
   if (changed) {
-    await sweep.deps.history.append(historyEntry(finding, cause, previous, {}));
+    const entry = historyEntry(finding, cause, previous, {});
+    const etag = await sweep.deps.history.append(entry);
+    if (etag) history = { entry, etag };
     sweep.result.historyRows++;
   }
-  sweep.pending.push({ finding, ref, snapshot, verdict, cause, previous });
+  sweep.pending.push({ finding, ref, snapshot, verdict, cause, previous, history });
   count(sweep.result, verdict.status);
   await flush(sweep, sweep.flushEvery);
 }
@@ -176,6 +181,11 @@ async function flush(sweep: Sweep, threshold: number): Promise<void> {
   for (const key of conflicts) {
     const staged = byKey.get(key);
     if (!staged) continue;
+    // Our history row described a change from a version that is gone: take it back (record below writes its own if due).
+    if (staged.history) {
+      await sweep.deps.history.retract(staged.history.entry, staged.history.etag);
+      sweep.result.historyRows--;
+    }
     const current = await sweep.deps.findings.get(key);
     // A row read from ARM no earlier than our list page (a point GET) is at least as true as ours.
     if (current?.observedAt && staged.cause.observedAt && Date.parse(current.observedAt) >= Date.parse(staged.cause.observedAt)) continue;

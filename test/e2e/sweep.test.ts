@@ -109,6 +109,36 @@ describe('sweepSubscription (list payloads, batched writes, history only for cha
     expect((await stack.deps.findings.get(siteId(RACE, 'rg-r', 'app-b').toLowerCase()))?.status).toBe('compliant');
   });
 
+  it('takes back its history row when a change it saw is overtaken by the event path before its write', async () => {
+    // Prepare: app-c is recorded drifted, then quietly fixed; the sweep sees the fix (a change, so a
+    // history row), but before it writes, the user drifts app-c again and the event path records it.
+    const id = siteId(RACE, 'rg-r', 'app-c');
+    const ref = parseSiteId(id) as SiteRef;
+    const eventAt = () => new Date().toISOString();
+    expect(stack.emu.userWrite(id, { clientCertEnabled: false }, ALICE).status).toBe(200);
+    const t0 = eventAt();
+    await recordEvaluation(stack.deps, ref, await stack.deps.sites.getSite(ref), { id: 'evt-c1', at: t0, observedAt: t0, source: 'event', eventId: 'evt-c1' });
+    expect(stack.emu.userWrite(id, { clientCertEnabled: true }, ALICE).status).toBe(200);
+    const racing: SiteLister = {
+      async *listSites(sub) {
+        yield* lister.listSites(sub);
+        expect(stack.emu.userWrite(id, { clientCertEnabled: false }, ALICE).status).toBe(200);
+        const t1 = eventAt();
+        await recordEvaluation(stack.deps, ref, await stack.deps.sites.getSite(ref), { id: 'evt-c2', at: t1, observedAt: t1, source: 'event', eventId: 'evt-c2' });
+      },
+      listSlots: (site) => lister.listSlots(site),
+    };
+
+    // Act
+    const result = await sweepSubscription(stack.deps, racing, RACE, { id: 'race-3', startedAt: new Date().toISOString() });
+
+    // Assess: no row claims the sweep saw app-c fixed; the finding is the event path's
+    expect(result.historyRows).toBe(0);
+    const history = await stack.deps.history.list(id.toLowerCase());
+    expect(history.filter((h) => h.causeId.startsWith('race-3'))).toEqual([]);
+    expect((await stack.deps.findings.get(id.toLowerCase()))?.status).toBe('noncompliant');
+  });
+
   it('gives the same final state when the same run is redelivered', async () => {
     const sub = SUBS[2] as string;
     expect(stack.emu.userWrite(siteId(sub, 'rg-0', 'app-3'), { clientCertMode: 'Optional' }, ALICE).status).toBe(200);
