@@ -126,7 +126,7 @@ async function recordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, e
 
 async function markSlotsDeleted(deps: EnforcerDeps, site: SiteRef, cause: Cause): Promise<void> {
   const prefix = `${site.key}/slots/`;
-  for await (const finding of deps.findings.list({ subscriptionId: site.subscriptionId })) {
+  for await (const finding of deps.findings.list({ keyPrefix: prefix })) {
     const slot = finding.key.startsWith(prefix) && finding.status !== 'deleted' ? parseSiteId(finding.resourceId) : undefined;
     if (slot) await record(deps, slot, undefined, deletedVerdict(), cause, finding, deps.clock().toISOString());
   }

@@ -27,7 +27,8 @@ export interface FindingsPort {
    * still absent (`{ absent: true }`); otherwise ConflictError. Without it, insert or replace.
    */
   put(finding: Finding, expect?: { etag: string } | { absent: true }): Promise<void>;
-  list(options?: { subscriptionId?: string }): AsyncIterable<Finding>;
+  /** All rows, one subscription's, or those whose key starts with `keyPrefix` (a resource id prefix, lowercase). */
+  list(options?: { subscriptionId?: string; keyPrefix?: string }): AsyncIterable<Finding>;
   /**
    * Write many rows in batched transactions (≤100 per partition); safe to retry whole. Rows named
    * in `expect` are written only if still that version (or absent); the others are upserted.

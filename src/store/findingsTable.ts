@@ -86,6 +86,12 @@ export function createFindingsTable(table: Table): FindingsStore {
       return { written, transactions: batches.length, conflicts };
     },
     list(options) {
+      if (options?.keyPrefix) {
+        // A key prefix under one subscription is a RowKey range of one partition (encodeKey keeps prefixes).
+        const { partitionKey, rowKey } = findingKeys(options.keyPrefix);
+        const upper = rowKey.slice(0, -1) + String.fromCharCode(rowKey.charCodeAt(rowKey.length - 1) + 1);
+        return listFindings(table, odata`PartitionKey eq ${partitionKey} and RowKey ge ${rowKey} and RowKey lt ${upper}`);
+      }
       const filter = options?.subscriptionId ? odata`PartitionKey eq ${subscriptionPartition(options.subscriptionId)}` : undefined;
       return listFindings(table, filter);
     },

@@ -58,7 +58,12 @@ export function createMemoryStore(): MemoryStore {
     },
     async *list(options) {
       const sub = options?.subscriptionId?.toLowerCase();
-      for (const row of [...rows.values()]) if (!sub || row.subscriptionId.toLowerCase() === sub) yield structuredClone(row);
+      const prefix = options?.keyPrefix;
+      for (const row of [...rows.values()]) {
+        if (sub && row.subscriptionId.toLowerCase() !== sub) continue;
+        if (prefix && !row.key.startsWith(prefix)) continue;
+        yield structuredClone(row);
+      }
     },
     async putMany(batch, expect) {
       const conflicts: string[] = [];

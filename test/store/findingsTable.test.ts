@@ -139,6 +139,21 @@ describe('findingsTable', () => {
     expect([...after.values()].filter((f) => f.status === 'error')).toHaveLength(148);
   });
 
+  it('lists by key prefix as a RowKey range: a site\'s slots, not the site itself nor a longer-named site\'s slots', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const ids = ['app-1', 'app-1/slots/a', 'app-1/slots/B', 'app-10/slots/x', 'app-1-x/slots/y', 'app-2/slots/a']
+      .map((path) => siteId(SUB_A, 'Rg-One', path).replace(/\/slots\//, '/slots/'));
+    await store.findings.putMany(ids.map((resourceId) => sampleFinding({ resourceId, key: resourceId.toLowerCase() })));
+    await store.findings.put(sampleFinding({ resourceId: siteId(SUB_B, 'Rg-One', 'app-1/slots/a'), key: siteId(SUB_B, 'Rg-One', 'app-1/slots/a').toLowerCase(), subscriptionId: SUB_B }));
+
+    // Act
+    const slots = await collect(store.findings.list({ keyPrefix: `${siteId(SUB_A, 'Rg-One', 'app-1').toLowerCase()}/slots/` }));
+
+    // Assess
+    expect(slots.map((f) => f.key.split('/sites/')[1]).sort()).toEqual(['app-1/slots/a', 'app-1/slots/b']);
+  });
+
   it('rejects a whole putMany with one bad key before writing anything', async () => {
     // Prepare
     const store = newStore(connection());
