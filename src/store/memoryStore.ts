@@ -1,32 +1,12 @@
-import type {
-  ExemptionRecord,
-  ExemptionRegisterPort,
-  ExemptionsPort,
-  HistoryPort,
-  LeasesPort,
-  Mode,
-  ProcessedEventsPort,
-  SettingsPort,
-  SubscriptionSettings,
-  SweepRunRecord,
-  SweepsPort,
-} from '../enforcer/ports.js';
+import type { ExemptionRecord, Mode, SubscriptionSettings, SweepRunRecord } from '../enforcer/ports.js';
+import type { TableStore } from './createTableStore.js';
 import { ConflictError } from '../errors.js';
 import { exemptionScopes } from './exemptionEntity.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
 import type { Finding, HistoryEntry } from './types.js';
 
-/** The ports a sweep, an evaluation and a report need, held in this process only. */
-export interface MemoryStore {
-  findings: FindingsStore;
-  history: HistoryPort & { all(): HistoryEntry[] };
-  processedEvents: ProcessedEventsPort;
-  exemptions: ExemptionsPort;
-  exemptionRegister: ExemptionRegisterPort;
-  settings: SettingsPort;
-  leases: LeasesPort;
-  sweeps: SweepsPort;
-}
+/** The same ports as the Table Storage adapters, held in this process only. */
+export type MemoryStore = Omit<TableStore, 'tables'>;
 
 /**
  * Table Storage's contract (ETags, conditional writes, idempotent appends) kept in memory: what
@@ -96,7 +76,6 @@ export function createMemoryStore(): MemoryStore {
         const mine = [...history.values()].map((h) => h.entry).filter((e) => e.key === key);
         return newestFirst(mine, (e) => e.at).slice(0, limit ?? mine.length);
       },
-      all: () => [...history.values()].map((h) => structuredClone(h.entry)),
     },
     processedEvents: {
       async seen(eventId) {
