@@ -11,12 +11,16 @@ export async function api(request: HttpRequest, context: InvocationContext): Pro
   const log = contextLog(context);
   const { deps } = await sharedRuntime(log);
   const url = new URL(request.url);
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return { status: 413, jsonBody: { error: `body over ${MAX_BODY_BYTES} bytes` } };
+  const tooLarge = { status: 413, jsonBody: { error: `body over ${MAX_BODY_BYTES} bytes` } };
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  // A chunked body declares no length: measure what was read.
+  const body = request.body ? await request.text() : '';
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) return tooLarge;
   const answer = await handleApi({ ...deps, log }, {
     method: request.method,
     path: url.pathname.replace(/^\/api\//, ''),
     query: url.searchParams,
-    body: request.body ? await request.text() : '',
+    body,
     // The function key authorises; it names no person, and a client-supplied name header proves nothing.
     caller: 'function key holder',
   });
