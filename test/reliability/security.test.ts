@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { api } from '../../functions/api.js';
 import { siteId } from '../../src/emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../src/host/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
@@ -135,6 +137,21 @@ describe('request bodies are capped', () => {
     expect((await send('PUT', `/api/settings/${SUB}`, { 'x-functions-key': HOST_KEY }, big)).status).toBe(413);
     expect(await streamed(`/api/settings/${SUB}`, 'PUT', 200 * 1024)).toBe(413);
     expect(await settingsRows()).toBe(before);
+  });
+
+  it('answers 413 in the Azure Functions API to a body past 64 KiB that declares no length (chunked)', async () => {
+    for (const [name, value] of Object.entries(stack.env)) vi.stubEnv(name, value);
+    try {
+      const before = await settingsRows();
+      const put = (text: string) => api(new HttpRequest({ method: 'PUT', url: `https://enforcer.example/api/settings/${SUB}`, body: { string: text } }), new InvocationContext({ functionName: 'settings' }));
+
+      const big = await put(JSON.stringify({ mode: 'off', pad: 'x'.repeat(70 * 1024) }));
+      expect(big.status).toBe(413);
+      expect(await settingsRows()).toBe(before);
+      expect((await put(JSON.stringify({ mode: 'audit' }))).status).toBe(200);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('answers 413 to a streamed webhook body past the delivery cap', async () => {
