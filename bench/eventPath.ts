@@ -58,7 +58,7 @@ export interface AzuriteRate {
   upsertsPerSecond: number;
 }
 
-/** Sites written in turn; each visit of a site flips it (audit) so every event changes its status. */
+/** Sites written in turn (a wave never writes one twice); in audit each write flips the site, so every event changes its status. */
 const fleetSize = (batch: number) => Math.max(batch * 4, 200);
 const siteId = (i: number) => `/subscriptions/${SUB}/resourceGroups/rg-${i % GROUPS}/providers/Microsoft.Web/sites/app-0-${i}`;
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -108,7 +108,8 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     const host = await startLocalHost({ deps: instrumented, key: 'bench-key-0123456789abcdef' });
     await emu.call('subscribe', { url: host.webhookUrl, schema: 'eventgrid', maxEventsPerBatch: batch });
     // Warm-up (tables created, connections open, JIT): not measured.
-    await runWaves(emu, Math.min(events, fleet), batch, 0, mode);
+    const certsOn = new Map<number, boolean>();
+    await runWaves(emu, Math.min(events, batch * 4, 64), batch, 0, mode, certsOn);
     landed.clear();
     reverted.clear();
     await emu.call('reset');
@@ -117,7 +118,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     const findingMs: number[] = [];
     const revertMs: number[] = [];
     const started = performance.now();
-    await runWaves(emu, events, batch, fleet, mode, (written) => {
+    await runWaves(emu, events, batch, 0, mode, certsOn, (written) => {
       for (const { key, at } of written) {
         const f = landed.get(key);
         if (f !== undefined) findingMs.push(f - at);
@@ -167,19 +168,22 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
  * each write turns certificates off (a drift, reverted by the enforcer).
  */
 async function runWaves(
-  emu: RemoteEmulator, count: number, batch: number, offset: number, mode: 'audit' | 'enforce',
+  emu: RemoteEmulator, count: number, batch: number, offset: number, mode: 'audit' | 'enforce', certsOn: Map<number, boolean>,
   after?: (written: Array<{ key: string; at: number }>) => void,
 ): Promise<void> {
+  const fleet = fleetSize(batch);
   for (let done = 0; done < count; done += batch) {
     const n = Math.min(batch, count - done);
     const writes = Array.from({ length: n }, (_, j) => {
-      const i = offset + done + j;
-      const fleet = fleetSize(batch);
-      const off = mode === 'enforce' || Math.floor(i / fleet) % 2 === 0;
-      return { id: siteId(i % fleet), properties: off ? { clientCertEnabled: false } : { clientCertEnabled: true, clientCertMode: 'Required' } };
+      const site = (offset + done + j) % fleet;
+      const on = mode === 'audit' && !(certsOn.get(site) ?? true);
+      certsOn.set(site, on);
+      return { id: siteId(site), properties: on ? { clientCertEnabled: true, clientCertMode: 'Required' } : { clientCertEnabled: false } };
     });
     const at = await emu.call<number[]>('writes', { writes });
     await emu.call('idle');
+    // Enforce: the enforcer turned them back on.
+    if (mode === 'enforce') for (let j = 0; j < n; j++) certsOn.set((offset + done + j) % fleet, true);
     after?.(writes.map((w, j) => ({ key: w.id.toLowerCase(), at: at[j] as number })));
   }
 }

@@ -18,11 +18,20 @@ async function eventPath(): Promise<void> {
     const events = quick ? 160 : 5000;
     const batch = 16;
     const results: EventPathResult[] = [];
-    for (const mode of ['audit', 'enforce'] as const) {
-      const r = await benchEventPath(azurite, { events, batch, mode });
+    const runs = [
+      { mode: 'audit' as const, batch, events },
+      { mode: 'enforce' as const, batch, events },
+      // Event Grid's webhook default is one event per delivery: the latency case.
+      { mode: 'audit' as const, batch: 1, events: quick ? 60 : 500 },
+    ];
+    for (const run of runs) {
+      const r = await benchEventPath(azurite, run);
       results.push(r);
+      const { mode } = r;
+      // What Azurite alone allows: its upsert rate at this concurrency over the table ops one event needs.
+      const azuriteBound = r.azurite.upsertsPerSecond / r.tableOpsPerEvent;
       const rows = [
-        { figure: 'throughput', value: `${r.throughputPerSecond.toFixed(0)} events/s`, against: `${r.floor.throughputPerSecond.toFixed(0)}/s floor`, ratio: times(r.overhead), target: `≤ 1.50× ${verdict(r.overhead <= 1.5)}` },
+        { figure: 'throughput', value: `${r.throughputPerSecond.toFixed(0)} events/s`, against: `${r.floor.throughputPerSecond.toFixed(0)}/s floor`, ratio: times(r.overhead), target: r.batch > 1 ? `≤ 1.50× ${verdict(r.overhead <= 1.5)}` : '' },
         { figure: 'CPU / event (this process)', value: ms(r.cpuMsPerEvent), against: `${ms(r.floor.cpuMsPerEvent)} floor`, ratio: times(r.cpuOverhead) },
         { figure: 'write→finding p50', value: ms(r.writeToFinding.p50), against: `${ms(r.floor.perEvent.p50)} floor`, ratio: times(r.latencyOverhead) },
         { figure: 'write→finding p95', value: ms(r.writeToFinding.p95), against: `${ms(r.floor.perEvent.p95)} floor`, ratio: times(r.writeToFinding.p95 / r.floor.perEvent.p95) },
@@ -33,9 +42,10 @@ async function eventPath(): Promise<void> {
         ] : []),
         { figure: 'ARM calls / event', value: r.armCallsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.armCallsPerEvent) },
         { figure: 'table ops / event', value: r.tableOpsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.tableOpsPerEvent) },
-        { figure: 'Azurite upsert alone', value: ms(r.azurite.sequentialUpsert.p50), against: `${r.azurite.upsertsPerSecond.toFixed(0)} upserts/s at ${batch} in flight` },
+        { figure: 'Azurite alone', value: `${ms(r.azurite.sequentialUpsert.p50)} / upsert`, against: `${r.azurite.upsertsPerSecond.toFixed(0)} upserts/s at ${r.batch} in flight` },
+        { figure: 'Azurite-bound throughput', value: `${azuriteBound.toFixed(0)} events/s`, against: 'its rate / table ops per event', ratio: `${((r.throughputPerSecond / azuriteBound) * 100).toFixed(0)}% reached` },
       ];
-      printTable(`event path, ${mode}: ${r.events} user writes in Event Grid batches of ${batch} → local host → Azurite (emulator in its own process, latency 0)`, rows);
+      printTable(`event path, ${mode}: ${r.events} user writes, ${r.batch} per Event Grid delivery → local host → Azurite (emulator in its own process, latency 0)`, rows);
     }
     console.log(`  → ${await writeResult('event-path', quick, { results })}`);
   } finally {
@@ -69,12 +79,15 @@ async function sweep(): Promise<void> {
 }
 
 async function memory(): Promise<void> {
-  const sizes = quick ? [500, 1_000, 2_000] : [10_000, 50_000, 100_000];
+  const given = process.argv.find((a) => a.startsWith('--memory-sizes='))?.slice('--memory-sizes='.length).split(',').map(Number);
+  const sizes = given ?? (quick ? [500, 1_000, 2_000] : [10_000, 50_000, 100_000]);
   const subscriptions = quick ? 10 : 100;
   const results: SweepBenchResult[] = [];
   for (const sites of sizes) {
     const shape: SweepShape = { subscriptions, sitesPerSubscription: sites / subscriptions, slotEvery: 10, latencyMs: 0, concurrency: 16, perSubscription: 8, pageSize: 50, throttle: false };
-    results.push(await benchSweep(shape, { naive: false, repeat: false, preseed: true, nonCompliantFraction: 0 }));
+    const r = await benchSweep(shape, { naive: false, repeat: false, preseed: true, nonCompliantFraction: 0 });
+    results.push(r);
+    console.log(`  memory: ${r.sites} sites + ${r.slots} slots: worker peak RSS ${r.sweep.peakRssMb} MB (${r.sweep.rssBeforeMb} MB before, heap peak ${r.sweep.heapPeakMb} MB), ${(r.sweep.wallMs / 1000).toFixed(1)} s`);
   }
   const first = results[0] as SweepBenchResult;
   const last = results[results.length - 1] as SweepBenchResult;
