@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setSubscriptionSettings } from '../../src/enforcer/index.js';
 import type { FaultKind } from '../../src/emulator/index.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
 import { allFindings, fleetOf, groundTruth, random, repeatedRows, type FleetResource } from './storm.js';
 
@@ -13,7 +14,7 @@ import { allFindings, fleetOf, groundTruth, random, repeatedRows, type FleetReso
 const DELIVERIES = 1_000;
 const FAULT_RATE = 0.2;
 const FAULT_KINDS: FaultKind[] = ['500', '503', '429', 'drop', 'slow'];
-const CONCURRENCY = 12;
+const CONCURRENCY = 8;
 const SEED = 20_261_127;
 const MAX_ATTEMPTS = 40;
 
@@ -38,13 +39,16 @@ interface Copy {
 }
 
 let stack: Stack;
+let azurite: Azurite;
 const rejections: unknown[] = [];
 const onRejection = (reason: unknown) => void rejections.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
+  // Its own Azurite: the storm's table traffic must not slow the shared one other test files use.
+  azurite = await startAzurite({ table: true });
   // Flap guard out of the way: this storm undoes the same apps many times on purpose.
-  stack = await startStack({ subscribe: false, seed, env: { MTLS_FLAP_MAX_REVERTS: '50' } });
+  stack = await startStack({ subscribe: false, seed, env: { MTLS_FLAP_MAX_REVERTS: '50', MTLS_STORAGE_CONNECTION: azurite.connectionString } });
   await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by: 'storm' });
   await setSubscriptionSettings(stack.deps, { subscriptionId: AUDIT, mode: 'audit', by: 'storm' });
 });
@@ -53,6 +57,7 @@ afterAll(async () => {
   process.off('unhandledRejection', onRejection);
   stack?.emu.faults.clear();
   await stack?.stop();
+  await azurite?.stop();
 });
 
 describe('event storm under ARM faults', () => {
