@@ -51,7 +51,8 @@ describe('mtls-enforcer local --ready-json, as a child process', () => {
       return (now.body as { properties?: { clientCertEnabled?: boolean } }).properties?.clientCertEnabled === true ? now : undefined;
     }, 20_000);
     expect(reverted.body).toMatchObject({ properties: { clientCertEnabled: true, clientCertMode: 'Required' } });
-    expect(cli.stderr()).toMatch(/reverted drift on \S+\/sites\/shop-frontend$/m); // the site itself, not its slot (first scan)
+    // The log line follows the PATCH (after the read-back): wait for it. The site itself, not its slot (first scan).
+    await pollUntil(async () => (/reverted drift on \S+\/sites\/shop-frontend$/m.test(cli.stderr()) ? true : undefined), 20_000, cli.stderr);
 
     const ports = [ready.armEndpoint, ready.hostUrl, ...endpointsOf(ready.storageConnectionString)].map((u) => Number(new URL(u).port));
     expect(ports.length).toBeGreaterThanOrEqual(4); // emulator, host, Azurite tables and queues
@@ -96,12 +97,12 @@ function arm(ca: string, method: string, url: string, body?: unknown): Promise<{
   });
 }
 
-async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, context: () => string = () => ''): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms\n${context()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
