@@ -84,7 +84,7 @@ beforeAll(async () => {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, data);
   }
-}, 300_000);
+}, 600_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
