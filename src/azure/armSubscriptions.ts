@@ -33,7 +33,7 @@ export function createSubscriptionLister(options: SubscriptionListerOptions): Su
   return {
     async *listSubscriptions() {
       const { SubscriptionClient } = await import('@azure/arm-resources-subscriptions');
-      const clientOptions: SubscriptionClientOptionalParams = { endpoint: options.endpoint, credentials: { scopes: [`${options.endpoint}/.default`] } };
+      const clientOptions: SubscriptionClientOptionalParams = { endpoint: options.endpoint, credentialScopes: [`${options.endpoint}/.default`] };
       if (options.caCertPem) clientOptions.additionalPolicies = [{ policy: trustExtraCaPolicy(options.caCertPem), position: 'perCall' }];
       const client = new SubscriptionClient(options.credential, clientOptions);
       try {
