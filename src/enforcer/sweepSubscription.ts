@@ -93,8 +93,10 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   await listAllSlots(sweep, lister, sites, options.concurrency ?? 8);
   for (const previous of sweep.existing.values()) await markDeleted(sweep, previous);
   await flush(sweep, 0);
+  // Drift is judged against the register as the sweep read it at its start, not re-read per resource.
+  const sweepDeps: EnforcerDeps = { ...deps, exemptions: { forResource: async (ref) => exemptionsFor(ref, sweep.exemptions) } };
   await forEachLimited(sweep.drifted, options.concurrency ?? 8, async ({ ref, snapshot }) => {
-    const { status, changed } = await assessAndAct(deps, ref, snapshot, sweep.cause, context);
+    const { status, changed } = await assessAndAct(sweepDeps, ref, snapshot, sweep.cause, context);
     if (changed) result.historyRows++;
     count(result, status);
   });
