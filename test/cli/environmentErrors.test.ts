@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from '@azure/identity';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createArmSites, explainAzureError, staticTokenCredential } from '../../src/azure/index.js';
 import { runCli } from '../../src/cli/index.js';
 import { DEMO_SUBSCRIPTIONS, demoFleet, siteId, startEmulator, type Emulator } from '../../src/emulator/index.js';
@@ -141,6 +141,15 @@ describe('environment errors: one line with the fix, exit 3', () => {
     }
     expect(served.out).toBe('');
     expect(await isFree(hostPort)).toBe(true);
+  });
+
+  it('exits 3 when Table Storage refuses the key, naming the setting', async () => {
+    const wrongKey = inject('azurite').connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
+
+    const result = await run(['evaluate', SHOP_API], { ...arm, MTLS_STORAGE_CONNECTION: wrongKey, MTLS_TABLE_PREFIX: 'Wrongkey' });
+
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/^mtls-enforcer: Table Storage refused access \(HTTP 403\): .*check the key in MTLS_STORAGE_CONNECTION\n$/);
   });
 
   it('prints the stack and causes with --verbose or MTLS_DEBUG=1 only', async () => {
