@@ -1,6 +1,7 @@
 import { explainAzureError, type ExplainContext } from '../azure/index.js';
 import { InvalidInputError } from '../errors.js';
 import { emulatorCommand, EMULATOR_HELP } from './emulatorCommand.js';
+import { EMULATOR_WRITE_USAGE, runEmulatorWrite } from '../emulator/index.js';
 import { evaluateCommand, EVALUATE_HELP } from './evaluate.js';
 import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
 import { eventsReplay, EVENTS_REPLAY_HELP } from './eventsReplay.js';
@@ -29,6 +30,7 @@ Commands:
   exemptions list|add|remove   the exemption register
   serve [--port n]        run the local host (Event Grid webhook, findings API)
   emulator [--port n]     run the ARM emulator (local development and tests)
+  emulator write <id>     change a site on a running emulator as a user would (cause drift)
   local                   the whole product locally (what npm start runs)
 
 Examples:
@@ -55,6 +57,7 @@ const COMMANDS: Record<string, Command> = {
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },
   emulator: { run: emulatorCommand, help: EMULATOR_HELP },
+  'emulator write': { run: runEmulatorWrite, help: EMULATOR_WRITE_USAGE },
   local: { run: local, help: LOCAL_HELP },
 };
 

@@ -13,3 +13,4 @@ export type { WebhookSubscription, DeliveryStats, DeliveryOptions } from './webh
 export type { EmulatorEvent, EventSchemaName } from './eventShapes.js';
 export type { RecordedWrite, StatsSnapshot } from './stats.js';
 export { siteId } from './resource.js';
+export { EMULATOR_WRITE_USAGE, runEmulatorWrite } from './writeCommand.js';

@@ -3,6 +3,7 @@ import { DEMO_SUBSCRIPTIONS, siteId } from '../../src/emulator/index.js';
 import { paint } from '../../src/cli/style.js';
 import { narrative, reportUrl } from '../../src/local/narrative.js';
 import { cliIo } from '../support/cliIo.js';
+import { runCli } from '../../src/cli/index.js';
 import { startLocalStack, type LocalStack } from '../../src/local/startLocalStack.js';
 
 let stack: LocalStack;
@@ -43,8 +44,24 @@ describe('local mode (what npm start runs)', () => {
     expect(text).toContain(stack.emulator.url);
     expect(text).toContain(stack.host.url);
     expect(text).toMatch(/curl --cacert .* -X PATCH/);
-    expect(text).toContain('/admin/write');
+    expect(text).toMatch(/mtls-enforcer\.js emulator write \/subscriptions\//);
     expect(text).toMatch(/mtls-enforcer\.js evaluate \/subscriptions\//);
+  });
+
+  it('prints a CLI drift command that works as printed: the audit subscription records it as would-remediate', async () => {
+    const printed = /mtls-enforcer\.js (emulator write \S+) \\\n\s+(--url .*)$/m.exec(narrative(stack));
+    expect(printed).not.toBeNull();
+    const args = `${printed?.[1]} ${printed?.[2]}`.trim().split(/\s+/);
+    const io = cliIo({});
+
+    expect(await runCli(args, io)).toBe(0);
+    await stack.emulator.idle();
+
+    expect(io.err).toBe('');
+    const id = siteId(DEMO_SUBSCRIPTIONS.audit, 'rg-dev', 'dev-reports');
+    expect(stack.emulator.fleet.getSite(DEMO_SUBSCRIPTIONS.audit, 'rg-dev', 'dev-reports')?.properties.clientCertMode).toBe('Optional');
+    const [latest] = await stack.deps.history.list(id.toLowerCase());
+    expect(latest).toMatchObject({ action: 'would-remediate', caller: { name: 'bob@contoso.example' } });
   });
 
   it('prints a report URL the local host answers with the HTML report', async () => {
