@@ -95,7 +95,7 @@ describe('Table Storage down during an event', () => {
     const drift = write(OTHER, { clientCertMode: 'Optional' });
     // Hold the ARM read, and take storage away while it is held: the handler has read its settings
     // and dedupe rows already, and meets the outage when it records.
-    stack.emu.faults.slowMs = 1_500;
+    stack.emu.faults.slowMs = 4_000;
     stack.emu.faults.inject({ kind: 'slow', method: 'GET', pathIncludes: '/sites/other' });
     const reads = stack.emu.stats.counts['GET site'] ?? 0;
 
