@@ -1,6 +1,8 @@
+import { InvocationContext } from '@azure/functions';
 import { siteId, type Emulator } from '../../src/emulator/index.js';
 import type { Finding, HistoryEntry } from '../../src/store/types.js';
-import type { EnforcerDeps } from '../../src/enforcer/index.js';
+import { planSweep, type EnforcerDeps, type SweepJob } from '../../src/enforcer/index.js';
+import { handleSweepJob, type Runtime } from '../../src/triggers/index.js';
 
 /** A deterministic generator (mulberry32), so a failing storm can be replayed from its seed. */
 export function random(seed: number): () => number {
@@ -62,4 +64,34 @@ export const outcomeOf = (row: Pick<HistoryEntry, 'status' | 'reasons'>): string
 export function repeatedRows(rowsNewestFirst: HistoryEntry[]): HistoryEntry[] {
   const rows = [...rowsNewestFirst].reverse();
   return rows.filter((row, i) => i > 0 && row.action !== 'remediated' && outcomeOf(row) === outcomeOf(rows[i - 1] as HistoryEntry));
+}
+
+/**
+ * Plan a run and work its queue as the Functions host would: a job that throws comes back with
+ * dequeueCount + 1, after `backoffMs` times its attempt count (the queue's visibility timeout).
+ */
+export async function sweep(rt: Runtime, subscriptions: string[], backoffMs = 0): Promise<{ runId: string; attempts: number }> {
+  const queue: Array<{ job: SweepJob; dequeueCount: number }> = [];
+  await planSweep(rt.deps, { send: async (job) => void queue.push({ job, dequeueCount: 1 }) }, subscriptions, 'test');
+  const runId = queue[0]?.job.runId as string;
+  let attempts = 0;
+  const worker = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      attempts++;
+      const context = new InvocationContext({ functionName: 'sweepWorker', triggerMetadata: { dequeueCount: item.dequeueCount } });
+      const failed = await handleSweepJob(rt.deps, rt.arm, item.job, context).then(() => false, () => true);
+      if (!failed) continue;
+      if (backoffMs > 0) await new Promise((r) => setTimeout(r, backoffMs * item.dequeueCount));
+      queue.push({ job: item.job, dequeueCount: item.dequeueCount + 1 });
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return { runId, attempts };
+}
+
+/** Status and reason codes per resource, for the given subscriptions. */
+export async function outcomes(rt: Runtime, subscriptions: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [key, f] of await allFindings(rt.deps)) if (subscriptions.includes(f.subscriptionId)) out[key] = `${f.status}:${f.reasons.map((r) => r.code).join(',')}`;
+  return out;
 }

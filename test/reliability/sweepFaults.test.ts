@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { planSweep, runState, type SweepJob } from '../../src/enforcer/index.js';
+import { runState } from '../../src/enforcer/index.js';
 import type { FaultKind } from '../../src/emulator/index.js';
-import { createRuntime, handleSweepJob, MAX_DEQUEUE_COUNT, type Runtime } from '../../src/triggers/index.js';
+import { createRuntime, MAX_DEQUEUE_COUNT, type Runtime } from '../../src/triggers/index.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { allFindings, fleetOf, groundTruth, random } from './storm.js';
+import { fleetOf, groundTruth, outcomes, random, sweep } from './storm.js';
 
 /**
  * The nightly sweep under the event storm's faults (20% of ARM calls: 500, 503, 429 with
@@ -38,31 +37,6 @@ afterAll(async () => {
   stack?.emu.faults.clear();
   await stack?.stop();
 });
-
-/** Plan a run and work its queue as the Functions host would: a job that throws comes back with dequeueCount + 1. */
-async function sweep(rt: Runtime, subscriptions: string[]): Promise<{ runId: string; attempts: number }> {
-  const queue: Array<{ job: SweepJob; dequeueCount: number }> = [];
-  await planSweep(rt.deps, { send: async (job) => void queue.push({ job, dequeueCount: 1 }) }, subscriptions, 'test');
-  const runId = queue[0]?.job.runId as string;
-  let attempts = 0;
-  const worker = async () => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      attempts++;
-      const context = new InvocationContext({ functionName: 'sweepWorker', triggerMetadata: { dequeueCount: item.dequeueCount } });
-      const failed = await handleSweepJob(rt.deps, rt.arm, item.job, context).then(() => false, () => true);
-      if (failed) queue.push({ job: item.job, dequeueCount: item.dequeueCount + 1 });
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return { runId, attempts };
-}
-
-/** Status and reason codes per resource, for the given subscriptions. */
-async function outcomes(rt: Runtime, subscriptions: string[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [key, f] of await allFindings(rt.deps)) if (subscriptions.includes(f.subscriptionId)) out[key] = `${f.status}:${f.reasons.map((r) => r.code).join(',')}`;
-  return out;
-}
 
 describe('sweep under ARM faults', () => {
   it('ends complete with the clean sweep\'s counts and findings, or visibly incomplete, never wrong', async () => {
