@@ -58,8 +58,13 @@ export interface AzuriteRate {
   upsertsPerSecond: number;
 }
 
-/** Sites written in turn (a wave never writes one twice); in audit each write flips the site, so every event changes its status. */
-const fleetSize = (batch: number) => Math.max(batch * 4, 200);
+/**
+ * Sites written in turn (a wave never writes one twice); in audit each write flips the site, so
+ * every event changes its status. In enforce each site drifts once (plus warm-up), as in life: the
+ * flap guard (3 reverts an hour, the default) would rightly stop reverting a site written all the time.
+ */
+const fleetSize = (batch: number, mode: 'audit' | 'enforce', events: number) => (mode === 'enforce' ? events + WARM_UP : Math.max(batch * 4, 200));
+const WARM_UP = 64;
 const siteId = (i: number) => `/subscriptions/${SUB}/resourceGroups/rg-${i % GROUPS}/providers/Microsoft.Web/sites/app-0-${i}`;
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -72,7 +77,7 @@ const epochNow = () => performance.timeOrigin + performance.now();
  */
 export async function benchEventPath(azurite: Azurite, options: EventPathOptions): Promise<EventPathResult> {
   const { events, batch, mode } = options;
-  const fleet = fleetSize(batch);
+  const fleet = fleetSize(batch, mode, events);
   const emu = await startRemoteEmulator({ throttle: false, latencyMs: 0, delivery: { batchWindowMs: 5 } });
   const counter = new RequestCounter();
   try {
@@ -87,8 +92,6 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
       MTLS_ARM_TOKEN: token,
       MTLS_ENFORCER_OBJECT_ID: ENFORCER.oid,
       MTLS_DEFAULT_MODE: mode,
-      // Every write in this benchmark is a drift on purpose: the flap guard must not stop the reverts.
-      MTLS_FLAP_MAX_REVERTS: '50',
     });
     const { deps } = await createRuntime(config, () => undefined);
     const landed = new Map<string, number>();
@@ -109,7 +112,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     await emu.call('subscribe', { url: host.webhookUrl, schema: 'eventgrid', maxEventsPerBatch: batch });
     // Warm-up (tables created, connections open, JIT): not measured.
     const certsOn = new Map<number, boolean>();
-    await runWaves(emu, Math.min(events, batch * 4, 64), batch, 0, mode, certsOn);
+    await runWaves(emu, Math.min(events, WARM_UP), batch, 0, mode, certsOn, fleet);
     landed.clear();
     reverted.clear();
     await emu.call('reset');
@@ -118,7 +121,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     const findingMs: number[] = [];
     const revertMs: number[] = [];
     const started = performance.now();
-    await runWaves(emu, events, batch, 0, mode, certsOn, (written) => {
+    await runWaves(emu, events, batch, mode === 'enforce' ? WARM_UP : 0, mode, certsOn, fleet, (written) => {
       for (const { key, at } of written) {
         const f = landed.get(key);
         if (f !== undefined) findingMs.push(f - at);
@@ -168,10 +171,9 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
  * each write turns certificates off (a drift, reverted by the enforcer).
  */
 async function runWaves(
-  emu: RemoteEmulator, count: number, batch: number, offset: number, mode: 'audit' | 'enforce', certsOn: Map<number, boolean>,
+  emu: RemoteEmulator, count: number, batch: number, offset: number, mode: 'audit' | 'enforce', certsOn: Map<number, boolean>, fleet: number,
   after?: (written: Array<{ key: string; at: number }>) => void,
 ): Promise<void> {
-  const fleet = fleetSize(batch);
   for (let done = 0; done < count; done += batch) {
     const n = Math.min(batch, count - done);
     const writes = Array.from({ length: n }, (_, j) => {

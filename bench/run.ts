@@ -15,14 +15,14 @@ const wanted = (name: string) => !only || only.includes(name);
 async function eventPath(): Promise<void> {
   const azurite = await startAzurite({ table: true });
   try {
-    const events = quick ? 160 : 5000;
+    const events = Number(process.argv.find((a) => a.startsWith('--events='))?.slice('--events='.length) ?? (quick ? 160 : 5000));
     const batch = 16;
     const results: EventPathResult[] = [];
     const runs = [
       { mode: 'audit' as const, batch, events },
       { mode: 'enforce' as const, batch, events },
       // Event Grid's webhook default is one event per delivery: the latency case.
-      { mode: 'audit' as const, batch: 1, events: quick ? 60 : 500 },
+      { mode: 'audit' as const, batch: 1, events: Math.min(quick ? 60 : 500, events) },
     ];
     for (const run of runs) {
       const r = await benchEventPath(azurite, run);
