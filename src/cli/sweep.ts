@@ -154,14 +154,24 @@ function sweepDeps(deps: EnforcerDeps, config: Config, options: SweepArgs): Enfo
   return { ...deps, settings, writer };
 }
 
-/** A dry run starts from what the tables hold (modes, exemptions, findings) and changes none of it. */
+/**
+ * A dry run starts from what the tables hold (modes, exemptions, findings, recent runs for the
+ * trend and "since the last sweep") and changes none of it.
+ */
 async function copyStoredRecords(stored: Runtime, memory: MemoryStore): Promise<void> {
   for await (const row of stored.deps.settings.list()) await memory.settings.put(row);
   for await (const record of stored.deps.register.list()) await memory.exemptionRegister.put(record);
   const findings: Finding[] = [];
   for await (const f of stored.deps.findings.list()) findings.push(f);
   await memory.findings.putMany(findings);
+  for (const run of await stored.deps.sweeps.latestRuns(RUNS_KEPT_FOR_TREND)) {
+    await memory.sweeps.createRun({ id: run.id, startedAt: run.startedAt, trigger: run.trigger, subscriptionIds: run.subscriptions.map((s) => s.subscriptionId) });
+    for (const s of run.subscriptions) if (s.status !== 'pending') await memory.sweeps.recordSubscription(run.id, s);
+  }
 }
+
+/** Enough past runs for the report's trend and its previous-sweep comparison. */
+const RUNS_KEPT_FOR_TREND = 14;
 
 function summaryLine(subscriptionId: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, armCalls: number): string {
   const byStatus = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { setSubscriptionSettings, sweepSubscription, type EnforcerDeps, type Log, type SiteLister, type SubscriptionSweepResult } from '../enforcer/index.js';
+import { newRunId, setSubscriptionSettings, sweepSubscription, type EnforcerDeps, type Log, type SiteLister, type SubscriptionSweepResult } from '../enforcer/index.js';
 import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, startEmulator, type Emulator } from '../emulator/index.js';
 import { startLocalHost, type LocalHost } from '../host/index.js';
 import { createRuntime } from '../triggers/index.js';
@@ -60,9 +60,21 @@ async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulato
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.enforce, mode: 'enforce', by });
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.audit, mode: 'audit', by });
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.off, mode: 'off', by });
-  const run = { id: `local-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
+  // The first scan is a recorded sweep run, so the report (and `report --run latest`) has one from the start.
+  const now = deps.clock();
+  const run = { id: newRunId(now, 'local'), startedAt: now.toISOString() };
+  const subscriptionIds = Object.values(DEMO_SUBSCRIPTIONS).map((s) => s.toLowerCase());
+  await deps.sweeps.createRun({ ...run, trigger: 'local', subscriptionIds });
   const scans: SubscriptionSweepResult[] = [];
-  for (const sub of Object.values(DEMO_SUBSCRIPTIONS)) scans.push(await sweepSubscription(deps, lister, sub, run));
+  for (const sub of subscriptionIds) {
+    const started = deps.clock().getTime();
+    const r = await sweepSubscription(deps, lister, sub, run);
+    scans.push(r);
+    await deps.sweeps.recordSubscription(run.id, {
+      subscriptionId: sub, status: 'done', mode: r.mode, evaluated: r.evaluated, historyRows: r.historyRows, deleted: r.deleted,
+      counts: r.counts as Record<string, number>, durationMs: deps.clock().getTime() - started, finishedAt: deps.clock().toISOString(),
+    });
+  }
   await emulator.idle();
   return scans;
 }

@@ -199,6 +199,11 @@ describe('mtls-enforcer sweep (inline, no queue)', () => {
       const report = JSON.parse(io.out) as { totals: { byStatus: Record<string, number> }; attention: Array<{ resourceId: string }> };
       expect(report.attention.map((a) => a.resourceId)).toContain(drifted);
       expect(io.err).toContain('dry run: nothing was written');
+      // It compares with the stored runs: the trend ends with this dry run, after the recorded ones.
+      const trend = (JSON.parse(io.out) as { trend: Array<{ runId: string }>; changes?: unknown }).trend;
+      expect(trend.length).toBeGreaterThan(1);
+      expect(trend.at(-1)?.runId).toMatch(/-dryrun$/);
+      expect(JSON.parse(io.out)).toHaveProperty('changes');
     } finally {
       await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'audit', by: 'test' });
       expect(stack.emu.userWrite(drifted, { clientCertEnabled: true }, ALICE).status).toBe(200);

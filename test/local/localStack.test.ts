@@ -64,6 +64,14 @@ describe('local mode (what npm start runs)', () => {
     expect(latest).toMatchObject({ action: 'would-remediate', caller: { name: 'bob@contoso.example' } });
   });
 
+  it('records its first scan as a sweep run, so the report has a run from the start', async () => {
+    const [run] = await stack.deps.sweeps.latestRuns(1);
+
+    expect(run?.trigger).toBe('local');
+    expect(run?.subscriptions.map((s) => s.status)).toEqual(['done', 'done', 'done']);
+    expect(run?.subscriptions.find((s) => s.subscriptionId === DEMO_SUBSCRIPTIONS.off)?.mode).toBe('off');
+  });
+
   it('prints a report URL the local host answers with the HTML report', async () => {
     const url = reportUrl(stack);
 
