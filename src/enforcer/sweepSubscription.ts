@@ -56,7 +56,8 @@ interface Sweep {
   existing: Map<string, Finding>;
   exemptions: ExemptionRecord[];
   pending: Staged[];
-  drifted: Array<{ ref: SiteRef; snapshot: SiteSnapshot }>;
+  /** Drift, judged after the batched writes through the event path's assessment; `observedAt` is its list read. */
+  drifted: Array<{ ref: SiteRef; snapshot: SiteSnapshot; previous: Finding | undefined; observedAt: string }>;
   result: SubscriptionSweepResult;
   flushEvery: number;
   onEvaluated: (() => void) | undefined;
@@ -78,16 +79,17 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   const context = await subscriptionContext(deps, subscriptionId);
   const result: SubscriptionSweepResult = { subscriptionId, mode: context.mode, counts: {}, evaluated: 0, historyRows: 0, deleted: 0 };
   if (context.mode === 'off') return result;
+  // The tables' side and the first ARM listing do not depend on each other: read them together.
+  const listedAt = deps.clock().toISOString();
+  const [existing, exemptions, listed] = await Promise.all([existingFindings(deps, subscriptionId), allExemptions(deps), collect(lister.listSites(subscriptionId))]);
   const sweep: Sweep = {
-    deps, context, result,
+    deps, context, result, existing, exemptions,
     cause: { id: run.id, at: run.startedAt, source: 'sweep' },
-    existing: await existingFindings(deps, subscriptionId),
-    exemptions: await allExemptions(deps),
     pending: [], drifted: [], flushEvery: options.flushEvery ?? 500, onEvaluated: options.onEvaluated,
   };
   const sites: SiteRef[] = [];
-  for await (const site of lister.listSites(subscriptionId)) {
-    const ref = await consider(sweep, site);
+  for (const site of listed) {
+    const ref = await consider(sweep, site, listedAt);
     if (ref) sites.push(ref);
   }
   await listAllSlots(sweep, lister, sites, options.concurrency ?? 8);
@@ -95,8 +97,10 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   await flush(sweep, 0);
   // Drift is judged against the register as the sweep read it at its start, not re-read per resource.
   const sweepDeps: EnforcerDeps = { ...deps, exemptions: { forResource: async (ref) => exemptionsFor(ref, sweep.exemptions) } };
-  await forEachLimited(sweep.drifted, options.concurrency ?? 8, async ({ ref, snapshot }) => {
-    const { status, changed } = await assessAndAct(sweepDeps, ref, snapshot, sweep.cause, context);
+  await forEachLimited(sweep.drifted, options.concurrency ?? 8, async ({ ref, snapshot, previous, observedAt }) => {
+    // The row as read at the start (its write stays conditional on that ETag) and the time of the
+    // list read, so an event-path row from a later ARM read is kept, not overwritten.
+    const { status, changed } = await assessAndAct(sweepDeps, ref, snapshot, { ...sweep.cause, observedAt }, context, { previous: Promise.resolve(previous) });
     if (changed) result.historyRows++;
     count(result, status);
   });
@@ -113,18 +117,21 @@ async function listAllSlots(sweep: Sweep, lister: SiteLister, sites: readonly Si
   const listGroup = lister.listGroupWithSlots?.bind(lister);
   if (listGroup && groups.size < sites.length) {
     await forEachLimited([...groups.values()], concurrency, async (group) => {
+      const listedAt = sweep.deps.clock().toISOString();
       for await (const item of listGroup(group.subscriptionId, group.resourceGroup)) {
-        if (parseSiteId(item.id)?.slot) await consider(sweep, item);
+        if (parseSiteId(item.id)?.slot) await consider(sweep, item, listedAt);
       }
     });
     return;
   }
   await forEachLimited(sites, concurrency, async (ref) => {
-    for await (const slot of lister.listSlots(ref)) await consider(sweep, slot);
+    const listedAt = sweep.deps.clock().toISOString();
+    for await (const slot of lister.listSlots(ref)) await consider(sweep, slot, listedAt);
   });
 }
 
-async function consider(sweep: Sweep, snapshot: SiteSnapshot): Promise<SiteRef | undefined> {
+/** `listedAt`: when the listing that returned it was asked for (no later than ARM's read of it). */
+async function consider(sweep: Sweep, snapshot: SiteSnapshot, listedAt: string): Promise<SiteRef | undefined> {
   const ref = parseSiteId(snapshot.id);
   if (!ref) return undefined;
   const previous = sweep.existing.get(ref.key);
@@ -134,11 +141,11 @@ async function consider(sweep: Sweep, snapshot: SiteSnapshot): Promise<SiteRef |
   const now = sweep.deps.clock();
   const verdict = evaluate(snapshot, sweep.context.policy, now, exemptionsFor(ref, sweep.exemptions));
   if (verdict.status === 'noncompliant' || previous?.status === 'flapping') {
-    sweep.drifted.push({ ref, snapshot });
+    sweep.drifted.push({ ref, snapshot, previous, observedAt: listedAt });
     return ref;
   }
-  // The list page was read just now: an event-path row read from ARM later must win over this one.
-  await stage(sweep, ref, snapshot, verdict, previous, { ...sweep.cause, observedAt: now.toISOString() });
+  // An event-path row read from ARM after this listing was asked for must win over this one.
+  await stage(sweep, ref, snapshot, verdict, previous, { ...sweep.cause, observedAt: listedAt });
   return ref;
 }
 
@@ -199,6 +206,12 @@ async function existingFindings(deps: EnforcerDeps, subscriptionId: string): Pro
   const map = new Map<string, Finding>();
   for await (const f of deps.findings.list({ subscriptionId })) map.set(f.key, f);
   return map;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 async function allExemptions(deps: EnforcerDeps): Promise<ExemptionRecord[]> {

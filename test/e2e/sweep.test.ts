@@ -139,6 +139,30 @@ describe('sweepSubscription (list payloads, batched writes, history only for cha
     expect((await stack.deps.findings.get(id.toLowerCase()))?.status).toBe('noncompliant');
   });
 
+  it('does not record a drift it listed over the fix the event path recorded from a later read', async () => {
+    // Prepare: app-b is listed drifted; before the sweep assesses its drift, the user fixes it and the event path records that.
+    const id = siteId(RACE, 'rg-r', 'app-b');
+    const ref = parseSiteId(id) as SiteRef;
+    expect(stack.emu.userWrite(id, { clientCertEnabled: false }, ALICE).status).toBe(200);
+    const racing: SiteLister = {
+      async *listSites(sub) {
+        yield* lister.listSites(sub);
+        expect(stack.emu.userWrite(id, { clientCertEnabled: true }, ALICE).status).toBe(200);
+        const at = new Date(Date.now() + 1).toISOString();
+        await recordEvaluation(stack.deps, ref, await stack.deps.sites.getSite(ref), { id: 'evt-b-fixed', at, observedAt: at, source: 'event', eventId: 'evt-b-fixed' });
+      },
+      listSlots: (site) => lister.listSlots(site),
+    };
+
+    // Act
+    await sweepSubscription(stack.deps, racing, RACE, { id: 'race-4', startedAt: new Date().toISOString() });
+
+    // Assess
+    const stored = await stack.deps.findings.get(id.toLowerCase());
+    expect(stored?.status).toBe('compliant');
+    expect(stored?.lastEventId).toBe('evt-b-fixed');
+  });
+
   it('gives the same final state when the same run is redelivered', async () => {
     const sub = SUBS[2] as string;
     expect(stack.emu.userWrite(siteId(sub, 'rg-0', 'app-3'), { clientCertMode: 'Optional' }, ALICE).status).toBe(200);
