@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createArmSites, explainAzureError, staticTokenCredential } from '../../src/azure/index.js';
-import { runCli } from '../../src/cli/index.js';
 import { DEMO_SUBSCRIPTIONS, demoFleet, siteId, startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/index.js';
-import { cliIo } from '../support/cliIo.js';
+import { runCaptured } from '../support/cliIo.js';
 import { spawnCli } from '../local/childCli.js';
 
 const ENFORCE = DEMO_SUBSCRIPTIONS.enforce;
@@ -31,11 +30,7 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-async function run(args: string[], env: Record<string, string>) {
-  const io = cliIo(env);
-  const code = await runCli(args, io);
-  return { code, out: io.out, err: io.err };
-}
+const run = runCaptured;
 
 /** A port nothing listens on (bound, then released). */
 function closedPort(): Promise<number> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, siteId, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { cliIo } from '../support/cliIo.js';
+import { cliIo, runCaptured } from '../support/cliIo.js';
 
 const ENFORCE = DEMO_SUBSCRIPTIONS.enforce;
 const SHOP_API = siteId(ENFORCE, 'rg-shop', 'shop-api'); // Optional mode
@@ -28,11 +28,7 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-async function run(args: string[], env: Record<string, string>) {
-  const io = cliIo(env);
-  const code = await runCli(args, io);
-  return { code, out: io.out, err: io.err };
-}
+const run = runCaptured;
 
 describe('mtls-enforcer evaluate', () => {
   it('says non-compliant with the reason, exits 1 only when asked', async () => {

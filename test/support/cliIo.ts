@@ -13,3 +13,11 @@ export function cliIo(env: Record<string, string | undefined> = {}, stdin = ''):
   };
   return io;
 }
+
+/** Run the CLI in-process with `env`; its exit code and what it wrote. */
+export async function runCaptured(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {
+  const { runCli } = await import('../../src/cli/index.js');
+  const io = cliIo(env);
+  const code = await runCli(args, io);
+  return { code, out: io.out, err: io.err };
+}
