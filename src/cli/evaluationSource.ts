@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { createArmCredential, createArmSites } from '../azure/index.js';
-import type { Config } from '../config/index.js';
 import type { Mode, SiteReader } from '../enforcer/index.js';
-import { policyForSubscription, type Exemption, type Policy, type SiteRef } from '../policy/index.js';
+import { silentLog, subscriptionContext } from '../enforcer/index.js';
+import type { Exemption, Policy, SiteRef } from '../policy/index.js';
+import { createMemoryStore } from '../store/index.js';
+import { createRuntime } from '../triggers/index.js';
 import type { CliIo } from './io.js';
-import { configFor, depsFor, hasStorage } from './runtimeFor.js';
+import { configFor, hasStorage } from './runtimeFor.js';
 
 /** Where the mode, allowed modes and exemptions came from. */
 export type SettingsFrom = 'subscription-settings' | 'default-mode' | 'no-storage';
@@ -22,31 +22,20 @@ export interface EvaluationSource {
   context(ref: SiteRef): Promise<EvaluationContext>;
 }
 
+/**
+ * The runtime's own ARM adapter and subscription context. Without storage the runtime records
+ * into an empty in-memory store: no settings rows (the deployment defaults) and no register.
+ */
 export async function evaluationSourceFor(io: CliIo): Promise<EvaluationSource> {
-  if (!hasStorage(io.env)) return armOnly(configFor(io, { storage: 'optional' }));
-  const deps = await depsFor(io);
+  const stored = hasStorage(io.env);
+  const config = configFor(io, { storage: stored ? 'required' : 'optional' });
+  const { deps } = await createRuntime(config, silentLog, stored ? {} : { memory: createMemoryStore() });
   return {
     sites: deps.sites,
     async context(ref) {
-      const [settings, exemptions] = await Promise.all([deps.settings.get(ref.subscriptionId), deps.exemptions.forResource(ref)]);
-      const overrides = settings?.allowedModes ? { allowedModes: settings.allowedModes } : undefined;
-      return {
-        mode: settings?.mode ?? deps.remediation.defaultMode,
-        policy: policyForSubscription(deps.policy, overrides),
-        exemptions,
-        settingsFrom: settings ? 'subscription-settings' : 'default-mode',
-      };
+      const [context, exemptions] = await Promise.all([subscriptionContext(deps, ref.subscriptionId), deps.exemptions.forResource(ref)]);
+      const settingsFrom: SettingsFrom = !stored ? 'no-storage' : context.fromSettings ? 'subscription-settings' : 'default-mode';
+      return { mode: context.mode, policy: context.policy, exemptions, settingsFrom };
     },
-  };
-}
-
-/** No storage: the ARM adapter alone, judged by the deployment's policy and default mode, no register. */
-async function armOnly(config: Config): Promise<EvaluationSource> {
-  const credential = await createArmCredential(config.arm);
-  const caCertPem = config.arm.caCertPath ? await readFile(config.arm.caCertPath, 'utf8') : undefined;
-  const sites = createArmSites({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
-  return {
-    sites,
-    context: async () => ({ mode: config.remediation.defaultMode, policy: config.policy, exemptions: [], settingsFrom: 'no-storage' }),
   };
 }

@@ -18,12 +18,10 @@ export function storageSettingName(env: CliIo['env']): string | undefined {
 
 /**
  * The validated configuration for a CLI command. With `storage: 'optional'` a command that can
- * run without the tables (evaluate) gets every other setting checked as usual: the storage
- * check is satisfied by a placeholder that such a command never opens.
+ * run without the tables (evaluate, sweep --no-store) gets every other setting checked as usual.
  */
 export function configFor(io: CliIo, options: { storage: 'required' | 'optional' } = { storage: 'required' }): Config {
-  const env = options.storage === 'optional' && !hasStorage(io.env) ? { ...io.env, MTLS_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' } : io.env;
-  const config = loadConfig(env);
+  const config = loadConfig(io.env, { requireStorage: options.storage === 'required' });
   const ca = config.arm.caCertPath;
   if (ca) {
     try {

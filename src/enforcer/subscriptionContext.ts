@@ -6,6 +6,8 @@ import type { Mode } from './ports.js';
 export interface SubscriptionContext {
   mode: Mode;
   policy: Policy;
+  /** Whether a settings row decided them (false: the deployment defaults). */
+  fromSettings: boolean;
 }
 
 /** The mode and policy one subscription is under: its settings row, else the deployment defaults. */
@@ -14,5 +16,6 @@ export async function subscriptionContext(deps: EnforcerDeps, subscriptionId: st
   return {
     mode: settings?.mode ?? deps.remediation.defaultMode,
     policy: policyForSubscription(deps.policy, settings?.allowedModes ? { allowedModes: settings.allowedModes } : undefined),
+    fromSettings: settings !== undefined,
   };
 }
