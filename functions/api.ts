@@ -1,9 +1,9 @@
 import functions, { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { MAX_API_BODY_BYTES } from '../src/api/limits.js';
 
 // The trigger's code and SDKs load on the first invocation, not when the host imports every entry point.
 const load = () => Promise.all([import('../src/api/index.js'), import('../src/triggers/index.js')]);
 
-const MAX_BODY_BYTES = 64 * 1024;
 
 /** /api/settings, /api/exemptions, /api/findings: key-protected (authLevel function), one shared handler. */
 export async function api(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -11,11 +11,11 @@ export async function api(request: HttpRequest, context: InvocationContext): Pro
   const log = contextLog(context);
   const { deps } = await sharedRuntime(log);
   const url = new URL(request.url);
-  const tooLarge = { status: 413, jsonBody: { error: `body over ${MAX_BODY_BYTES} bytes` } };
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  const tooLarge = { status: 413, jsonBody: { error: `body over ${MAX_API_BODY_BYTES} bytes` } };
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_API_BODY_BYTES) return tooLarge;
   // A chunked body declares no length: measure what was read.
   const body = request.body ? await request.text() : '';
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) return tooLarge;
+  if (Buffer.byteLength(body) > MAX_API_BODY_BYTES) return tooLarge;
   const answer = await handleApi({ ...deps, log }, {
     method: request.method,
     path: url.pathname.replace(/^\/api\//, ''),

@@ -1,4 +1,5 @@
 import { PermissionError, TransientError } from '../errors.js';
+import { ENFORCE_ONLY_ACTIONS } from './requiredActions.js';
 
 /** What the explanation may name: the ARM endpoint in use and the storage setting that was given. */
 export interface ExplainContext {
@@ -61,7 +62,7 @@ function permissionProblem(chain: Failure[], context: ExplainContext): string | 
   const where = subscription ? `subscription ${subscription}` : 'the subscription';
   const scope = subscription ? ` (az role assignment create --assignee <identity> --role Reader --scope /subscriptions/${subscription})` : '';
   if (denied.action.endsWith('/write')) {
-    return `no permission for ${denied.action} in ${where}: assign the enforcer's custom role (Microsoft.Web/sites/write and Microsoft.Web/sites/slots/write) on ${where}`;
+    return `no permission for ${denied.action} in ${where}: assign the enforcer's custom role (${ENFORCE_ONLY_ACTIONS.join(' and ')}) on ${where}`;
   }
   return `no permission for ${denied.action} in ${where}: grant Reader on ${where}${scope}`;
 }

@@ -125,9 +125,8 @@ async function recordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, e
 }
 
 async function markSlotsDeleted(deps: EnforcerDeps, site: SiteRef, cause: Cause): Promise<void> {
-  const prefix = `${site.key}/slots/`;
-  for await (const finding of deps.findings.list({ keyPrefix: prefix })) {
-    const slot = finding.key.startsWith(prefix) && finding.status !== 'deleted' ? parseSiteId(finding.resourceId) : undefined;
+  for await (const finding of deps.findings.list({ keyPrefix: `${site.key}/slots/` })) {
+    const slot = finding.status !== 'deleted' ? parseSiteId(finding.resourceId) : undefined;
     if (slot) await record(deps, slot, undefined, deletedVerdict(), cause, finding, deps.clock().toISOString());
   }
 }

@@ -1,11 +1,11 @@
 import { evaluate } from '../policy/index.js';
 import { parseSiteId, type SiteRef } from '../policy/resourceId.js';
-import type { Exemption, SiteSnapshot, Status, Verdict } from '../policy/types.js';
+import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
 import type { Finding, HistoryEntry } from '../store/types.js';
 import { assessAndAct } from './assess.js';
 import type { EnforcerDeps } from './deps.js';
-import { inScope } from './exemptionScope.js';
+import { registerExemptionsFor } from './exemptionScope.js';
 import { buildFinding, deletedVerdict, historyEntry, outcomeChanged } from './findingBuilder.js';
 import type { ExemptionRecord } from './ports.js';
 import { record, type Cause } from './recordEvaluation.js';
@@ -96,7 +96,7 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   for (const previous of sweep.existing.values()) await markDeleted(sweep, previous);
   await flush(sweep, 0);
   // Drift is judged against the register as the sweep read it at its start, not re-read per resource.
-  const sweepDeps: EnforcerDeps = { ...deps, exemptions: { forResource: async (ref) => exemptionsFor(ref, sweep.exemptions) } };
+  const sweepDeps: EnforcerDeps = { ...deps, exemptions: { forResource: async (ref) => registerExemptionsFor(ref.key, sweep.exemptions) } };
   await forEachLimited(sweep.drifted, options.concurrency ?? 8, async ({ ref, snapshot, previous, observedAt }) => {
     // The row as read at the start (its write stays conditional on that ETag) and the time of the
     // list read, so an event-path row from a later ARM read is kept, not overwritten.
@@ -139,7 +139,7 @@ async function consider(sweep: Sweep, snapshot: SiteSnapshot, listedAt: string):
   sweep.result.evaluated++;
   sweep.onEvaluated?.();
   const now = sweep.deps.clock();
-  const verdict = evaluate(snapshot, sweep.context.policy, now, exemptionsFor(ref, sweep.exemptions));
+  const verdict = evaluate(snapshot, sweep.context.policy, now, registerExemptionsFor(ref.key, sweep.exemptions));
   if (verdict.status === 'noncompliant' || previous?.status === 'flapping') {
     sweep.drifted.push({ ref, snapshot, previous, observedAt: listedAt });
     return ref;
@@ -218,13 +218,6 @@ async function allExemptions(deps: EnforcerDeps): Promise<ExemptionRecord[]> {
   const all: ExemptionRecord[] = [];
   for await (const record of deps.register.list()) all.push(record);
   return all;
-}
-
-/** The register's exemptions whose scope covers the resource (itself, its site, group or subscription). */
-function exemptionsFor(ref: SiteRef, records: readonly ExemptionRecord[]): Exemption[] {
-  return records
-    .filter((r) => inScope(ref.key, r.scope))
-    .map((r) => ({ source: 'register', scope: r.scope, owner: r.owner, approver: r.approver, reason: r.reason, category: r.category, expiresAt: r.expiresAt }));
 }
 
 function count(result: SubscriptionSweepResult, status: Status): void {

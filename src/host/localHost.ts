@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { MAX_API_BODY_BYTES } from '../api/limits.js';
 import type { AddressInfo } from 'node:net';
 import type { EnforcerDeps } from '../enforcer/index.js';
 import { serveEventGridWebhook } from './eventGridWebhook.js';
@@ -55,7 +56,7 @@ async function route(options: LocalHostOptions, req: http.IncomingMessage, res: 
 async function serveApi(deps: EnforcerDeps, req: http.IncomingMessage, url: URL, res: http.ServerResponse): Promise<void> {
   let body: string;
   try {
-    body = (await readBody(req, 64 * 1024)).toString('utf8');
+    body = (await readBody(req, MAX_API_BODY_BYTES)).toString('utf8');
   } catch (err) {
     if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message });
     throw err;

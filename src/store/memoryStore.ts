@@ -1,7 +1,7 @@
 import type { ExemptionRecord, Mode, SubscriptionSettings, SweepRunRecord } from '../enforcer/ports.js';
 import type { TableStore } from './createTableStore.js';
 import { ConflictError } from '../errors.js';
-import { exemptionScopes } from './exemptionEntity.js';
+import { registerExemptionsFor } from '../enforcer/exemptionScope.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
 import type { Finding, HistoryEntry } from './types.js';
 
@@ -87,10 +87,7 @@ export function createMemoryStore(): MemoryStore {
     },
     exemptions: {
       async forResource(ref) {
-        const scopes = new Set(exemptionScopes(ref));
-        return [...register.values()]
-          .filter((r) => scopes.has(r.scope))
-          .map((r) => ({ source: 'register', scope: r.scope, owner: r.owner, approver: r.approver, reason: r.reason, category: r.category, expiresAt: r.expiresAt }));
+        return registerExemptionsFor(ref.key, register.values());
       },
     },
     exemptionRegister: {
