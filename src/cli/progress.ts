@@ -16,14 +16,14 @@ const REDRAW_MS = 100;
  * A one-line progress bar on standard error, redrawn at most ten times a second, only when
  * standard error is a terminal: pipes, files, CI logs and tests get nothing from it.
  */
-export function progressBar(io: CliIo, subscriptions: number, now: () => number = Date.now): Progress {
+export function progressBar(io: CliIo, subscriptions: number): Progress {
   if (io.stderrIsTTY !== true) return { tick() {}, subscriptionDone() {}, end() {} };
   let evaluated = 0;
   let done = 0;
   let drawnAt = 0;
-  const started = now();
+  const started = Date.now();
   const draw = (force = false) => {
-    const t = now();
+    const t = Date.now();
     if (!force && t - drawnAt < REDRAW_MS) return;
     drawnAt = t;
     io.stderr(`\r\u001b[2K${progressLine(done, subscriptions, evaluated, t - started)}`);
@@ -43,8 +43,8 @@ export function progressBar(io: CliIo, subscriptions: number, now: () => number 
   };
 }
 
-/** `[#########---------------] 3/8 subscriptions · 1,204 resources · 4.2 s` (pure, for tests). */
-export function progressLine(done: number, total: number, evaluated: number, elapsedMs: number): string {
+/** `[#########---------------] 3/8 subscriptions · 1,204 resources · 4.2 s`. */
+function progressLine(done: number, total: number, evaluated: number, elapsedMs: number): string {
   const filled = total === 0 ? WIDTH : Math.round((done / total) * WIDTH);
   const bar = `${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}`;
   return `[${bar}] ${done}/${total} subscriptions · ${evaluated.toLocaleString('en-US')} resources · ${(elapsedMs / 1000).toFixed(1)} s`;

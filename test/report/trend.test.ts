@@ -23,7 +23,9 @@ describe('compliance across the last sweeps', () => {
 
     const html = renderHtml(buildReport(input, NOW));
 
-    expect(() => parse(html)).not.toThrow();
+    const errors: string[] = [];
+    parse(html, { onParseError: (e) => void errors.push(e.code) });
+    expect(errors).toEqual([]);
     const svg = html.slice(html.indexOf('<title id="chart-trend-title">'), html.indexOf('</svg>', html.indexOf('chart-trend-title')));
     expect(svg).toContain('Compliance across the last 3 sweeps');
     expect(svg.match(/<rect /g)).toHaveLength(2);
