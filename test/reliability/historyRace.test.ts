@@ -28,13 +28,19 @@ beforeEach(async () => {
 
 const rows = () => deps.history.list(ref.key);
 
+/** e0 records the app compliant and a second handler keeps that row; e2 then records the drift (client certs off) from it. */
+async function driftRecordedPastAStaleReader() {
+  const on = snapshot(true, 'Required');
+  await recordEvaluation(deps, ref, on, cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'));
+  const stale = await deps.findings.get(ref.key);
+  const off = snapshot(false, 'Required');
+  await record(deps, ref, off, verdictOf(off), cause('e2', '2026-06-01T10:00:02Z', '2026-06-01T10:00:02Z'), stale, '2026-06-01T10:00:02Z');
+  return { stale, off };
+}
+
 describe('history under racing writers of one finding', () => {
   it('takes back the row of a write that lost to a newer read of ARM', async () => {
-    const on = snapshot(true, 'Required');
-    await recordEvaluation(deps, ref, on, cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'));
-    const stale = await deps.findings.get(ref.key);
-    const off = snapshot(false, 'Required');
-    await record(deps, ref, off, verdictOf(off), cause('e2', '2026-06-01T10:00:02Z', '2026-06-01T10:00:02Z'), stale, '2026-06-01T10:00:02Z');
+    const { stale, off } = await driftRecordedPastAStaleReader();
 
     // Read ARM before e2's handler did, and wrote after it: its row must not stay.
     const optional = snapshot(true, 'Optional');
@@ -46,11 +52,7 @@ describe('history under racing writers of one finding', () => {
   });
 
   it('takes back the row of a write whose winner reached the same outcome', async () => {
-    const on = snapshot(true, 'Required');
-    await recordEvaluation(deps, ref, on, cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'));
-    const stale = await deps.findings.get(ref.key);
-    const off = snapshot(false, 'Required');
-    await record(deps, ref, off, verdictOf(off), cause('e2', '2026-06-01T10:00:02Z', '2026-06-01T10:00:02Z'), stale, '2026-06-01T10:00:02Z');
+    const { stale, off } = await driftRecordedPastAStaleReader();
 
     // A newer read of the same drift, from the stale row: its write conflicts and finds the change recorded.
     const same = await record(deps, ref, off, verdictOf(off), cause('e3', '2026-06-01T10:00:03Z', '2026-06-01T10:00:03Z'), stale, '2026-06-01T10:00:03Z');
