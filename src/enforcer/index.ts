@@ -8,7 +8,7 @@ export { remediate, type RemediationResult } from './remediate.js';
 export { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 export { flapState, type FlapState } from './flapGuard.js';
 export { isOwnWrite } from './isOwnWrite.js';
-export type { Mode, SubscriptionSettings, SettingsPort, LeasesPort, SiteWriter, ClientCertPatch, ExemptionRecord, ExemptionRegisterPort } from './ports.js';
+export type { Mode, SubscriptionSettings, SettingsPort, LeasesPort, SiteWriter, ClientCertPatch, ExemptionRecord, ExemptionRegisterPort, SubscriptionRunRecord } from './ports.js';
 export { setSubscriptionSettings, getSubscriptionSettings, listSubscriptionSettings, checkSubscriptionId, type EffectiveSettings, type SettingsChange } from './manageSettings.js';
 export { addExemption, removeExemption, listExemptions, type ExemptionInput } from './manageExemptions.js';
 export { parseExemptionScope, inScope } from './exemptionScope.js';

@@ -26,7 +26,7 @@ export function narrative(stack: LocalStack, paint: Paint = plain): string {
     `  report (HTML)    ${reportUrl(stack)}`,
     '',
     paint('bold', 'First scan:'),
-    ...stack.scans.map((s) => `  ${s.subscriptionId}  ${s.mode.padEnd(7)}  ${s.evaluated} evaluated  ${summary(s.counts, paint)}`),
+    ...stack.scans.map((s) => `  ${s.subscriptionId}  ${(s.mode ?? '').padEnd(7)}  ${s.evaluated ?? 0} evaluated  ${summary(s.counts ?? {}, paint)}`),
     '',
     paint('bold', 'Cause drift and watch it caught (and, in the enforce subscription, reverted) in the log below:'),
     '',

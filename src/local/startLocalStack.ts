@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { newRunId, setSubscriptionSettings, sweepSubscription, type EnforcerDeps, type Log, type SiteLister, type SubscriptionSweepResult } from '../enforcer/index.js';
+import { newRunId, runSweepJob, setSubscriptionSettings, type EnforcerDeps, type Log, type SiteLister, type SubscriptionRunRecord } from '../enforcer/index.js';
 import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, startEmulator, type Emulator } from '../emulator/index.js';
 import { startLocalHost, type LocalHost } from '../host/index.js';
 import { createRuntime } from '../triggers/index.js';
@@ -19,7 +19,7 @@ export interface LocalStack {
   deps: EnforcerDeps;
   hostKey: string;
   caCertPath: string;
-  scans: SubscriptionSweepResult[];
+  scans: SubscriptionRunRecord[];
   stop(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
   }
 }
 
-async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulator): Promise<SubscriptionSweepResult[]> {
+async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulator): Promise<SubscriptionRunRecord[]> {
   const by = 'local mode';
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.enforce, mode: 'enforce', by });
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.audit, mode: 'audit', by });
@@ -65,16 +65,8 @@ async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulato
   const run = { id: newRunId(now, 'local'), startedAt: now.toISOString() };
   const subscriptionIds = Object.values(DEMO_SUBSCRIPTIONS).map((s) => s.toLowerCase());
   await deps.sweeps.createRun({ ...run, trigger: 'local', subscriptionIds });
-  const scans: SubscriptionSweepResult[] = [];
-  for (const sub of subscriptionIds) {
-    const started = deps.clock().getTime();
-    const r = await sweepSubscription(deps, lister, sub, run);
-    scans.push(r);
-    await deps.sweeps.recordSubscription(run.id, {
-      subscriptionId: sub, status: 'done', mode: r.mode, evaluated: r.evaluated, historyRows: r.historyRows, deleted: r.deleted,
-      counts: r.counts as Record<string, number>, durationMs: deps.clock().getTime() - started, finishedAt: deps.clock().toISOString(),
-    });
-  }
+  const scans: SubscriptionRunRecord[] = [];
+  for (const subscriptionId of subscriptionIds) scans.push(await runSweepJob(deps, lister, { runId: run.id, startedAt: run.startedAt, subscriptionId }));
   await emulator.idle();
   return scans;
 }
