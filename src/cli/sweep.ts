@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.js';
 import {
   checkSubscriptionId,
+  failSweepJob,
   loadReportInput,
   newRunId,
   runSweepJob,
@@ -89,7 +90,7 @@ export async function sweep(args: string[], io: CliIo): Promise<number> {
       if (io.stderrIsTTY !== true) io.stderr(summaryLine(r.subscriptionId, r.mode ?? '', r.evaluated ?? 0, r.durationMs ?? 0, r.counts ?? {}, r.armCalls ?? 0));
     } catch (error) {
       failures.push({ subscriptionId, error });
-      await deps.sweeps.recordSubscription(runId, { subscriptionId, status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: deps.clock().toISOString() });
+      await failSweepJob(deps, job, error instanceof Error ? error.message : String(error));
     } finally {
       progress.subscriptionDone();
     }
