@@ -1,13 +1,5 @@
-import type { TokenCredential } from '@azure/core-auth';
-import type { QueueClient } from '@azure/storage-queue';
 import { mapTableError } from './mapTableError.js';
-
-export interface QueueConnection {
-  connectionString?: string;
-  /** `https://{account}.queue.core.windows.net`, with a credential (managed identity). */
-  accountUrl?: string;
-  credential?: TokenCredential;
-}
+import { queueClient, type QueueConnection } from './queueClient.js';
 
 export interface ReplayResult {
   /** Messages put back on the queue (and removed from the poison queue). */
@@ -49,11 +41,4 @@ export async function replayPoisonQueue(connection: QueueConnection, queueName: 
   } catch (err) {
     throw mapTableError(err, `replay ${poisonQueueName(queueName)}`);
   }
-}
-
-async function queueClient(connection: QueueConnection, name: string): Promise<QueueClient> {
-  const { QueueClient } = await import('@azure/storage-queue');
-  if (connection.connectionString) return new QueueClient(connection.connectionString, name);
-  if (!connection.accountUrl || !connection.credential) throw new Error('the queue needs a connection string, or an account URL and a credential');
-  return new QueueClient(`${connection.accountUrl.replace(/\/$/, '')}/${name}`, connection.credential);
 }

@@ -1,14 +1,10 @@
-import type { TokenCredential } from '@azure/core-auth';
 import type { QueueClient } from '@azure/storage-queue';
 import type { SweepJob, SweepQueue } from '../enforcer/ports.js';
 import { mapTableError } from './mapTableError.js';
+import { queueClient, type QueueConnection } from './queueClient.js';
 
-export interface SweepQueueOptions {
+export interface SweepQueueOptions extends QueueConnection {
   queueName: string;
-  connectionString?: string;
-  /** `https://{account}.queue.core.windows.net`, with a credential (managed identity). */
-  accountUrl?: string;
-  credential?: TokenCredential;
 }
 
 /**
@@ -18,10 +14,7 @@ export interface SweepQueueOptions {
 export function createSweepQueue(options: SweepQueueOptions): SweepQueue {
   let ready: Promise<QueueClient> | undefined;
   const open = async (): Promise<QueueClient> => {
-    const { QueueClient } = await import('@azure/storage-queue');
-    const client = options.connectionString
-      ? new QueueClient(options.connectionString, options.queueName)
-      : new QueueClient(`${String(options.accountUrl).replace(/\/$/, '')}/${options.queueName}`, options.credential);
+    const client = await queueClient(options, options.queueName);
     await client.createIfNotExists();
     return client;
   };
