@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createArmCredential } from '../azure/index.js';
+import { silentLog } from '../enforcer/index.js';
+import { createRuntime } from '../triggers/index.js';
 import { replayPoisonQueue, poisonQueueName } from '../store/poisonQueue.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { configFor } from './runtimeFor.js';
@@ -20,11 +21,9 @@ export async function eventsReplay(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { max: { type: 'string', default: '1000' }, json: { type: 'boolean' } } });
   const max = Number(values.max);
   if (!Number.isInteger(max) || max < 1 || max > 100_000) throw new UsageError('--max must be a whole number from 1 to 100000');
-  const config = configFor(io);
+  const { config, queues } = await createRuntime(configFor(io), silentLog);
   const queue = config.storage.eventQueue;
-  const connectionString = config.storage.connectionString;
-  const connection = connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential: await createArmCredential(config.arm) };
-  const result = await replayPoisonQueue(connection, queue, max);
+  const result = await replayPoisonQueue(queues, queue, max);
   if (values.json) io.stdout(`${JSON.stringify({ queue, poisonQueue: poisonQueueName(queue), ...result })}\n`);
   else io.stdout(`moved ${result.moved} message(s) from ${poisonQueueName(queue)} back to ${queue}; ${result.left} left\n`);
   return EXIT.ok;

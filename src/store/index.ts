@@ -11,3 +11,4 @@ export type { Finding, FindingSource, HistoryEntry, HistoryAction, ObservedCert 
 export { createSweepQueue, type SweepQueueOptions } from './sweepQueue.js';
 export { createMemoryStore, type MemoryStore } from './memoryStore.js';
 export type { RowExpectation } from './findingsTable.js';
+export type { QueueConnection } from './queueClient.js';

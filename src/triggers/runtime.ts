@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites, createSubscriptionLister, type ArmSites, type SubscriptionLister } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { EnforcerDeps, Log } from '../enforcer/index.js';
-import { createSweepQueue, createTableStore, type MemoryStore } from '../store/index.js';
+import { createSweepQueue, createTableStore, type MemoryStore, type QueueConnection } from '../store/index.js';
 import type { SweepQueue } from '../enforcer/index.js';
 
 export interface Runtime {
@@ -14,6 +14,8 @@ export interface Runtime {
   sweepQueue: SweepQueue;
   /** Subscriptions the identity can read (sweep targets when none are configured). */
   subscriptions: SubscriptionLister;
+  /** The storage account's queues (sweep fan-out, the event queue's poison queue). */
+  queues: QueueConnection;
 }
 
 export interface RuntimeOptions {
@@ -45,14 +47,12 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
     log,
   };
   const { connectionString } = config.storage;
+  const queues: QueueConnection = connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential };
   const sweepQueue: SweepQueue = options.memory
     ? { send: () => Promise.reject(new Error('no sweep queue: this runtime keeps its records in memory')) }
-    : createSweepQueue({
-        queueName: config.sweep.queue,
-        ...(connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential }),
-      });
+    : createSweepQueue({ queueName: config.sweep.queue, ...queues });
   const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
-  return { config, deps, arm: sites, sweepQueue, subscriptions };
+  return { config, deps, arm: sites, sweepQueue, subscriptions, queues };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {
