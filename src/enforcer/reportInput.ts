@@ -40,24 +40,21 @@ const STALE_AFTER_MS = 6 * 3_600_000;
 /** Sweeps shown in the trend (two weeks of nightly runs). */
 const TREND_RUNS = 14;
 
-/** The runs up to and including `run`, oldest first, with their per-status counts summed. */
-async function trendUpTo(deps: EnforcerDeps, run: SweepRunRecord): Promise<TrendRunInput[]> {
-  const recent = await deps.sweeps.latestRuns(TREND_RUNS * 2);
-  const upTo = recent.filter((r) => r.id === run.id || r.startedAt < run.startedAt);
-  if (!upTo.some((r) => r.id === run.id)) upTo.push(run);
-  return upTo
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
-    .slice(-TREND_RUNS)
-    .map((r) => {
-      const counts: Record<string, number> = {};
-      for (const s of r.subscriptions) for (const [status, n] of Object.entries(s.counts ?? {})) counts[status] = (counts[status] ?? 0) + n;
-      return { runId: r.id, startedAt: r.startedAt, status: runState(r, deps.clock(), STALE_AFTER_MS), counts };
-    });
+/** Runs read for a report: enough for the trend, the previous run and a run id a little in the past. */
+const RECENT_RUNS = TREND_RUNS * 2;
+
+/** A run as a column of the trend: its state and its per-status counts summed over subscriptions. */
+function trendRun(deps: EnforcerDeps, r: SweepRunRecord): TrendRunInput {
+  const counts: Record<string, number> = {};
+  for (const s of r.subscriptions) for (const [status, n] of Object.entries(s.counts ?? {})) counts[status] = (counts[status] ?? 0) + n;
+  return { runId: r.id, startedAt: r.startedAt, status: runState(r, deps.clock(), STALE_AFTER_MS), counts };
 }
 
 /** Everything a report needs, read from the tables: a sweep run (latest by default) and current findings. */
 export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Promise<ReportInput> {
-  const run = runId === 'latest' ? (await deps.sweeps.latestRuns(1))[0] : await deps.sweeps.getRun(runId);
+  // One read of the recent runs serves the run itself (usually), the previous one and the trend.
+  const recent = await deps.sweeps.latestRuns(RECENT_RUNS);
+  const run = runId === 'latest' ? recent[0] : (recent.find((r) => r.id === runId) ?? (await deps.sweeps.getRun(runId)));
   if (!run && runId !== 'latest') throw new InvalidInputError(`no sweep run ${runId}`);
   const subscriptions = run ? run.subscriptions.map((s) => s.subscriptionId) : undefined;
   const findings: Finding[] = [];
@@ -70,7 +67,8 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
     exemptions: (await listExemptions(deps)).map((e) => ({ scopeDisplay: e.scopeDisplay, owner: e.owner, expiresAt: e.expiresAt, reason: e.reason, category: e.category })),
     subscriptionModes: Object.fromEntries(settings.map((s) => [s.subscriptionId, { mode: s.mode, allowedModes: s.allowedModes }])),
   };
-  const previousRun = run ? (await deps.sweeps.latestRuns(2)).find((r) => r.id !== run.id && r.startedAt < run.startedAt) : undefined;
+  const earlier = run ? recent.filter((r) => r.id !== run.id && r.startedAt < run.startedAt).sort((a, b) => a.startedAt.localeCompare(b.startedAt)) : [];
+  const previousRun = earlier.at(-1);
   if (previousRun) input.previous = await findingsAsOf(deps, findings, finishedAt(previousRun));
   if (run) {
     const runInput: RunInput = {
@@ -80,7 +78,7 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
       subscriptions: run.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, status: s.mode === 'off' ? 'off' : s.status, ...(s.error ? { error: s.error } : {}), ...(s.evaluated !== undefined ? { evaluated: s.evaluated } : {}) })),
     };
     input.run = runInput;
-    input.trend = await trendUpTo(deps, run);
+    input.trend = [...earlier.slice(-(TREND_RUNS - 1)), run].map((r) => trendRun(deps, r));
   }
   return input;
 }
