@@ -117,3 +117,15 @@ const codesOf = (v: Verdict) => v.reasons.map((r) => r.code).sort().join(',');
 export function outcomeChanged(previous: Finding | undefined, verdict: Verdict): boolean {
   return !previous || previous.status !== verdict.status || reasonCodes(previous) !== codesOf(verdict);
 }
+
+/** How many appended history rows a finding remembers (enough for the writers racing on one resource). */
+const CHANGE_ROWS_KEPT = 8;
+
+/** The identity of a history row within its resource. */
+export const historyRowId = (entry: Pick<HistoryEntry, 'at' | 'causeId'>): string => `${entry.at}|${entry.causeId}`;
+
+/** Carry the lineage of appended history rows onto the row about to be written (plus `appended`, if any). */
+export function withChangeRows(finding: Finding, previous: Finding | undefined, appended: HistoryEntry | undefined): void {
+  const rows = appended ? [historyRowId(appended), ...(previous?.changeRows ?? [])].slice(0, CHANGE_ROWS_KEPT) : previous?.changeRows;
+  if (rows) finding.changeRows = rows;
+}

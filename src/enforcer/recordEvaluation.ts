@@ -4,7 +4,7 @@ import { ConflictError, TransientError } from '../errors.js';
 import { evaluate } from '../policy/index.js';
 import type { Policy, SiteSnapshot, Verdict } from '../policy/types.js';
 import type { Finding, FindingSource, HistoryEntry, ObservedCert } from '../store/types.js';
-import { buildFinding, deletedVerdict, historyEntry, outcomeChanged, withoutCaller } from './findingBuilder.js';
+import { buildFinding, deletedVerdict, historyEntry, historyRowId, outcomeChanged, withChangeRows, withoutCaller } from './findingBuilder.js';
 export { observedCert } from './findingBuilder.js';
 import type { EnforcerDeps } from './deps.js';
 
@@ -82,7 +82,9 @@ export async function record(
   const retract = async (winner?: Finding) => {
     // A winner that is another delivery of the same event with the same outcome wrote this same row: it stays.
     const sameRow = !!winner && !!cause.eventId && winner.lastEventId === cause.eventId && sameOutcome(winner, verdict);
-    if (appended && !sameRow) await deps.history.retract(appended.entry, appended.etag);
+    // So does a row the current finding's lineage holds: a copy of this event backed it before a later writer moved on.
+    const backed = !!appended && !!base?.changeRows?.includes(historyRowId(appended.entry));
+    if (appended && !sameRow && !backed) await deps.history.retract(appended.entry, appended.etag);
     appended = undefined;
   };
   for (let attempt = 1; ; attempt++) {
@@ -97,11 +99,13 @@ export async function record(
     if (changed || extra.force) {
       const entry = historyEntry(finding, cause, base, extra);
       // A retry against a newer row writes a row of its own (its time follows that row): take the first back.
-      if (appended && (appended.entry.at !== entry.at || appended.entry.causeId !== entry.causeId)) await retract();
+      if (appended && historyRowId(appended.entry) !== historyRowId(entry)) await retract();
       const etag = await deps.history.append(entry);
       appended = etag ? { entry, etag } : undefined;
+      withChangeRows(finding, base, entry);
     } else {
       await retract();
+      withChangeRows(finding, base, undefined);
     }
     try {
       // Conditional on the version read, so a concurrent writer's fields (remediatedAt, drift age) are never lost.

@@ -6,7 +6,7 @@ import type { Finding, HistoryEntry } from '../store/types.js';
 import { assessAndAct } from './assess.js';
 import type { EnforcerDeps } from './deps.js';
 import { registerExemptionsFor } from './exemptionScope.js';
-import { buildFinding, deletedVerdict, historyEntry, outcomeChanged } from './findingBuilder.js';
+import { buildFinding, deletedVerdict, historyEntry, outcomeChanged, withChangeRows } from './findingBuilder.js';
 import type { ExemptionRecord } from './ports.js';
 import { record, type Cause } from './recordEvaluation.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
@@ -161,6 +161,7 @@ async function stage(sweep: Sweep, ref: SiteRef, snapshot: SiteSnapshot | undefi
     if (etag) history = { entry, etag };
     sweep.result.historyRows++;
   }
+  withChangeRows(finding, previous, history?.entry);
   sweep.pending.push({ finding, ref, snapshot, verdict, cause, previous, history });
   count(sweep.result, verdict.status);
   await flush(sweep, sweep.flushEvery);

@@ -51,6 +51,7 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
     source: finding.source,
     remediatedAt: finding.remediatedAt,
     observedAt: finding.observedAt,
+    changeRows: finding.changeRows && JSON.stringify(finding.changeRows),
   });
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
@@ -82,6 +83,7 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     source: (text('source') ?? 'event') as FindingSource,
     remediatedAt: text('remediatedAt'),
     observedAt: text('observedAt'),
+    changeRows: readJson<string[] | undefined>(entity, 'changeRows', undefined),
     etag: typeof entity.etag === 'string' ? entity.etag : undefined,
   });
 }

@@ -34,6 +34,12 @@ export interface Finding {
   remediatedAt?: string;
   /** When ARM was read for this row: a slower handler holding an older read never overwrites it. */
   observedAt?: string;
+  /**
+   * The history rows (`at|causeId`) this row's lineage of writes appended, newest first, a few: a
+   * writer that lost a race keeps its history row when the winner's lineage holds it (another
+   * delivery of the same event wrote and backed the very same row).
+   */
+  changeRows?: string[];
   /** Version of the stored row (Table Storage ETag) as read; not a stored column. */
   etag?: string;
 }

@@ -61,6 +61,20 @@ describe('history under racing writers of one finding', () => {
     expect((await rows()).map((r) => r.causeId)).toEqual(['e2', 'e0']);
   });
 
+  it('keeps the row a copy of the same event backed, when the other copy loses to a later writer', async () => {
+    // e2 is delivered twice; its first copy records the drift from the stale row, then w turns client certs back on.
+    const { stale, off } = await driftRecordedPastAStaleReader();
+    const on = snapshot(true, 'Required');
+    await record(deps, ref, on, verdictOf(on), cause('w', '2026-06-01T10:00:03Z', '2026-06-01T10:00:03Z'), await deps.findings.get(ref.key), '2026-06-01T10:00:03Z');
+
+    // The second copy of e2, from the same stale row: it rewrites the same history row, then loses to w's newer read.
+    const copy = await record(deps, ref, off, verdictOf(off), cause('e2', '2026-06-01T10:00:02Z', '2026-06-01T10:00:02Z'), stale, '2026-06-01T10:00:04Z');
+
+    expect(copy.changed).toBe(false);
+    // (Row times here mix the test's fixed times with the real clock of recordEvaluation: compare as a set.)
+    expect((await rows()).map((r) => `${r.causeId} ${r.status}`).sort()).toEqual(['e0 compliant', 'e2 noncompliant', 'w compliant']);
+  });
+
   it('sorts the row of a late event after the change the finding already holds', async () => {
     const on = snapshot(true, 'Required');
     await recordEvaluation(deps, ref, on, cause('e5', '2026-06-01T10:00:05Z', '2026-06-01T10:00:05Z'));
