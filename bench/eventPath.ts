@@ -98,10 +98,21 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     const reverted = new Map<string, number>();
     const instrumented: EnforcerDeps = {
       ...deps,
-      findings: { ...deps.findings, put: async (finding, expect) => {
-        await deps.findings.put(finding, expect);
-        if (!landed.has(finding.key)) landed.set(finding.key, epochNow());
-      } },
+      findings: {
+        ...deps.findings,
+        put: async (finding, expect) => {
+          await deps.findings.put(finding, expect);
+          if (!landed.has(finding.key)) landed.set(finding.key, epochNow());
+        },
+        // A delivery's findings go out together: each landed when its transaction answered.
+        putMany: async (findings, expect) => {
+          const result = await deps.findings.putMany(findings, expect);
+          const at = epochNow();
+          const conflicts = new Set(result.conflicts);
+          for (const f of findings) if (!conflicts.has(f.key) && !landed.has(f.key)) landed.set(f.key, at);
+          return result;
+        },
+      },
       writer: { patchClientCert: async (ref, patch) => {
         const answered = await deps.writer.patchClientCert(ref, patch);
         if (!reverted.has(ref.key)) reverted.set(ref.key, epochNow());

@@ -8,6 +8,9 @@ import { deletedVerdict } from './findingBuilder.js';
 import { parseSiteId, type SiteRef } from '../policy/resourceId.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 import { isOwnWrite } from './isOwnWrite.js';
+import { readsOnceForDelivery } from './deliveryReads.js';
+import { DeliveryWrites } from './deliveryWrites.js';
+import type { EventMark } from './ports.js';
 import type { Finding } from '../store/types.js';
 import type { Exemption } from '../policy/types.js';
 
@@ -26,23 +29,39 @@ export interface EventOutcome {
 /**
  * Drift detection for relevant events: dedupe by event id, re-read each site or slot from ARM
  * (never trusting the event), evaluate and record. Events for one resource are coalesced into
- * one read. Throws TransientError (after finishing the rest) when any resource must be retried.
+ * one read. The delivery is checked against the dedupe table with one query, its subscriptions'
+ * settings and the register are read once for it, its findings are written together (one
+ * transaction per subscription when the handlers reach their writes together), and the events
+ * handled are marked processed together at the end. Throws TransientError (after finishing and marking the rest) when any
+ * resource must be retried.
  */
-export async function onSiteWrite(deps: EnforcerDeps, events: readonly SiteEvent[]): Promise<EventOutcome[]> {
+export async function onSiteWrite(shared: EnforcerDeps, events: readonly SiteEvent[]): Promise<EventOutcome[]> {
   const groups = groupByResource(events);
-  const settled = await Promise.allSettled([...groups.values()].map((group) => handleResource(deps, group)));
-  const outcomes: EventOutcome[] = [];
+  const writes = groups.size > 1 ? new DeliveryWrites(shared.findings, groups.size) : undefined;
+  const deps = readsOnceForDelivery(writes ? { ...shared, findings: writes.port() } : shared, [...groups.values()].map((group) => (group[0] as SiteEvent).target));
+  const seen = deps.processedEvents.seen(uniqueEvents(events).map(markOf));
+  seen.catch(() => undefined);
+  const settled = await Promise.allSettled([...groups.values()].map((group) => handleResource(deps, group, seen).finally(() => writes?.finished())));
+  const outcomes: HandledOutcome[] = [];
   const transient: TransientError[] = [];
   for (const result of settled) {
     if (result.status === 'fulfilled') outcomes.push(result.value);
     else if (result.reason instanceof TransientError) transient.push(result.reason);
     else throw result.reason;
   }
+  const handled = outcomes.filter((o) => o.outcome === 'recorded' || o.outcome === 'error').flatMap((o) => o.events ?? []);
+  if (handled.length > 0) await deps.processedEvents.mark(handled.map(markOf), deps.clock().toISOString());
   if (transient.length > 0) {
     const first = transient[0] as TransientError;
     throw new TransientError(`${transient.length} resource(s) must be retried: ${first.message}`, first.retryAfterMs, { cause: first });
   }
-  return outcomes;
+  return outcomes.map(({ events: _handled, ...outcome }) => outcome);
+}
+
+const markOf = (event: SiteEvent): EventMark => ({ eventId: event.eventId, eventTime: event.eventTime });
+
+function uniqueEvents(events: readonly SiteEvent[]): SiteEvent[] {
+  return [...new Map(events.map((e) => [e.eventId, e])).values()];
 }
 
 function groupByResource(events: readonly SiteEvent[]): Map<string, SiteEvent[]> {
@@ -56,7 +75,10 @@ function groupByResource(events: readonly SiteEvent[]): Map<string, SiteEvent[]>
   return groups;
 }
 
-async function handleResource(shared: EnforcerDeps, group: SiteEvent[]): Promise<EventOutcome> {
+/** An outcome with the events it stands for, to be marked processed once the delivery is done. */
+type HandledOutcome = EventOutcome & { events?: SiteEvent[] };
+
+async function handleResource(shared: EnforcerDeps, group: SiteEvent[], seen: Promise<Set<string>>): Promise<HandledOutcome> {
   const first = group[0] as SiteEvent;
   const deps = withOneRegisterRead(shared);
   // The reads that do not depend on each other go out together: dedupe, mode, and (speculatively,
@@ -67,7 +89,8 @@ async function handleResource(shared: EnforcerDeps, group: SiteEvent[]): Promise
   const previous = own ? undefined : deps.findings.get(first.target.key);
   previous?.catch(() => undefined);
   if (!own) deps.exemptions.forResource(first.target).catch(() => undefined);
-  const [fresh, context] = await Promise.all([unprocessed(deps, group), subscriptionContext(deps, first.target.subscriptionId)]);
+  const [done, context] = await Promise.all([seen, subscriptionContext(deps, first.target.subscriptionId)]);
+  const fresh = uniqueEvents(group).filter((e) => !done.has(e.eventId));
   const key = first.target.key;
   if (fresh.length === 0) return { key, eventIds: group.map((e) => e.eventId), outcome: 'duplicate' };
   const latest = fresh[fresh.length - 1] as SiteEvent;
@@ -77,7 +100,6 @@ async function handleResource(shared: EnforcerDeps, group: SiteEvent[]): Promise
   }
   const cause = causeOf(latest);
   const outcome = await evaluateOrRecordError(deps, latest, cause, context, previous);
-  await Promise.all(fresh.map((event) => deps.processedEvents.mark(event.eventId, deps.clock().toISOString())));
   deps.log('info', `evaluated ${latest.target.id}: ${outcome.status}`, {
     resourceId: latest.target.id,
     status: outcome.status,
@@ -86,13 +108,7 @@ async function handleResource(shared: EnforcerDeps, group: SiteEvent[]): Promise
     caller: latest.caller,
     eventIds: fresh.map((e) => e.eventId),
   });
-  return { ...outcome, eventIds: fresh.map((e) => e.eventId) };
-}
-
-async function unprocessed(deps: EnforcerDeps, group: SiteEvent[]): Promise<SiteEvent[]> {
-  const unique = [...new Map(group.map((e) => [e.eventId, e])).values()];
-  const seen = await Promise.all(unique.map((e) => deps.processedEvents.seen(e.eventId)));
-  return unique.filter((_, i) => !seen[i]);
+  return { ...outcome, eventIds: fresh.map((e) => e.eventId), events: fresh };
 }
 
 async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, context: SubscriptionContext, previous: Promise<Finding | undefined> | undefined): Promise<EventOutcome> {

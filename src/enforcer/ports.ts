@@ -49,14 +49,25 @@ export interface HistoryPort {
   list(key: string, limit?: number): Promise<HistoryEntry[]>;
 }
 
+/** An event as the dedupe table knows it: its id, and its own time (redeliveries keep both). */
+export interface EventMark {
+  eventId: string;
+  eventTime: string;
+}
+
+/** Dedupe by event id, a delivery at a time. Ids are case-sensitive. */
 export interface ProcessedEventsPort {
-  seen(eventId: string): Promise<boolean>;
-  mark(eventId: string, at: string): Promise<void>;
+  /** The ids among `events` already marked processed. */
+  seen(events: readonly EventMark[]): Promise<Set<string>>;
+  /** Marks them processed; marking again is harmless. */
+  mark(events: readonly EventMark[], at: string): Promise<void>;
 }
 
 export interface ExemptionsPort {
   /** Register exemptions whose scope covers the resource (resource, its group or its subscription). */
   forResource(ref: SiteRef): Promise<Exemption[]>;
+  /** The same for many resources at once (keyed by `ref.key`), in fewer reads, when the store can. */
+  forResources?(refs: readonly SiteRef[]): Promise<Map<string, Exemption[]>>;
 }
 
 export type Mode = 'off' | 'audit' | 'enforce';

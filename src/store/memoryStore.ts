@@ -78,11 +78,11 @@ export function createMemoryStore(): MemoryStore {
       },
     },
     processedEvents: {
-      async seen(eventId) {
-        return seen.has(eventId);
+      async seen(events) {
+        return new Set(events.map((e) => e.eventId).filter((id) => seen.has(id)));
       },
-      async mark(eventId) {
-        seen.add(eventId);
+      async mark(events) {
+        for (const e of events) seen.add(e.eventId);
       },
     },
     exemptions: {

@@ -1,37 +1,70 @@
-import type { ProcessedEventsPort } from '../enforcer/ports.js';
+import { odata, type TransactionAction } from '@azure/data-tables';
+import type { EventMark, ProcessedEventsPort } from '../enforcer/ports.js';
 import { InvalidInputError } from '../errors.js';
+import { parseIsoDate } from '../policy/parseIsoDate.js';
+import { forEachLimited } from '../shared/forEachLimited.js';
+import { planBatches } from './batches.js';
 import { encodeKey } from './encodeKey.js';
 import type { EntityKeys } from './findingEntity.js';
-import { isEntityNotFound } from './mapTableError.js';
-import { spreadPartition } from './spreadPartition.js';
 import type { Table } from './tableAccess.js';
 
+/** Table Storage allows 15 comparisons in one filter: the PartitionKey's, and 14 RowKeys. */
+const ROWS_PER_QUERY = 14;
+const PARALLEL_REQUESTS = 4;
+
 /**
- * PK = first two hex digits of the id's SHA-256: event ids share prefixes (GUIDs of one
- * publisher, timestamps), and 256 partitions spread the write load evenly. RK = the id itself.
+ * PK = the hour (UTC) of the event's own time, RK = the event id. Event Grid redelivers an event
+ * with its time unchanged, so a redelivery finds its row; and the events of one delivery share an
+ * hour, so a delivery is checked with one query and marked with one transaction, not two requests
+ * per event. (An hour's partition takes a tenant's App Service writes easily: a partition serves
+ * about 2,000 entities a second.)
  */
-export function processedEventKeys(eventId: string): EntityKeys {
-  if (eventId === '') throw new InvalidInputError('event id is empty');
-  return { partitionKey: spreadPartition(eventId), rowKey: encodeKey(eventId) };
+export function processedEventKeys(event: EventMark): EntityKeys {
+  if (event.eventId === '') throw new InvalidInputError('event id is empty');
+  const time = parseIsoDate(event.eventTime ?? '');
+  if (!time) throw new InvalidInputError(`event ${JSON.stringify(event.eventId)} has no ISO 8601 time: ${JSON.stringify(event.eventTime)}`);
+  return { partitionKey: time.toISOString().slice(0, 13), rowKey: encodeKey(event.eventId) };
 }
 
 export function createProcessedEventsTable(table: Table): ProcessedEventsPort {
   return {
-    async seen(eventId) {
-      const { partitionKey, rowKey } = processedEventKeys(eventId);
-      return table.run('read processed event', async (client, options) => {
-        try {
-          await client.getEntity(partitionKey, rowKey, { ...options, queryOptions: { select: ['processedAt'] } });
-          return true;
-        } catch (err) {
-          if (isEntityNotFound(err)) return false;
-          throw err;
+    async seen(events) {
+      const wanted = byPartition(events);
+      const found = new Set<string>();
+      const queries: Array<{ partitionKey: string; rows: Map<string, string> }> = [];
+      for (const [partitionKey, rows] of wanted) {
+        const entries = [...rows];
+        for (let i = 0; i < entries.length; i += ROWS_PER_QUERY) queries.push({ partitionKey, rows: new Map(entries.slice(i, i + ROWS_PER_QUERY)) });
+      }
+      await forEachLimited(queries, PARALLEL_REQUESTS, async ({ partitionKey, rows }) => {
+        const anyRow = [...rows.keys()].map((rowKey) => odata`RowKey eq ${rowKey}`).join(' or ');
+        for await (const page of table.pages('read processed events', `${odata`PartitionKey eq ${partitionKey}`} and (${anyRow})`, ROWS_PER_QUERY)) {
+          for (const entity of page) {
+            const eventId = rows.get(String(entity.rowKey));
+            if (eventId !== undefined) found.add(eventId);
+          }
         }
       });
+      return found;
     },
-    async mark(eventId, at) {
-      const entity = { ...processedEventKeys(eventId), processedAt: at };
-      await table.run('mark event processed', (client, options) => client.upsertEntity(entity, 'Replace', options));
+    async mark(events, at) {
+      const entities = [...byPartition(events)].flatMap(([partitionKey, rows]) => [...rows.keys()].map((rowKey) => ({ partitionKey, rowKey, processedAt: at })));
+      await forEachLimited(planBatches(entities), PARALLEL_REQUESTS, async (batch) => {
+        const actions: TransactionAction[] = batch.map((entity) => ['upsert', entity, 'Replace']);
+        await table.run(`mark ${batch.length} event(s) processed`, (client, options) => client.submitTransaction(actions, options));
+      });
     },
   };
+}
+
+/** Partition → (row key → event id), each event once; checks every event before any request. */
+function byPartition(events: readonly EventMark[]): Map<string, Map<string, string>> {
+  const partitions = new Map<string, Map<string, string>>();
+  for (const event of events) {
+    const { partitionKey, rowKey } = processedEventKeys(event);
+    const rows = partitions.get(partitionKey) ?? new Map<string, string>();
+    rows.set(rowKey, event.eventId);
+    partitions.set(partitionKey, rows);
+  }
+  return partitions;
 }

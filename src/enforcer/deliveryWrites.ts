@@ -1,0 +1,96 @@
+import { ConflictError, TransientError } from '../errors.js';
+import type { Finding } from '../store/types.js';
+import type { FindingsPort } from './ports.js';
+
+type Expectation = { etag: string } | { absent: true };
+
+interface Waiting {
+  finding: Finding;
+  expect: Expectation | undefined;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** How long a finding write waits for the rest of its delivery before it goes out anyway. */
+export const MAX_COALESCE_WAIT_MS = 15;
+
+/**
+ * The finding writes of one delivery's handlers, sent together: once every handler still running
+ * is waiting on a write (or `maxWaitMs` after the first began to wait), the waiting rows go out as
+ * one transaction per subscription instead of a request each. Each write keeps its own contract:
+ * conditional on its version, a changed row rejects with ConflictError (the transaction falls
+ * back to row-by-row writes to say which), any other failure rejects all that went with it.
+ */
+export class DeliveryWrites {
+  private running: number;
+  private readonly waiting: Waiting[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly store: FindingsPort, handlers: number, private readonly maxWaitMs = MAX_COALESCE_WAIT_MS) {
+    this.running = handlers;
+  }
+
+  /** The port the handlers write through. */
+  port(): FindingsPort {
+    return { ...this.store, put: (finding, expect) => this.put(finding, expect) };
+  }
+
+  /** A handler is done (it will write nothing more). */
+  finished(): void {
+    this.running--;
+    this.consider();
+  }
+
+  private put(finding: Finding, expect: Expectation | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ finding, expect, resolve, reject });
+      this.consider();
+    });
+  }
+
+  private consider(): void {
+    if (this.waiting.length === 0) return;
+    if (this.waiting.length >= this.running) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting.splice(0);
+    // A row twice in one transaction is not allowed (and the order of the two would be lost): the later ones go alone.
+    const first = new Map<string, Waiting>();
+    for (const w of batch) if (!first.has(w.finding.key)) first.set(w.finding.key, w);
+    for (const w of batch) if (first.get(w.finding.key) !== w) void this.alone(w);
+    const together = [...first.values()];
+    if (together.length === 1) void this.alone(together[0] as Waiting);
+    else if (together.length > 1) void this.together(together);
+  }
+
+  private async alone(w: Waiting): Promise<void> {
+    try {
+      await this.store.put(w.finding, w.expect);
+      w.resolve();
+    } catch (err) {
+      w.reject(err);
+    }
+  }
+
+  private async together(batch: Waiting[]): Promise<void> {
+    const expect = new Map<string, Expectation>();
+    for (const w of batch) if (w.expect) expect.set(w.finding.key, w.expect);
+    try {
+      const { conflicts } = await this.store.putMany(batch.map((w) => w.finding), expect);
+      const changed = new Set(conflicts);
+      for (const w of batch) {
+        if (changed.has(w.finding.key)) w.reject(new ConflictError(`finding ${w.finding.key} changed since it was read`));
+        else w.resolve();
+      }
+    } catch (err) {
+      // Storage is failing: every write of the batch would meet the same. Anything else (a row
+      // the table refuses) is one row's problem: the others go alone, as they would have.
+      if (err instanceof TransientError) for (const w of batch) w.reject(err);
+      else await Promise.all(batch.map((w) => this.alone(w)));
+    }
+  }
+}
