@@ -2,7 +2,8 @@ import { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 import type { ExemptionRecord } from '../../src/enforcer/ports.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/resourceId.js';
-import { encodeKey, exemptionScopes, type TableStore } from '../../src/store/index.js';
+import { createTableStore, encodeKey, exemptionScopes, type TableStore } from '../../src/store/index.js';
+import { startCountingProxy } from '../support/countingProxy.js';
 import { newStore, siteId, SUB_A, SUB_B, useAzurite } from './storeFixture.js';
 
 const connection = useAzurite();
@@ -132,5 +133,40 @@ describe('exemptionsTable', () => {
     // Assess
     expect(found?.category).toBeUndefined();
     expect(found?.malformed).toMatch(/bad: category "forever" .*; expiry "someday" is not a date/);
+  });
+
+  it('reads many resources at once as it reads each alone, in one query per 15 scopes', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const sites = Array.from({ length: 16 }, (_, i) => siteId(SUB_A, `Rg-${i % 3}`, `App-${i}`));
+    const refs = [...sites.map(ref), ref(SLOT), ref(siteId(SUB_B, 'Rg-Two', 'App-9'))];
+    await register(store, [
+      record('on-sub', `/subscriptions/${SUB_A}`),
+      record('on-group', `/subscriptions/${SUB_A}/resourceGroups/Rg-1`),
+      record('on-site', sites[5] as string),
+      record('on-parent-site', APP),
+      record('elsewhere', `/subscriptions/${SUB_B}/resourceGroups/Rg-Other`),
+    ]);
+    const tableEndpoint = /TableEndpoint=([^;]+)/.exec(connection())?.[1] ?? '';
+    const proxy = await startCountingProxy(tableEndpoint);
+    try {
+      const viaProxy = createTableStore({ connectionString: connection().replace(new URL(tableEndpoint).origin, proxy.origin), prefix: store.tables.exemptions.replace(/Exemptions$/, ''), allowInsecureConnection: true });
+
+      // Act
+      const many = await viaProxy.exemptions.forResources?.(refs);
+      const requests = proxy.requests.length;
+      const alone = await Promise.all(refs.map((r) => store.exemptions.forResource(r)));
+
+      // Assess
+      const ids = (found: Array<{ scope: string }> | undefined) => (found ?? []).map((e) => e.scope).sort();
+      expect(refs.map((r) => ids(many?.get(r.key)))).toEqual(alone.map(ids));
+      expect(ids(many?.get(ref(SLOT).key))).toEqual([APP.toLowerCase(), `/subscriptions/${SUB_A}`].sort());
+      expect(ids(many?.get(sites[4]?.toLowerCase() as string))).toEqual([`/subscriptions/${SUB_A}/resourcegroups/rg-1`, `/subscriptions/${SUB_A}`].sort());
+      // 16 sites + 1 slot + 1 site elsewhere: 16 + 2 + 3 + 4 distinct scopes = 25 -> 2 queries (plus the table's creation check).
+      expect(requests).toBeLessThanOrEqual(3);
+      expect(proxy.requests.filter((r) => r.method === 'GET').length).toBe(2);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
