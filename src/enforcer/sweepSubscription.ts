@@ -79,17 +79,19 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   const context = await subscriptionContext(deps, subscriptionId);
   const result: SubscriptionSweepResult = { subscriptionId, mode: context.mode, counts: {}, evaluated: 0, historyRows: 0, deleted: 0 };
   if (context.mode === 'off') return result;
-  // The tables' side and the first ARM listing do not depend on each other: read them together.
+  // The tables' side and the first ARM list page do not depend on each other: read them together.
+  // The listing is then evaluated as it arrives, page by page, not collected first.
   const listedAt = deps.clock().toISOString();
-  const [existing, exemptions, listed] = await Promise.all([existingFindings(deps, subscriptionId), allExemptions(deps), collect(lister.listSites(subscriptionId))]);
+  const listing = lister.listSites(subscriptionId)[Symbol.asyncIterator]();
+  const [existing, exemptions, first] = await Promise.all([existingFindings(deps, subscriptionId), allExemptions(deps), listing.next()]);
   const sweep: Sweep = {
     deps, context, result, existing, exemptions,
     cause: { id: run.id, at: run.startedAt, source: 'sweep' },
     pending: [], drifted: [], flushEvery: options.flushEvery ?? 500, onEvaluated: options.onEvaluated,
   };
   const sites: SiteRef[] = [];
-  for (const site of listed) {
-    const ref = await consider(sweep, site, listedAt);
+  for (let item = first; !item.done; item = await listing.next()) {
+    const ref = await consider(sweep, item.value, listedAt);
     if (ref) sites.push(ref);
   }
   await listAllSlots(sweep, lister, sites, options.concurrency ?? 8);
@@ -207,12 +209,6 @@ async function existingFindings(deps: EnforcerDeps, subscriptionId: string): Pro
   const map = new Map<string, Finding>();
   for await (const f of deps.findings.list({ subscriptionId })) map.set(f.key, f);
   return map;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
 }
 
 async function allExemptions(deps: EnforcerDeps): Promise<ExemptionRecord[]> {
