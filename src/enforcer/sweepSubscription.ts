@@ -22,7 +22,10 @@ export interface SiteLister {
 export interface SweepOptions {
   /** Slot listings in flight at once for this subscription (ARM read budget). Default 8. */
   concurrency?: number;
-  /** Findings per batched write (transactions of ≤100 per partition underneath). Default 500. */
+  /**
+   * Findings per batched write (transactions of ≤100 per partition underneath). Default 100: one
+   * full transaction; staging more only holds more rows in memory per subscription at once.
+   */
   flushEvery?: number;
   /** Called after each site or slot is evaluated (progress on a terminal). */
   onEvaluated?: () => void;
@@ -87,7 +90,7 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   const sweep: Sweep = {
     deps, context, result, existing, exemptions,
     cause: { id: run.id, at: run.startedAt, source: 'sweep' },
-    pending: [], drifted: [], flushEvery: options.flushEvery ?? 500, onEvaluated: options.onEvaluated,
+    pending: [], drifted: [], flushEvery: options.flushEvery ?? 100, onEvaluated: options.onEvaluated,
   };
   const sites: SiteRef[] = [];
   for (let item = first; !item.done; item = await listing.next()) {
