@@ -101,8 +101,9 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
       findings: {
         ...deps.findings,
         put: async (finding, expect) => {
-          await deps.findings.put(finding, expect);
+          const etag = await deps.findings.put(finding, expect);
           if (!landed.has(finding.key)) landed.set(finding.key, epochNow());
+          return etag;
         },
         // A delivery's findings go out together: each landed when its transaction answered.
         putMany: async (findings, expect) => {

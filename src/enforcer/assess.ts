@@ -38,7 +38,7 @@ export async function assessAndAct(
   const drift = verdict.status === 'noncompliant';
   if (drift && context.mode === 'enforce') {
     // Flapping sticks until a human fixes the app (it then evaluates compliant): no timer resumes the fight.
-    const flapping = previous?.status === 'flapping' ? { ...verdict, status: 'flapping' as const, reasons: [...previous.reasons.filter((r) => r.code === 'flapping'), ...verdict.reasons] } : await flappingVerdict(deps, ref, verdict, now);
+    const flapping = previous?.status === 'flapping' ? { ...verdict, status: 'flapping' as const, reasons: [...previous.reasons.filter((r) => r.code === 'flapping'), ...verdict.reasons] } : await flappingVerdict(deps, ref, verdict, now, previous);
     if (flapping) {
       const { changed } = await record(deps, ref, snapshot, flapping, cause, previous, nowIso, { action: 'flapping' });
       return { status: 'flapping', changed, remediation: 'flapping' };
@@ -46,11 +46,11 @@ export async function assessAndAct(
   }
   const audit = drift && context.mode === 'audit';
   const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { clientCertEnabled: true, clientCertMode: 'Required' } } : {};
-  const { changed } = await record(deps, ref, snapshot, verdict, cause, previous, nowIso, extra);
+  const { changed, finding } = await record(deps, ref, snapshot, verdict, cause, previous, nowIso, extra);
   if (!drift) return { status: verdict.status, changed };
   if (audit) return { status: verdict.status, changed, remediation: 'would-remediate' };
   if (context.mode !== 'enforce') return { status: verdict.status, changed };
-  const result = await remediate(deps, ref, context.policy, cause);
+  const result = await remediate(deps, ref, context.policy, cause, finding);
   const status: Status = result.kind === 'remediated' ? 'compliant' : result.kind === 'unsupported-plan' ? 'unsupported-plan' : verdict.status;
   return { status, changed: true, remediation: result.kind };
 }
@@ -79,9 +79,12 @@ async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, cause: Cause, co
   }
 }
 
-async function flappingVerdict(deps: EnforcerDeps, ref: SiteRef, verdict: Verdict, now: Date): Promise<Verdict | undefined> {
-  const history = await deps.history.list(ref.key, FLAP_HISTORY_ROWS);
+async function flappingVerdict(deps: EnforcerDeps, ref: SiteRef, verdict: Verdict, now: Date, previous: Finding | undefined): Promise<Verdict | undefined> {
   const { flapMaxReverts, flapWindowMs } = deps.remediation;
+  // The finding keeps the time of the last revert: none within the window, none to count (no
+  // history read). (A revert whose finding write failed is not on it; its redelivery records it.)
+  if (!previous?.remediatedAt || Date.parse(previous.remediatedAt) < now.getTime() - flapWindowMs) return undefined;
+  const history = await deps.history.list(ref.key, FLAP_HISTORY_ROWS);
   const state = flapState(history, now, flapMaxReverts, flapWindowMs);
   if (!state.flapping) return undefined;
   const who = state.callers.map(callerLabel).join(', ') || 'unknown callers';

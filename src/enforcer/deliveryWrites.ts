@@ -7,7 +7,7 @@ type Expectation = { etag: string } | { absent: true };
 interface Waiting {
   finding: Finding;
   expect: Expectation | undefined;
-  resolve: () => void;
+  resolve: (etag: string | undefined) => void;
   reject: (err: unknown) => void;
 }
 
@@ -41,8 +41,8 @@ export class DeliveryWrites {
     this.consider();
   }
 
-  private put(finding: Finding, expect: Expectation | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  private put(finding: Finding, expect: Expectation | undefined): Promise<string | undefined> {
+    return new Promise<string | undefined>((resolve, reject) => {
       this.waiting.push({ finding, expect, resolve, reject });
       this.consider();
     });
@@ -69,8 +69,7 @@ export class DeliveryWrites {
 
   private async alone(w: Waiting): Promise<void> {
     try {
-      await this.store.put(w.finding, w.expect);
-      w.resolve();
+      w.resolve(await this.store.put(w.finding, w.expect));
     } catch (err) {
       w.reject(err);
     }
@@ -80,11 +79,11 @@ export class DeliveryWrites {
     const expect = new Map<string, Expectation>();
     for (const w of batch) if (w.expect) expect.set(w.finding.key, w.expect);
     try {
-      const { conflicts } = await this.store.putMany(batch.map((w) => w.finding), expect);
+      const { conflicts, etags } = await this.store.putMany(batch.map((w) => w.finding), expect);
       const changed = new Set(conflicts);
       for (const w of batch) {
         if (changed.has(w.finding.key)) w.reject(new ConflictError(`finding ${w.finding.key} changed since it was read`));
-        else w.resolve();
+        else w.resolve(etags?.get(w.finding.key));
       }
     } catch (err) {
       // Storage is failing: every write of the batch would meet the same. Anything else (a row

@@ -25,16 +25,19 @@ export interface FindingsPort {
   /**
    * Write the whole row. With `expect`, only if the row is still that version (`{ etag }`) or
    * still absent (`{ absent: true }`); otherwise ConflictError. Without it, insert or replace.
+   * Returns the version written (ETag), when the store says it: the next conditional write can
+   * then start from it without reading the row again.
    */
-  put(finding: Finding, expect?: { etag: string } | { absent: true }): Promise<void>;
+  put(finding: Finding, expect?: { etag: string } | { absent: true }): Promise<string | undefined>;
   /** All rows, one subscription's, or those whose key starts with `keyPrefix` (a resource id prefix, lowercase). */
   list(options?: { subscriptionId?: string; keyPrefix?: string }): AsyncIterable<Finding>;
   /**
    * Write many rows in batched transactions (≤100 per partition); safe to retry whole. Rows named
    * in `expect` are written only if still that version (or absent); the others are upserted.
-   * Returns the keys left unwritten because their row changed meanwhile.
+   * Returns the keys left unwritten because their row changed meanwhile, and the versions
+   * written (by key), when the store says them.
    */
-  putMany(findings: readonly Finding[], expect?: ReadonlyMap<string, { etag: string } | { absent: true }>): Promise<{ conflicts: string[] }>;
+  putMany(findings: readonly Finding[], expect?: ReadonlyMap<string, { etag: string } | { absent: true }>): Promise<{ conflicts: string[]; etags?: ReadonlyMap<string, string> }>;
 }
 
 export interface HistoryPort {

@@ -109,7 +109,9 @@ export async function record(
     }
     try {
       // Conditional on the version read, so a concurrent writer's fields (remediatedAt, drift age) are never lost.
-      await deps.findings.put(finding, base?.etag ? { etag: base.etag } : { absent: true });
+      const etag = await deps.findings.put(finding, base?.etag ? { etag: base.etag } : { absent: true });
+      // The row as now stored, version included: a next recording starts from it without a read.
+      if (etag) finding.etag = etag;
       return base ? { finding, previous: base, changed } : { finding, changed };
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;

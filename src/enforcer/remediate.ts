@@ -3,6 +3,7 @@ import type { Policy, SiteSnapshot, Verdict } from '../policy/types.js';
 import { PermanentError, PermissionError, TransientError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
 import type { ClientCertPatch } from './ports.js';
+import type { Finding } from '../store/types.js';
 import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
 
 export type RemediationResult =
@@ -19,7 +20,14 @@ const LEASE_TTL_MS = 60_000;
  * PATCH only the client-cert fields if still non-compliant, read back to confirm, record.
  * Throws TransientError (lease released) so the delivery is retried; never writes twice for one drift.
  */
-export async function remediate(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause): Promise<RemediationResult> {
+export async function remediate(
+  deps: EnforcerDeps,
+  ref: SiteRef,
+  policy: Policy,
+  cause: Cause,
+  /** The finding as the caller just wrote it: with its ETag, the first write here needs no read (a changed row still conflicts). */
+  recorded?: Finding,
+): Promise<RemediationResult> {
   const holder = deps.newId();
   if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), LEASE_TTL_MS))) {
     // Someone else is writing this resource: retry the delivery later, when it re-reads (and finds it
@@ -27,19 +35,21 @@ export async function remediate(deps: EnforcerDeps, ref: SiteRef, policy: Policy
     throw new TransientError(`remediation of ${ref.id} is in progress elsewhere; retry`, 2_000);
   }
   try {
-    return await remediateHoldingLease(deps, ref, policy, cause);
+    return await remediateHoldingLease(deps, ref, policy, cause, recorded?.etag ? recorded : undefined);
   } finally {
     await deps.leases.release(ref.key, holder).catch(() => undefined);
   }
 }
 
-async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause): Promise<RemediationResult> {
+async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause, recorded: Finding | undefined): Promise<RemediationResult> {
+  // The row each recording starts from: the last one written here (with its ETag), else read.
+  const current = async (written?: Finding): Promise<Finding | undefined> => (written?.etag ? written : deps.findings.get(ref.key));
   const beforeAt = deps.clock().toISOString();
   const before = await deps.sites.getSite(ref);
   const verdict = await judge(deps, policy, ref, before, deps.clock());
   if (!before || verdict.status !== 'noncompliant') {
     // Record what was just read: the drift recorded earlier may already be undone by someone else.
-    await record(deps, ref, before, verdict, { ...cause, observedAt: beforeAt }, await deps.findings.get(ref.key), deps.clock().toISOString());
+    await record(deps, ref, before, verdict, { ...cause, observedAt: beforeAt }, await current(recorded), deps.clock().toISOString());
     return { kind: 'already-resolved', status: verdict.status };
   }
   const patch = patchFor(before, policy, deps.remediation.clearExclusionPaths);
@@ -50,11 +60,11 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   try {
     answered = await deps.writer.patchClientCert(ref, patch);
   } catch (err) {
-    return recordFailedWrite(deps, ref, before, verdict, cause, err);
+    return recordFailedWrite(deps, ref, before, verdict, cause, err, await current(recorded));
   }
   // Record the remediation as soon as ARM accepted it, so a failure in the read-back cannot lose it
   // (the flap guard counts these rows).
-  await record(deps, ref, answered, await judge(deps, policy, ref, answered, deps.clock()), { ...cause, observedAt: patchedAt }, await deps.findings.get(ref.key), patchedAt, {
+  const remediated = await record(deps, ref, answered, await judge(deps, policy, ref, answered, deps.clock()), { ...cause, observedAt: patchedAt }, await current(recorded), patchedAt, {
     action: 'remediated',
     before: observedCert(before),
     after: observedCert(answered),
@@ -66,7 +76,7 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   const afterAt = deps.clock().toISOString();
   const after = await readBack(deps, ref, patch);
   // What ARM shows now; history gains a row only if it differs from what the PATCH answered.
-  await record(deps, ref, after, await judge(deps, policy, ref, after, deps.clock()), { ...cause, observedAt: afterAt }, await deps.findings.get(ref.key), deps.clock().toISOString(), { at: afterAt });
+  await record(deps, ref, after, await judge(deps, policy, ref, after, deps.clock()), { ...cause, observedAt: afterAt }, await current(remediated.finding), deps.clock().toISOString(), { at: afterAt });
   deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
   return after ? { kind: 'remediated', after } : { kind: 'remediated' };
 }
@@ -109,8 +119,8 @@ async function recordFailedWrite(
   verdict: Verdict,
   cause: Cause,
   err: unknown,
+  previous: Finding | undefined,
 ): Promise<RemediationResult> {
-  const previous = await deps.findings.get(ref.key);
   const now = deps.clock().toISOString();
   if (err instanceof PermanentError && err.statusCode === 400 && /site mode does not allow/i.test(err.message)) {
     const blocked: Verdict = {

@@ -1,4 +1,4 @@
-import { odata, type TransactionAction } from '@azure/data-tables';
+import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
 import type { FindingsPort } from '../enforcer/ports.js';
 import type { Finding } from './types.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
@@ -13,6 +13,8 @@ export interface PutManyResult {
   transactions: number;
   /** Keys whose row was not written because it changed (or appeared) since it was read. */
   conflicts: string[];
+  /** The version (ETag) each written row now has, by key, where the service answered one. */
+  etags: Map<string, string>;
 }
 
 /** What a row must still be for a conditional write: that version, or absent. */
@@ -47,11 +49,11 @@ export function createFindingsTable(table: Table): FindingsStore {
     },
     async put(finding, expect) {
       const entity = toFindingEntity(finding, table.name);
-      await table.run('write finding', async (client, options) => {
+      return table.run('write finding', async (client, options) => {
         try {
-          if (!expect) await client.upsertEntity(entity, 'Replace', options);
-          else if ('etag' in expect) await client.updateEntity(entity, 'Replace', { ...options, etag: expect.etag });
-          else await client.createEntity(entity, options);
+          if (!expect) return (await client.upsertEntity(entity, 'Replace', options)).etag;
+          if ('etag' in expect) return (await client.updateEntity(entity, 'Replace', { ...options, etag: expect.etag })).etag;
+          return (await client.createEntity(entity, options)).etag;
         } catch (err) {
           if (isPreconditionFailed(err) || isEntityConflict(err) || (expect && 'etag' in expect && isEntityNotFound(err))) {
             throw new ConflictError(`finding ${finding.key} changed since it was read`, { cause: err });
@@ -69,21 +71,35 @@ export function createFindingsTable(table: Table): FindingsStore {
       });
       const batches = planBatches(entities);
       const conflicts: string[] = [];
+      const etags = new Map<string, string>();
       const expectationOf = (entity: FindingEntity) => expect?.get(keyOf.get(rowId(entity)) ?? '');
+      // A transaction answers its operations in their order (updates and upserts name no row).
+      const keep = (response: TableTransactionResponse, batch: readonly FindingEntity[]) => {
+        if (response.subResponses.length !== batch.length) return;
+        batch.forEach((entity, i) => {
+          const etag = response.subResponses[i]?.etag;
+          if (etag) etags.set(keyOf.get(rowId(entity)) ?? rowId(entity), etag);
+        });
+      };
       let written = 0;
       await forEachLimited(batches, PARALLEL_TRANSACTIONS, async (batch) => {
         const actions = batch.map((entity) => actionFor(entity, expectationOf(entity)));
-        if (await submit(table, `write ${batch.length} findings`, actions, !!expect)) {
+        const response = await submit(table, `write ${batch.length} findings`, actions, !!expect);
+        if (response) {
           written += batch.length;
+          keep(response, batch);
           return;
         }
         // One changed row fails the whole transaction: write the others one by one.
         for (const entity of batch) {
-          if (await submit(table, 'write finding', [actionFor(entity, expectationOf(entity))], true)) written++;
-          else conflicts.push(keyOf.get(rowId(entity)) ?? rowId(entity));
+          const alone = await submit(table, 'write finding', [actionFor(entity, expectationOf(entity))], true);
+          if (alone) {
+            written++;
+            keep(alone, [entity]);
+          } else conflicts.push(keyOf.get(rowId(entity)) ?? rowId(entity));
         }
       });
-      return { written, transactions: batches.length, conflicts };
+      return { written, transactions: batches.length, conflicts, etags };
     },
     list(options) {
       if (options?.keyPrefix) {
@@ -108,11 +124,10 @@ function actionFor(entity: FindingEntity, expect: RowExpectation | undefined): T
 }
 
 /** Submit one transaction; false when `conditional` and a row in it changed since it was read. */
-function submit(table: Table, what: string, actions: TransactionAction[], conditional: boolean): Promise<boolean> {
+function submit(table: Table, what: string, actions: TransactionAction[], conditional: boolean): Promise<TableTransactionResponse | false> {
   return table.run(what, async (client, options) => {
     try {
-      await client.submitTransaction(actions, options);
-      return true;
+      return await client.submitTransaction(actions, options);
     } catch (err) {
       if (conditional && isChangedRow(err)) return false;
       throw err;

@@ -34,7 +34,9 @@ export function createMemoryStore(): MemoryStore {
     async put(finding, expect) {
       const current = rows.get(finding.key);
       if (expect && !matches(current, expect)) throw new ConflictError(`finding ${finding.key} changed since it was read`);
-      rows.set(finding.key, { ...structuredClone(finding), etag: nextEtag() });
+      const etag = nextEtag();
+      rows.set(finding.key, { ...structuredClone(finding), etag });
+      return etag;
     },
     async *list(options) {
       const sub = options?.subscriptionId?.toLowerCase();
@@ -47,6 +49,7 @@ export function createMemoryStore(): MemoryStore {
     },
     async putMany(batch, expect) {
       const conflicts: string[] = [];
+      const etags = new Map<string, string>();
       let written = 0;
       for (const finding of batch) {
         const wanted = expect?.get(finding.key);
@@ -54,10 +57,12 @@ export function createMemoryStore(): MemoryStore {
           conflicts.push(finding.key);
           continue;
         }
-        rows.set(finding.key, { ...structuredClone(finding), etag: nextEtag() });
+        const etag = nextEtag();
+        rows.set(finding.key, { ...structuredClone(finding), etag });
+        etags.set(finding.key, etag);
         written++;
       }
-      return { written, transactions: 0, conflicts };
+      return { written, transactions: 0, conflicts, etags };
     },
   };
 

@@ -20,11 +20,12 @@ describe('findingsTable', () => {
     const finding = sampleFinding({ slot: 'Staging', kind: 'app,linux', sku: 'PremiumV3', clientCertExclusionPaths: '/health,/public' });
 
     // Act
-    await store.findings.put(finding);
+    const written = await store.findings.put(finding);
     const read = await store.findings.get(finding.key);
 
     // Assess
     expect(read).toStrictEqual({ ...finding, etag: expect.any(String) });
+    expect(written).toBe(read?.etag);
   });
 
   it('reads back when the finding was last remediated', async () => {
@@ -87,8 +88,11 @@ describe('findingsTable', () => {
     const result = await store.findings.putMany(findings);
 
     // Assess
-    expect(result).toEqual({ written: 250, transactions: 4, conflicts: [] });
+    expect(result).toMatchObject({ written: 250, transactions: 4, conflicts: [] });
     const all = await collect(store.findings.list());
+    // Each written row's version comes back, as a read then sees it (what the next conditional write needs).
+    expect(result.etags.size).toBe(250);
+    for (const f of all) expect(result.etags.get(f.key)).toBe(f.etag);
     expect(all).toHaveLength(250);
     expect(new Set(all.map((f) => f.key))).toEqual(new Set(findings.map((f) => f.key)));
     expect(await collect(store.findings.list({ subscriptionId: SUB_A }))).toHaveLength(120);
@@ -107,8 +111,10 @@ describe('findingsTable', () => {
     const result = await store.findings.putMany([first, last]);
 
     // Assess
-    expect(result).toEqual({ written: 1, transactions: 1, conflicts: [] });
-    expect((await store.findings.get(first.key))?.status).toBe('compliant');
+    expect(result).toMatchObject({ written: 1, transactions: 1, conflicts: [] });
+    const stored = await store.findings.get(first.key);
+    expect(stored?.status).toBe('compliant');
+    expect(result.etags.get(first.key)).toBe(stored?.etag);
   });
 
   it('writes conditionally: rows changed or created since they were read come back as conflicts, the rest land', async () => {
@@ -137,6 +143,9 @@ describe('findingsTable', () => {
     for await (const f of store.findings.list({ subscriptionId: SUB_A })) after.set(f.key, f);
     for (const key of result.conflicts) expect(after.get(key)?.status).toBe('compliant');
     expect([...after.values()].filter((f) => f.status === 'error')).toHaveLength(148);
+    // Rows written after the transaction fell back to one by one still say their new version.
+    expect(result.etags.size).toBe(148);
+    for (const [key, etag] of result.etags) expect(after.get(key)?.etag).toBe(etag);
   });
 
   it('lists by key prefix as a RowKey range: a site\'s slots, not the site itself nor a longer-named site\'s slots', async () => {
