@@ -31,6 +31,8 @@ export interface EventPathResult {
   writeToRevert?: Distribution;
   armCallsPerEvent: number;
   tableOpsPerEvent: number;
+  /** Finding writes during the measured run: single-row requests, and transactions with the rows they carried. */
+  findingWrites: { single: number; transactions: number; rowsInTransactions: number };
   /** Deliveries the emulator made (enforce: the reverts' own events come back too). */
   deliveries: unknown;
   floor: FloorResult;
@@ -95,18 +97,22 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     });
     const { deps } = await createRuntime(config, () => undefined);
     const landed = new Map<string, number>();
+    const findingWrites = { single: 0, transactions: 0, rowsInTransactions: 0 };
     const reverted = new Map<string, number>();
     const instrumented: EnforcerDeps = {
       ...deps,
       findings: {
         ...deps.findings,
         put: async (finding, expect) => {
+          findingWrites.single++;
           const etag = await deps.findings.put(finding, expect);
           if (!landed.has(finding.key)) landed.set(finding.key, epochNow());
           return etag;
         },
         // A delivery's findings go out together: each landed when its transaction answered.
         putMany: async (findings, expect) => {
+          findingWrites.transactions++;
+          findingWrites.rowsInTransactions += findings.length;
           const result = await deps.findings.putMany(findings, expect);
           const at = epochNow();
           const conflicts = new Set(result.conflicts);
@@ -127,6 +133,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     await runWaves(emu, Math.min(events, WARM_UP), batch, 0, mode, certsOn, fleet);
     landed.clear();
     reverted.clear();
+    Object.assign(findingWrites, { single: 0, transactions: 0, rowsInTransactions: 0 });
     await emu.call('reset');
     counter.start();
     const cpu0 = process.cpuUsage();
@@ -161,6 +168,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
       writeToFinding,
       armCallsPerEvent: arm.total / events,
       tableOpsPerEvent: counter.to(azurite.tableUrl) / events,
+      findingWrites: { ...findingWrites },
       deliveries,
       floor,
       overhead: wallMs / floor.wallMs,

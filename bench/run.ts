@@ -42,6 +42,7 @@ async function eventPath(): Promise<void> {
         ] : []),
         { figure: 'ARM calls / event', value: r.armCallsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.armCallsPerEvent) },
         { figure: 'table ops / event', value: r.tableOpsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.tableOpsPerEvent) },
+        { figure: 'finding writes', value: `${r.findingWrites.transactions} transactions (${r.findingWrites.rowsInTransactions} rows)`, against: `+ ${r.findingWrites.single} single-row writes` },
         { figure: 'Azurite alone', value: `${ms(r.azurite.sequentialUpsert.p50)} / upsert`, against: `${r.azurite.upsertsPerSecond.toFixed(0)} upserts/s at ${r.batch} in flight` },
         { figure: 'Azurite-bound throughput', value: `${azuriteBound.toFixed(0)} events/s`, against: 'its rate / table ops per event', ratio: `${((r.throughputPerSecond / azuriteBound) * 100).toFixed(0)}% reached` },
       ];
