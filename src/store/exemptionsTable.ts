@@ -15,6 +15,8 @@ const PARALLEL_QUERIES = 4;
  * Read side of the exemption register (PK = the scope). One resource: one partition query per
  * covering scope, in parallel. Many resources (a delivery's): their covering scopes, each once,
  * 15 partitions to a query, so a delivery of 16 sites in one subscription costs 2–3 queries, not 48.
+ * (Table Storage may serve a query naming several partitions as a scan of the table: the register
+ * holds exceptions, a small table, so one scan costs less than a request per scope.)
  */
 export function createExemptionsTable(table: Table): ExemptionsPort {
   return {
