@@ -11,13 +11,15 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
-/** How long a finding write waits for the rest of its delivery before it goes out anyway. */
-export const MAX_COALESCE_WAIT_MS = 15;
+/** How long the waiting writes wait for one more to join before they go out anyway... */
+export const COALESCE_GAP_MS = 15;
+/** ...and at most, from the first of them. */
+export const MAX_COALESCE_WAIT_MS = 60;
 
 /**
  * The finding writes of one delivery's handlers, sent together: once every handler still running
- * is waiting on a write (or `maxWaitMs` after the first began to wait), the waiting rows go out as
- * one transaction per subscription instead of a request each. Each write keeps its own contract:
+ * is waiting on a write (or when none has joined for `gapMs`, or `maxWaitMs` after the first began
+ * to wait), the waiting rows go out as one transaction per subscription instead of a request each. Each write keeps its own contract:
  * conditional on its version, a changed row rejects with ConflictError (the transaction falls
  * back to row-by-row writes to say which), any other failure rejects all that went with it.
  */
@@ -25,8 +27,14 @@ export class DeliveryWrites {
   private running: number;
   private readonly waiting: Waiting[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private firstWaitAt = 0;
 
-  constructor(private readonly store: FindingsPort, handlers: number, private readonly maxWaitMs = MAX_COALESCE_WAIT_MS) {
+  constructor(
+    private readonly store: FindingsPort,
+    handlers: number,
+    private readonly gapMs = COALESCE_GAP_MS,
+    private readonly maxWaitMs = MAX_COALESCE_WAIT_MS,
+  ) {
     this.running = handlers;
   }
 
@@ -50,8 +58,12 @@ export class DeliveryWrites {
 
   private consider(): void {
     if (this.waiting.length === 0) return;
-    if (this.waiting.length >= this.running) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
+    if (this.waiting.length >= this.running) return this.flush();
+    // Handlers reach their writes spread out when the machine is busy: wait while they keep coming.
+    const now = performance.now();
+    if (this.timer === undefined) this.firstWaitAt = now;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(this.gapMs, this.firstWaitAt + this.maxWaitMs - now)));
   }
 
   private flush(): void {

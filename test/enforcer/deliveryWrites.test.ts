@@ -26,7 +26,7 @@ describe('DeliveryWrites', () => {
   it('sends the writes of all running handlers together, once the last one is waiting', async () => {
     // Prepare
     const { port, calls } = recorded();
-    const writes = new DeliveryWrites(port, 3, 60_000);
+    const writes = new DeliveryWrites(port, 3, 60_000, 60_000);
 
     // Act
     const all = Promise.all([0, 1, 2].map((i) => writes.port().put(finding(i), { absent: true })));
@@ -40,7 +40,7 @@ describe('DeliveryWrites', () => {
   it('does not wait for a handler that has finished, and sends a lone write alone', async () => {
     // Prepare
     const { port, calls } = recorded();
-    const writes = new DeliveryWrites(port, 2, 60_000);
+    const writes = new DeliveryWrites(port, 2, 60_000, 60_000);
 
     // Act
     const pending = writes.port().put(finding(0));
@@ -54,7 +54,7 @@ describe('DeliveryWrites', () => {
   it('sends what is waiting after the longest wait, when a handler is still busy', async () => {
     // Prepare
     const { port, calls } = recorded();
-    const writes = new DeliveryWrites(port, 3, 5);
+    const writes = new DeliveryWrites(port, 3, 5, 5);
 
     // Act
     await Promise.all([writes.port().put(finding(0)), writes.port().put(finding(1))]);
@@ -63,11 +63,28 @@ describe('DeliveryWrites', () => {
     expect(calls).toEqual(['putMany app-0,app-1']);
   });
 
+  it('keeps waiting while writes keep joining, up to the longest wait', async () => {
+    // Prepare
+    const { port, calls } = recorded();
+    const writes = new DeliveryWrites(port, 4, 40, 1_000);
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    // Act: three writes 15 ms apart (each within the 40 ms gap), the fourth handler busy
+    const first = writes.port().put(finding(0));
+    await pause(15);
+    const second = writes.port().put(finding(1));
+    await pause(15);
+    await Promise.all([first, second, writes.port().put(finding(2))]);
+
+    // Assess
+    expect(calls).toEqual(['putMany app-0,app-1,app-2']);
+  });
+
   it('rejects only the write whose row changed, with ConflictError', async () => {
     // Prepare
     const { port } = recorded();
     await port.put(finding(1));
-    const writes = new DeliveryWrites(port, 3, 60_000);
+    const writes = new DeliveryWrites(port, 3, 60_000, 60_000);
 
     // Act
     const results = await Promise.allSettled([
@@ -85,7 +102,7 @@ describe('DeliveryWrites', () => {
   it('sends a second write of the same row on its own (one transaction may not hold a row twice)', async () => {
     // Prepare
     const { port, calls } = recorded();
-    const writes = new DeliveryWrites(port, 3, 60_000);
+    const writes = new DeliveryWrites(port, 3, 60_000, 60_000);
 
     // Act
     await Promise.all([writes.port().put(finding(0)), writes.port().put(finding(0, { status: 'noncompliant' })), writes.port().put(finding(1))]);
@@ -98,7 +115,7 @@ describe('DeliveryWrites', () => {
     // Prepare
     const { port } = recorded();
     const failing: FindingsPort = { ...port, putMany: () => Promise.reject(new TransientError('storage timed out')) };
-    const writes = new DeliveryWrites(failing, 2, 60_000);
+    const writes = new DeliveryWrites(failing, 2, 60_000, 60_000);
 
     // Act
     const results = await Promise.allSettled([writes.port().put(finding(0)), writes.port().put(finding(1))]);
