@@ -88,8 +88,12 @@ export function historyEntry(finding: Finding, cause: Cause, previous: Finding |
  * own older event time. Still deterministic for a retry, which sees the same previous row.
  */
 function rowTime(at: string, previous: Finding | undefined): string {
-  const after = previous ? Date.parse(previous.lastChangedAt) + 1 : Number.NaN;
-  return Number.isFinite(after) && after > Date.parse(at) ? new Date(after).toISOString() : at;
+  // After the last change, and after the last row its lineage appended (which may be later: a row
+  // written on a retry against a newer finding, or a remediation that changed no status).
+  const lastRow = previous?.changeRows?.[0]?.split('|')[0];
+  const bounds = [previous?.lastChangedAt, lastRow].map((t) => (t ? Date.parse(t) + 1 : Number.NaN)).filter(Number.isFinite);
+  const after = Math.max(...bounds);
+  return bounds.length > 0 && after > Date.parse(at) ? new Date(after).toISOString() : at;
 }
 
 /** The client-cert fields of a snapshot, for before/after in history. */

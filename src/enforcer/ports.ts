@@ -44,6 +44,13 @@ export interface HistoryPort {
   /** Idempotent: the same (key, at, causeId) writes the same row. Returns the version written (ETag), when the store has one. */
   append(entry: HistoryEntry): Promise<string | void>;
   /**
+   * Append without replacing a different record: writes the row if absent, rewrites it if it holds
+   * the same outcome (status, action, reason codes: a retry or another copy of the same recording)
+   * and returns the version written; a row of another outcome at the same (key, at, causeId) is
+   * left as it is and its version returned as `taken`. (Optional: without it, recordings append.)
+   */
+  insert?(entry: HistoryEntry): Promise<{ etag: string | undefined } | { taken: string }>;
+  /**
    * Undo an append whose finding write then lost its race to a concurrent writer: deletes the row
    * only while it is still the version `etag` (a rewrite of the same row by someone else stays).
    */

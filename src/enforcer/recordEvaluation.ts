@@ -79,17 +79,19 @@ export async function record(
   // first (a crash before the finding write loses nothing), so a write that then loses its race
   // takes its row back: otherwise the row would record a change the finding never made.
   let appended: { entry: HistoryEntry; etag: string } | undefined;
-  const retract = async (winner?: Finding) => {
-    // A winner that is another delivery of the same event with the same outcome wrote this same row: it stays.
-    const sameRow = !!winner && !!cause.eventId && winner.lastEventId === cause.eventId && sameOutcome(winner, verdict);
-    // So does a row the current finding's lineage holds: a copy of this event backed it before a later writer moved on.
+  // Rows of another outcome found at this recording's row id and stepped over (see appendRow).
+  const bypassed: Array<{ entry: HistoryEntry; etag: string }> = [];
+  const retract = async () => {
+    // A row the current finding's lineage holds stays: another copy of this event wrote the same
+    // row and backed it (even if a later writer has moved on since). Only the lineage says so: a
+    // winner with the same event and outcome may have written a row of its own (another time).
     const backed = !!appended && !!base?.changeRows?.includes(historyRowId(appended.entry));
-    if (appended && !sameRow && !backed) await deps.history.retract(appended.entry, appended.etag);
+    if (appended && !backed) await deps.history.retract(appended.entry, appended.etag);
     appended = undefined;
   };
   for (let attempt = 1; ; attempt++) {
     if (base && supersedes(base, cause)) {
-      await retract(base);
+      await retract();
       return { finding: base, previous: base, changed: false };
     }
     const changed = outcomeChanged(base, verdict);
@@ -100,7 +102,7 @@ export async function record(
       const entry = historyEntry(finding, cause, base, extra);
       // A retry against a newer row writes a row of its own (its time follows that row): take the first back.
       if (appended && historyRowId(appended.entry) !== historyRowId(entry)) await retract();
-      const etag = await deps.history.append(entry);
+      const etag = await appendRow(deps, entry, bypassed);
       appended = etag ? { entry, etag } : undefined;
       withChangeRows(finding, base, entry);
     } else {
@@ -112,6 +114,8 @@ export async function record(
       const etag = await deps.findings.put(finding, base?.etag ? { etag: base.etag } : { absent: true });
       // The row as now stored, version included: a next recording starts from it without a read.
       if (etag) finding.etag = etag;
+      // A row stepped over is no lineage's now: no later write can start from the version this one replaced.
+      for (const row of bypassed.splice(0)) if (!finding.changeRows?.includes(historyRowId(row.entry))) await deps.history.retract(row.entry, row.etag);
       return base ? { finding, previous: base, changed } : { finding, changed };
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
@@ -122,7 +126,7 @@ export async function record(
       base = await deps.findings.get(ref.key);
       // A concurrent writer reached the same conclusion: nothing of ours is missing from the row.
       if (base && !extra.force && sameOutcome(base, verdict)) {
-        await retract(base);
+        await retract();
         return { finding: base, previous: base, changed: false };
       }
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
@@ -131,6 +135,26 @@ export async function record(
 }
 
 const MAX_CONFLICT_RETRIES = 8;
+const MAX_ROW_PROBES = 8;
+
+/**
+ * Append the row without replacing another recording's: two copies of one event read from the
+ * same finding place their rows at the same (at, causeId), and if ARM answered them differently,
+ * an overwrite would change the row the winner's finding stands on. A row of another outcome at
+ * that id is stepped over (the next millisecond, deterministically, so a retry of this recording
+ * finds its own row again) and noted in `bypassed`; it belongs to a recording that has not won, or
+ * to one that failed before its finding write, and is taken back once this recording wins.
+ */
+async function appendRow(deps: EnforcerDeps, entry: HistoryEntry, bypassed: Array<{ entry: HistoryEntry; etag: string }>): Promise<string | void> {
+  if (!deps.history.insert) return deps.history.append(entry);
+  for (let probe = 0; ; probe++) {
+    const written = await deps.history.insert(entry);
+    if ('etag' in written) return written.etag;
+    if (probe >= MAX_ROW_PROBES) throw new TransientError(`history of ${entry.key} at ${entry.at} is held by other recordings of ${entry.causeId}`);
+    bypassed.push({ entry: { ...entry }, etag: written.taken });
+    entry.at = new Date(Date.parse(entry.at) + 1).toISOString();
+  }
+}
 
 /** The stored row comes from a later read of ARM than ours: ours is stale, and must not replace it. */
 function supersedes(stored: Finding, cause: Cause): boolean {

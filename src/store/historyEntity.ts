@@ -62,3 +62,9 @@ export function fromHistoryEntity(entity: StoredEntity): HistoryEntry {
     undoneCaller: readJson<Caller | undefined>(entity, 'undoneCaller', undefined),
   });
 }
+
+/** Whether two rows record the same outcome (status, action, reason codes): a rewrite of one by the other loses nothing. */
+export function sameHistoryOutcome(a: HistoryEntry, b: HistoryEntry): boolean {
+  const codes = (e: HistoryEntry) => e.reasons.map((r) => r.code).sort().join(',');
+  return a.status === b.status && a.action === b.action && codes(a) === codes(b);
+}

@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.js';
 import { registerExemptionsFor } from '../enforcer/exemptionScope.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
 import type { Finding, HistoryEntry } from './types.js';
+import { sameHistoryOutcome } from './historyEntity.js';
 
 /** The same ports as the Table Storage adapters, held in this process only. */
 export type MemoryStore = Omit<TableStore, 'tables'>;
@@ -73,6 +74,13 @@ export function createMemoryStore(): MemoryStore {
         const etag = nextEtag();
         history.set(historyKey(entry), { entry: structuredClone(entry), etag });
         return etag;
+      },
+      async insert(entry) {
+        const held = history.get(historyKey(entry));
+        if (held && !sameHistoryOutcome(held.entry, entry)) return { taken: held.etag };
+        const etag = nextEtag();
+        history.set(historyKey(entry), { entry: structuredClone(entry), etag });
+        return { etag };
       },
       async retract(entry: HistoryEntry, etag: string) {
         if (history.get(historyKey(entry))?.etag === etag) history.delete(historyKey(entry));

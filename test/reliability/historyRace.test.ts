@@ -89,4 +89,51 @@ describe('history under racing writers of one finding', () => {
     expect(older).toMatchObject({ causeId: 'e5', status: 'compliant' });
     expect(Date.parse(newest?.at ?? '')).toBeGreaterThan(Date.parse(held?.lastChangedAt ?? ''));
   });
+
+  it('takes back a row when the winner is another copy of the event with the same outcome but wrote no such row', async () => {
+    // e0 records the drift; a copy of e1 reads it unchanged (no row) and its finding names e1.
+    const off = snapshot(false, 'Required');
+    await record(deps, ref, off, verdictOf(off), cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'), undefined, '2026-06-01T10:00:00Z');
+    await record(deps, ref, off, verdictOf(off), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:02Z'), await deps.findings.get(ref.key), '2026-06-01T10:00:02Z');
+
+    // Another copy of e1 started before any finding existed: it appends a row of its own, then loses to the copy above.
+    const copy = await record(deps, ref, off, verdictOf(off), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:01Z'), undefined, '2026-06-01T10:00:03Z');
+
+    // Same event and outcome as the winner, but not the winner's row: it must not stay (it would repeat e0's).
+    expect(copy.changed).toBe(false);
+    expect((await rows()).map((r) => `${r.causeId} ${r.status}`)).toEqual(['e0 noncompliant']);
+  });
+
+  it('never rewrites the row a winner stands on with another copy\'s different answer', async () => {
+    // Two copies of e1 read the same (absent) finding; ARM answers them differently (a user write landed between their reads).
+    const off = snapshot(false, 'Required');
+    const optional = snapshot(true, 'Optional');
+    await record(deps, ref, off, verdictOf(off), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:01Z'), undefined, '2026-06-01T10:00:02Z');
+    // The second copy read ARM later: its write conflicts, and it records its newer answer after the first copy's.
+    const later = await record(deps, ref, optional, verdictOf(optional), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:02Z'), undefined, '2026-06-01T10:00:03Z');
+
+    expect(later.changed).toBe(true);
+    const history = await rows();
+    expect(history.map((r) => `${r.causeId} ${r.status} ${r.reasons.map((x) => x.code).join(',')}`)).toEqual([
+      'e1 noncompliant mode-not-required',
+      'e1 noncompliant client-cert-disabled',
+    ]);
+    expect((await deps.findings.get(ref.key))?.reasons.map((r) => r.code)).toEqual(['mode-not-required']);
+  });
+
+  it('steps over and then takes back the row of a recording that failed before its finding write', async () => {
+    // A first attempt of e1 appended its row (ARM said compliant) and failed before writing the finding.
+    const on = snapshot(true, 'Required');
+    await recordEvaluation(deps, ref, on, cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'));
+    const held = await deps.findings.get(ref.key);
+    const at = new Date(Date.parse(held?.lastChangedAt ?? '') + 1).toISOString();
+    await deps.history.append({ key: ref.key, resourceId: ID, at, causeId: 'e1', action: 'evaluated', status: 'compliant', reasons: [], source: 'event', previousStatus: 'noncompliant' });
+
+    // Its retry reads the drift: its row must not replace the stranded one in place, and must not leave it behind.
+    const off = snapshot(false, 'Required');
+    const retry = await record(deps, ref, off, verdictOf(off), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:01Z'), held, new Date(Date.parse(at) + 5).toISOString());
+
+    expect(retry.changed).toBe(true);
+    expect((await rows()).map((r) => `${r.causeId} ${r.status}`)).toEqual(['e1 noncompliant', 'e0 compliant']);
+  });
 });

@@ -71,6 +71,25 @@ describe('historyTable', () => {
     expect(rows[0]?.detail).toBe('a retry may carry a different detail');
   });
 
+  it('inserts a row, rewrites it with the same outcome, and leaves a different outcome in place', async () => {
+    // Prepare
+    const store = newStore(connection());
+    const entry = sampleHistory();
+    const first = await store.history.insert?.(entry);
+
+    // Act
+    const again = await store.history.insert?.({ ...entry, detail: 'another copy of the same recording' });
+    const other = await store.history.insert?.({ ...entry, status: 'compliant', reasons: [] });
+
+    // Assess
+    expect(first).toHaveProperty('etag');
+    expect(again).toHaveProperty('etag');
+    expect(again).not.toEqual(first);
+    expect(other).toEqual({ taken: (again as { etag: string }).etag });
+    const rows = await store.history.list(entry.key);
+    expect(rows.map((r) => [r.status, r.detail])).toEqual([['noncompliant', 'another copy of the same recording']]);
+  });
+
   it('lists newest first, whatever the order of appends', async () => {
     // Prepare
     const store = newStore(connection());
