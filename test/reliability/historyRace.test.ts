@@ -136,4 +136,22 @@ describe('history under racing writers of one finding', () => {
     expect(retry.changed).toBe(true);
     expect((await rows()).map((r) => `${r.causeId} ${r.status}`)).toEqual(['e1 noncompliant', 'e0 compliant']);
   });
+
+  it('sorts a row after a remediation row that changed no status', async () => {
+    // A remediation that retried against a finding already compliant appends its row, but the status did not change.
+    const on = snapshot(true, 'Required');
+    await record(deps, ref, on, verdictOf(on), cause('e0', '2026-06-01T10:00:00Z', '2026-06-01T10:00:00Z'), undefined, '2026-06-01T10:00:00Z');
+    await record(deps, ref, on, verdictOf(on), cause('e1', '2026-06-01T10:00:01Z', '2026-06-01T10:00:05Z'), await deps.findings.get(ref.key), '2026-06-01T10:00:05Z', {
+      action: 'remediated',
+      force: true,
+      at: '2026-06-01T10:00:05Z',
+      remediatedAt: '2026-06-01T10:00:05Z',
+    });
+
+    // An event from 10:00:02, delivered late, finds the app drifted again: its row is the newest.
+    const off = snapshot(false, 'Required');
+    await record(deps, ref, off, verdictOf(off), cause('e2', '2026-06-01T10:00:02Z', '2026-06-01T10:00:06Z'), await deps.findings.get(ref.key), '2026-06-01T10:00:06Z');
+
+    expect((await rows()).map((r) => `${r.causeId} ${r.status}`)).toEqual(['e2 noncompliant', 'e1#remediated compliant', 'e0 compliant']);
+  });
 });
