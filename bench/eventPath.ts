@@ -120,8 +120,8 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
           return result;
         },
       },
-      writer: { patchClientCert: async (ref, patch) => {
-        const answered = await deps.writer.patchClientCert(ref, patch);
+      writer: { patchClientCert: async (ref, patch, options) => {
+        const answered = await deps.writer.patchClientCert(ref, patch, options);
         if (!reverted.has(ref.key)) reverted.set(ref.key, epochNow());
         return answered;
       } },

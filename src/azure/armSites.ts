@@ -65,14 +65,15 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
         throw mapArmError(err, action);
       }
     },
-    async patchClientCert(ref, patch) {
+    async patchClientCert(ref, patch, options) {
       const action = ref.slot ? ARM_ACTIONS.writeSlot : ARM_ACTIONS.writeSite;
       const client = await clientFor(ref.subscriptionId);
       calls.patch++;
+      const request = options?.correlationId ? { requestOptions: { headers: { 'x-ms-correlation-request-id': options.correlationId } } } : {};
       try {
         const site = ref.slot
-          ? await client.webApps.updateSlot(ref.resourceGroup, ref.site, ref.slot, clientCertOnly(patch))
-          : await client.webApps.update(ref.resourceGroup, ref.site, clientCertOnly(patch));
+          ? await client.webApps.updateSlot(ref.resourceGroup, ref.site, ref.slot, clientCertOnly(patch), request)
+          : await client.webApps.update(ref.resourceGroup, ref.site, clientCertOnly(patch), request);
         return toSnapshot(site);
       } catch (err) {
         throw mapArmError(err, action);

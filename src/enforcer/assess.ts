@@ -61,22 +61,34 @@ export async function assessAndAct(
  * final state itself before releasing); if that remediation still holds the lease, there is nothing to add.
  */
 async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, cause: Cause, context: SubscriptionContext): Promise<Assessment> {
+  // The revert this event reports (same correlation id) has since recorded an ARM read made after
+  // its PATCH (its read-back, or anything later): the event has nothing to add, no lease, no read.
+  const answered = (f: Finding): boolean => !!cause.correlationId && f.remediationCorrelationId === cause.correlationId && readAfterRevert(f);
+  const known = await deps.findings.get(ref.key);
+  if (known && answered(known)) return { status: known.status, changed: false, remediation: 'own-write' };
   const holder = deps.newId();
   if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), 30_000))) {
-    const current = await deps.findings.get(ref.key);
-    return { status: current?.status ?? 'compliant', changed: false, remediation: 'own-write' };
+    return { status: known?.status ?? 'compliant', changed: false, remediation: 'own-write' };
   }
   try {
+    // Under the lease the revert behind this event has finished: its read-back may be on the row now.
+    const previous = await deps.findings.get(ref.key);
+    if (previous && answered(previous)) return { status: previous.status, changed: false, remediation: 'own-write' };
     // Read again under the lease: the state the event's handler read may predate the remediation's read-back.
     const observedAt = deps.clock().toISOString();
     const fresh = await deps.sites.getSite(ref);
     const now = deps.clock();
-    const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, fresh, now), deps.findings.get(ref.key)]);
+    const verdict = await judge(deps, context.policy, ref, fresh, now);
     const { changed } = await record(deps, ref, fresh, verdict, { ...cause, observedAt }, previous, now.toISOString(), { keepLastCaller: true });
     return { status: verdict.status, changed, remediation: 'own-write' };
   } finally {
     await deps.leases.release(ref.key, holder).catch(() => undefined);
   }
+}
+
+/** The row holds an ARM read made after its last revert's PATCH (both times from this side's clock). */
+function readAfterRevert(finding: Finding): boolean {
+  return !!finding.remediatedAt && !!finding.observedAt && Date.parse(finding.observedAt) > Date.parse(finding.remediatedAt);
 }
 
 async function flappingVerdict(deps: EnforcerDeps, ref: SiteRef, verdict: Verdict, now: Date, previous: Finding | undefined): Promise<Verdict | undefined> {

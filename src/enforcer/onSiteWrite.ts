@@ -115,10 +115,12 @@ async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause
   const ref = event.target;
   try {
     const observedAt = deps.clock().toISOString();
-    const snapshot = await deps.sites.getSite(ref);
+    // The enforcer's own write is read again under its lease, if at all (see assessAndAct): no read here.
+    const own = isOwnWrite(event.caller, deps.remediation.self);
+    const snapshot = own ? undefined : await deps.sites.getSite(ref);
     const { status, changed, remediation } = await assessAndAct(deps, ref, snapshot, { ...cause, observedAt }, context, previous ? { previous } : {});
     // Azure sends one delete for a site; its slots went with it.
-    if (!snapshot && !ref.slot) await markSlotsDeleted(deps, ref, { ...cause, observedAt });
+    if (!own && !snapshot && !ref.slot) await markSlotsDeleted(deps, ref, { ...cause, observedAt });
     const outcome: EventOutcome = { key: ref.key, eventIds: [], outcome: 'recorded', status, changed };
     if (remediation) outcome.remediation = remediation;
     return outcome;

@@ -15,8 +15,12 @@ export interface ClientCertPatch {
 }
 
 export interface SiteWriter {
-  /** PATCH only the client-cert properties; returns what ARM answered. */
-  patchClientCert(ref: SiteRef, patch: ClientCertPatch): Promise<SiteSnapshot>;
+  /**
+   * PATCH only the client-cert properties; returns what ARM answered. `correlationId` goes as
+   * `x-ms-correlation-request-id`, which ARM keeps as the write's correlation id (the write's
+   * Event Grid event carries it back).
+   */
+  patchClientCert(ref: SiteRef, patch: ClientCertPatch, options?: { correlationId?: string }): Promise<SiteSnapshot>;
 }
 
 export interface FindingsPort {

@@ -30,6 +30,8 @@ export interface HistoryExtra {
   /** Append a row even when status and reasons did not change (e.g. a remediation). */
   force?: boolean;
   remediatedAt?: string;
+  /** The correlation id the remediation's PATCH was sent with. */
+  remediationCorrelationId?: string;
   /** When the row happened, if not at the cause's time (a remediation lands after the drift it undoes). */
   at?: string;
   /** The cause is the enforcer's own write: keep the finding's last (human or pipeline) caller. */
@@ -98,6 +100,8 @@ export async function record(
     const finding = buildFinding(ref, snapshot ?? base, verdict, extra.keepLastCaller ? withoutCaller(cause) : cause, base, nowIso, changed);
     const remediatedAt = extra.remediatedAt ?? base?.remediatedAt;
     if (remediatedAt) finding.remediatedAt = remediatedAt;
+    const remediationCorrelationId = extra.remediatedAt ? extra.remediationCorrelationId : base?.remediationCorrelationId;
+    if (remediationCorrelationId) finding.remediationCorrelationId = remediationCorrelationId;
     if (changed || extra.force) {
       const entry = historyEntry(finding, cause, base, extra);
       // A retry against a newer row writes a row of its own (its time follows that row): take the first back.

@@ -57,8 +57,10 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   if (landed(before, patch)) return { kind: 'nothing-to-write' };
   let answered: SiteSnapshot;
   const patchedAt = deps.clock().toISOString();
+  // Its event comes back carrying this id: once the read-back below is recorded, that event has nothing to add.
+  const correlationId = deps.newId();
   try {
-    answered = await deps.writer.patchClientCert(ref, patch);
+    answered = await deps.writer.patchClientCert(ref, patch, { correlationId });
   } catch (err) {
     return recordFailedWrite(deps, ref, before, verdict, cause, err, await current(recorded));
   }
@@ -72,6 +74,7 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
     force: true,
     at: patchedAt,
     remediatedAt: patchedAt,
+    remediationCorrelationId: correlationId,
   });
   const afterAt = deps.clock().toISOString();
   const after = await readBack(deps, ref, patch);

@@ -158,6 +158,7 @@ async function stage(sweep: Sweep, ref: SiteRef, snapshot: SiteSnapshot | undefi
   const changed = outcomeChanged(previous, verdict);
   const finding = buildFinding(ref, snapshot ?? previous, verdict, cause, previous, sweep.deps.clock().toISOString(), changed);
   if (previous?.remediatedAt) finding.remediatedAt = previous.remediatedAt;
+  if (previous?.remediationCorrelationId) finding.remediationCorrelationId = previous.remediationCorrelationId;
   // History before the current row, as on the event path: a crash between them loses nothing.
   let history: Staged['history'];
   if (changed) {

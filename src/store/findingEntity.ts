@@ -50,6 +50,7 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
     lastChangedAt: finding.lastChangedAt,
     source: finding.source,
     remediatedAt: finding.remediatedAt,
+    remediationCorrelationId: finding.remediationCorrelationId,
     observedAt: finding.observedAt,
     changeRows: finding.changeRows && JSON.stringify(finding.changeRows),
   });
@@ -82,6 +83,7 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     lastChangedAt: text('lastChangedAt') ?? '',
     source: (text('source') ?? 'event') as FindingSource,
     remediatedAt: text('remediatedAt'),
+    remediationCorrelationId: text('remediationCorrelationId'),
     observedAt: text('observedAt'),
     changeRows: readJson<string[] | undefined>(entity, 'changeRows', undefined),
     etag: typeof entity.etag === 'string' ? entity.etag : undefined,

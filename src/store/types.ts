@@ -32,6 +32,8 @@ export interface Finding {
   source: FindingSource;
   /** When the enforcer last reverted drift on this resource. */
   remediatedAt?: string;
+  /** The correlation id the enforcer sent with that revert's PATCH (its Event Grid event carries it back). */
+  remediationCorrelationId?: string;
   /** When ARM was read for this row: a slower handler holding an older read never overwrites it. */
   observedAt?: string;
   /**

@@ -72,6 +72,19 @@ describe('enforce mode', () => {
     console.info(`user write to revert landed and recorded: ${elapsed.toFixed(1)} ms`);
   });
 
+  it("answers the revert's own event from the finding: no second read of ARM, no lease", async () => {
+    stack.emu.userWrite(id(ENFORCE, 'web'), { clientCertMode: 'OptionalInteractiveUser' }, ALICE);
+    await stack.settle();
+
+    const finding = await stack.deps.findings.get(key(id(ENFORCE, 'web')));
+    const ownEvents = stack.events.filter((e) => String(e.subject).toLowerCase() === key(id(ENFORCE, 'web')) && (e.data as { correlationId?: string }).correlationId === finding?.remediationCorrelationId);
+    expect(finding?.status).toBe('compliant');
+    expect(ownEvents).toHaveLength(1); // the PATCH's event came back with the id the enforcer sent
+    // The drift's read, the re-read under the lease, the read-back: the own event adds no read.
+    expect(stack.emu.stats.counts['GET site']).toBe(3);
+    expect(stack.emu.stats.total('PATCH')).toBe(1);
+  });
+
   it('reverts Optional mode on a slot, and its own event causes no further write', async () => {
     stack.emu.userWrite(id(ENFORCE, 'web', 'staging'), { clientCertMode: 'Optional' }, ALICE);
     await stack.settle();
