@@ -1,43 +1,42 @@
 import type { SiteRef } from '../policy/resourceId.js';
-import type { Exemption } from '../policy/types.js';
 import type { EnforcerDeps } from './deps.js';
-import type { SubscriptionSettings } from './ports.js';
 
 /**
  * What every resource of one delivery reads alike, read once for the delivery: each
- * subscription's settings row, and the register's exemptions for all of its resources together.
- * Nothing outlives the delivery (the next one reads afresh, so a settings or register change
- * applies from the next delivery on), and a failed read is not kept: the next asker reads again.
+ * subscription's settings row, and the register's exemptions for all of its resources together
+ * (a resource outside the delivery is read once on its own). The evaluation, the re-read before a
+ * revert and its read-back so all judge against the register as the delivery found it. Nothing
+ * outlives the delivery (the next one reads afresh, so a settings or register change applies from
+ * the next delivery on), and a failed read is not kept: the next asker reads again.
  */
 export function readsOnceForDelivery(deps: EnforcerDeps, refs: readonly SiteRef[]): EnforcerDeps {
-  const settings = new Map<string, Promise<SubscriptionSettings | undefined>>();
-  let register: Promise<Map<string, Exemption[]>> | undefined;
-  const forResources = deps.exemptions.forResources?.bind(deps.exemptions);
+  const inDelivery = new Set(refs.map((r) => r.key));
+  const settings = onceEach((subscriptionId: string) => deps.settings.get(subscriptionId));
+  const register = onceEach(() => (deps.exemptions.forResources ? deps.exemptions.forResources(refs) : Promise.resolve(new Map())));
+  const alone = onceEach((_key: string, ref: SiteRef) => deps.exemptions.forResource(ref));
   return {
     ...deps,
-    settings: {
-      ...deps.settings,
-      get(subscriptionId) {
-        let pending = settings.get(subscriptionId);
-        if (!pending) {
-          pending = deps.settings.get(subscriptionId);
-          settings.set(subscriptionId, pending);
-          pending.catch(() => settings.delete(subscriptionId));
-        }
-        return pending;
-      },
-    },
+    settings: { ...deps.settings, get: (subscriptionId) => settings(subscriptionId) },
     exemptions: {
       ...deps.exemptions,
       async forResource(ref) {
-        if (!forResources || !refs.some((r) => r.key === ref.key)) return deps.exemptions.forResource(ref);
-        if (!register) {
-          const pending = forResources(refs);
-          register = pending;
-          pending.catch(() => (register = register === pending ? undefined : register));
-        }
-        return (await register).get(ref.key) ?? deps.exemptions.forResource(ref);
+        const together = inDelivery.has(ref.key) ? (await register('')).get(ref.key) : undefined;
+        return together ?? alone(ref.key, ref);
       },
     },
+  };
+}
+
+/** `read`, once per key while it succeeds; a failed read is forgotten so the next call tries again. */
+function onceEach<A extends unknown[], T>(read: (key: string, ...rest: A) => Promise<T>): (key: string, ...rest: A) => Promise<T> {
+  const pending = new Map<string, Promise<T>>();
+  return (key, ...rest) => {
+    let p = pending.get(key);
+    if (!p) {
+      p = read(key, ...rest);
+      pending.set(key, p);
+      p.catch(() => pending.delete(key));
+    }
+    return p;
   };
 }

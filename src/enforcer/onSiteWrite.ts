@@ -12,7 +12,6 @@ import { readsOnceForDelivery } from './deliveryReads.js';
 import { DeliveryWrites } from './deliveryWrites.js';
 import type { EventMark } from './ports.js';
 import type { Finding } from '../store/types.js';
-import type { Exemption } from '../policy/types.js';
 
 export interface EventOutcome {
   /** Lowercased id of the site or slot evaluated. */
@@ -32,8 +31,8 @@ export interface EventOutcome {
  * one read. The delivery is checked against the dedupe table with one query, its subscriptions'
  * settings and the register are read once for it, its findings are written together (one
  * transaction per subscription when the handlers reach their writes together), and the events
- * handled are marked processed together at the end. Throws TransientError (after finishing and marking the rest) when any
- * resource must be retried.
+ * handled are marked processed together at the end. Throws TransientError (after finishing and
+ * marking the rest) when any resource must be retried.
  */
 export async function onSiteWrite(shared: EnforcerDeps, events: readonly SiteEvent[]): Promise<EventOutcome[]> {
   const groups = groupByResource(events);
@@ -42,20 +41,21 @@ export async function onSiteWrite(shared: EnforcerDeps, events: readonly SiteEve
   const seen = deps.processedEvents.seen(uniqueEvents(events).map(markOf));
   seen.catch(() => undefined);
   const settled = await Promise.allSettled([...groups.values()].map((group) => handleResource(deps, group, seen).finally(() => writes?.finished())));
-  const outcomes: HandledOutcome[] = [];
+  const outcomes: EventOutcome[] = [];
   const transient: TransientError[] = [];
   for (const result of settled) {
     if (result.status === 'fulfilled') outcomes.push(result.value);
     else if (result.reason instanceof TransientError) transient.push(result.reason);
     else throw result.reason;
   }
-  const handled = outcomes.filter((o) => o.outcome === 'recorded' || o.outcome === 'error').flatMap((o) => o.events ?? []);
+  const byId = new Map(events.map((e) => [e.eventId, e]));
+  const handled = outcomes.filter((o) => o.outcome === 'recorded' || o.outcome === 'error').flatMap((o) => o.eventIds.map((id) => byId.get(id) as SiteEvent));
   if (handled.length > 0) await deps.processedEvents.mark(handled.map(markOf), deps.clock().toISOString());
   if (transient.length > 0) {
     const first = transient[0] as TransientError;
     throw new TransientError(`${transient.length} resource(s) must be retried: ${first.message}`, first.retryAfterMs, { cause: first });
   }
-  return outcomes.map(({ events: _handled, ...outcome }) => outcome);
+  return outcomes;
 }
 
 const markOf = (event: SiteEvent): EventMark => ({ eventId: event.eventId, eventTime: event.eventTime });
@@ -75,12 +75,8 @@ function groupByResource(events: readonly SiteEvent[]): Map<string, SiteEvent[]>
   return groups;
 }
 
-/** An outcome with the events it stands for, to be marked processed once the delivery is done. */
-type HandledOutcome = EventOutcome & { events?: SiteEvent[] };
-
-async function handleResource(shared: EnforcerDeps, group: SiteEvent[], seen: Promise<Set<string>>): Promise<HandledOutcome> {
+async function handleResource(deps: EnforcerDeps, group: SiteEvent[], seen: Promise<Set<string>>): Promise<EventOutcome> {
   const first = group[0] as SiteEvent;
-  const deps = withOneRegisterRead(shared);
   // The reads that do not depend on each other go out together: dedupe, mode, and (speculatively,
   // for the evaluation after the ARM read) the register and the current finding. The finding is
   // only a starting version: its write is conditional on the ETag, so a newer row is never lost.
@@ -108,7 +104,7 @@ async function handleResource(shared: EnforcerDeps, group: SiteEvent[], seen: Pr
     caller: latest.caller,
     eventIds: fresh.map((e) => e.eventId),
   });
-  return { ...outcome, eventIds: fresh.map((e) => e.eventId), events: fresh };
+  return { ...outcome, eventIds: fresh.map((e) => e.eventId) };
 }
 
 async function evaluateOrRecordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, context: SubscriptionContext, previous: Promise<Finding | undefined> | undefined): Promise<EventOutcome> {
@@ -153,27 +149,4 @@ function causeOf(event: SiteEvent): Cause {
   const cause: Cause = { id: event.eventId, at: event.eventTime, source: 'event', caller: event.caller, eventId: event.eventId };
   if (event.correlationId) cause.correlationId = event.correlationId;
   return cause;
-}
-
-/**
- * One handling of one resource reads the exemption register once: the evaluation, the re-read
- * before a revert and the read-back all judge against the register as this event found it.
- */
-function withOneRegisterRead(deps: EnforcerDeps): EnforcerDeps {
-  const read = new Map<string, Promise<Exemption[]>>();
-  return {
-    ...deps,
-    exemptions: {
-      forResource(ref) {
-        let pending = read.get(ref.key);
-        if (!pending) {
-          pending = deps.exemptions.forResource(ref);
-          read.set(ref.key, pending);
-          // A failed read is not kept: the next judge asks again (and sees the error itself).
-          pending.catch(() => read.delete(ref.key));
-        }
-        return pending;
-      },
-    },
-  };
 }
