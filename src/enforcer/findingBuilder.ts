@@ -40,6 +40,9 @@ export function buildFinding(
   if (correlationId) finding.lastCorrelationId = correlationId;
   const since = driftSince(verdict.status, previous, nowIso);
   if (since) finding.firstNonCompliantAt = since;
+  // The last revert stays on the row until another replaces it (recordEvaluation sets a new one).
+  if (previous?.remediatedAt) finding.remediatedAt = previous.remediatedAt;
+  if (previous?.remediationCorrelationId) finding.remediationCorrelationId = previous.remediationCorrelationId;
   return finding;
 }
 

@@ -98,10 +98,11 @@ export async function record(
     }
     const changed = outcomeChanged(base, verdict);
     const finding = buildFinding(ref, snapshot ?? base, verdict, extra.keepLastCaller ? withoutCaller(cause) : cause, base, nowIso, changed);
-    const remediatedAt = extra.remediatedAt ?? base?.remediatedAt;
-    if (remediatedAt) finding.remediatedAt = remediatedAt;
-    const remediationCorrelationId = extra.remediatedAt ? extra.remediationCorrelationId : base?.remediationCorrelationId;
-    if (remediationCorrelationId) finding.remediationCorrelationId = remediationCorrelationId;
+    if (extra.remediatedAt) {
+      finding.remediatedAt = extra.remediatedAt;
+      if (extra.remediationCorrelationId) finding.remediationCorrelationId = extra.remediationCorrelationId;
+      else delete finding.remediationCorrelationId;
+    }
     if (changed || extra.force) {
       const entry = historyEntry(finding, cause, base, extra);
       // A retry against a newer row writes a row of its own (its time follows that row): take the first back.

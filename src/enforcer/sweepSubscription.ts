@@ -157,8 +157,6 @@ async function consider(sweep: Sweep, snapshot: SiteSnapshot, listedAt: string):
 async function stage(sweep: Sweep, ref: SiteRef, snapshot: SiteSnapshot | undefined, verdict: Verdict, previous: Finding | undefined, cause: Cause): Promise<void> {
   const changed = outcomeChanged(previous, verdict);
   const finding = buildFinding(ref, snapshot ?? previous, verdict, cause, previous, sweep.deps.clock().toISOString(), changed);
-  if (previous?.remediatedAt) finding.remediatedAt = previous.remediatedAt;
-  if (previous?.remediationCorrelationId) finding.remediationCorrelationId = previous.remediationCorrelationId;
   // History before the current row, as on the event path: a crash between them loses nothing.
   let history: Staged['history'];
   if (changed) {
