@@ -4,6 +4,7 @@ import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
 import type { Finding, HistoryEntry } from '../store/types.js';
 import { assessAndAct } from './assess.js';
+import { listExemptions } from './manageExemptions.js';
 import type { EnforcerDeps } from './deps.js';
 import { registerExemptionsFor } from './exemptionScope.js';
 import { buildFinding, deletedVerdict, historyEntry, outcomeChanged, withChangeRows } from './findingBuilder.js';
@@ -86,7 +87,7 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   // The listing is then evaluated as it arrives, page by page, not collected first.
   const listedAt = deps.clock().toISOString();
   const listing = lister.listSites(subscriptionId)[Symbol.asyncIterator]();
-  const [existing, exemptions, first] = await Promise.all([existingFindings(deps, subscriptionId), allExemptions(deps), listing.next()]);
+  const [existing, exemptions, first] = await Promise.all([existingFindings(deps, subscriptionId), listExemptions(deps), listing.next()]);
   const sweep: Sweep = {
     deps, context, result, existing, exemptions,
     cause: { id: run.id, at: run.startedAt, source: 'sweep' },
@@ -211,12 +212,6 @@ async function existingFindings(deps: EnforcerDeps, subscriptionId: string): Pro
   const map = new Map<string, Finding>();
   for await (const f of deps.findings.list({ subscriptionId })) map.set(f.key, f);
   return map;
-}
-
-async function allExemptions(deps: EnforcerDeps): Promise<ExemptionRecord[]> {
-  const all: ExemptionRecord[] = [];
-  for await (const record of deps.register.list()) all.push(record);
-  return all;
 }
 
 function count(result: SubscriptionSweepResult, status: Status): void {
