@@ -15,3 +15,10 @@ export interface CliIo {
 export const EXIT = { ok: 0, nonCompliant: 1, usage: 2, environment: 3 } as const;
 
 export class UsageError extends Error {}
+
+/** A `--port` value: 0–65535 (0: any free port). */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${value}`);
+  return port;
+}

@@ -3,7 +3,7 @@ import { startLocalStack } from '../local/startLocalStack.js';
 import { narrative, reportUrl } from '../local/narrative.js';
 import { DEMO_SUBSCRIPTIONS } from '../emulator/index.js';
 import { consoleLog } from './consoleLog.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, parsePort, type CliIo } from './io.js';
 import { paint } from './style.js';
 
 export const LOCAL_HELP = `Usage: mtls-enforcer local [--ready-json] [--port <host port>]
@@ -21,8 +21,7 @@ Example:
 
 export async function local(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { 'ready-json': { type: 'boolean' }, port: { type: 'string' } } });
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  const port = values.port === undefined ? undefined : parsePort(values.port);
   const stack = await startLocalStack(consoleLog(io), port ? { host: port } : {});
   io.stdout(narrative(stack, (colour, text) => paint(io, colour, text)));
   if (values['ready-json']) {

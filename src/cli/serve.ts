@@ -3,7 +3,7 @@ import { listSubscriptionSettings } from '../enforcer/index.js';
 import { startLocalHost } from '../host/index.js';
 import { createRuntime } from '../triggers/index.js';
 import { consoleLog } from './consoleLog.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, parsePort, UsageError, type CliIo } from './io.js';
 import { configFor } from './runtimeFor.js';
 
 export const SERVE_HELP = `Usage: mtls-enforcer serve [--port <n>] [--host <addr>]
@@ -17,8 +17,7 @@ Example:
 
 export async function serve(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string', default: '7071' }, host: { type: 'string', default: '127.0.0.1' } } });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  const port = parsePort(values.port);
   const config = configFor(io);
   if (!config.host.key) throw new UsageError('MTLS_HOST_KEY must be set (at least 16 characters): every endpoint requires it');
   const { deps } = await createRuntime(config, consoleLog(io));

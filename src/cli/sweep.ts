@@ -8,12 +8,13 @@ import {
   newRunId,
   runSweepJob,
   silentLog,
+  TREND_RUNS,
   type EnforcerDeps,
   type Mode,
   type SettingsPort,
   type SiteWriter,
 } from '../enforcer/index.js';
-import { buildReport, isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { buildReport, FAILING, isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
 import { createMemoryStore, type MemoryStore } from '../store/index.js';
 import type { Finding } from '../store/types.js';
@@ -165,18 +166,15 @@ async function copyStoredRecords(stored: Runtime, memory: MemoryStore): Promise<
   const findings: Finding[] = [];
   for await (const f of stored.deps.findings.list()) findings.push(f);
   await memory.findings.putMany(findings);
-  for (const run of await stored.deps.sweeps.latestRuns(RUNS_KEPT_FOR_TREND)) {
+  for (const run of await stored.deps.sweeps.latestRuns(TREND_RUNS)) {
     await memory.sweeps.createRun({ id: run.id, startedAt: run.startedAt, trigger: run.trigger, subscriptionIds: run.subscriptions.map((s) => s.subscriptionId) });
     for (const s of run.subscriptions) if (s.status !== 'pending') await memory.sweeps.recordSubscription(run.id, s);
   }
 }
-
-/** Enough past runs for the report's trend and its previous-sweep comparison. */
-const RUNS_KEPT_FOR_TREND = 14;
 
 function summaryLine(subscriptionId: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, armCalls: number): string {
   const byStatus = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
   return `${subscriptionId}  ${mode}  ${evaluated} evaluated in ${ms} ms  ${byStatus}  ARM calls ${armCalls}\n`;
 }
 
-const isFailing = (f: Finding) => f.status === 'noncompliant' || f.status === 'flapping';
+const isFailing = (f: Finding) => FAILING.has(f.status);

@@ -6,7 +6,6 @@ import { demoFleet } from './demoFleet.js';
 import { startEmulator } from './emulator.js';
 import type { FleetSeed } from './seed.js';
 import type { EmulatorOptions } from './state.js';
-import { EMULATOR_WRITE_USAGE, runEmulatorWrite } from './writeCommand.js';
 
 export const EMULATOR_USAGE = `Usage: mtls-enforcer emulator [--port <n>] [--host <ip>] [--seed demo|<file.json>]
          [--generate <subscriptions>x<sites>] [--latency <ms>] [--page-size <n>] [--no-throttle]
@@ -33,10 +32,6 @@ class UsageError extends Error {}
 
 /** `mtls-enforcer emulator ...`: start, print URL and CA path, run until stopped. Returns the exit code (0, or 2 on bad usage). */
 export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo = processIo()): Promise<number> {
-  if (argv[0] === 'write') {
-    if (argv.includes('--help') || argv.includes('-h')) return (io.stdout(EMULATOR_WRITE_USAGE), 0);
-    return runEmulatorWrite(argv.slice(1), io);
-  }
   let parsed: ParsedCommand | 'help';
   let seed: FleetSeed | undefined;
   try {

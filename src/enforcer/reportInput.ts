@@ -1,4 +1,4 @@
-import type { ReportInput, RunInput, TrendRunInput } from '../report/index.js';
+import { FAILING, type ReportInput, type RunInput, type TrendRunInput } from '../report/index.js';
 import { InvalidInputError } from '../errors.js';
 import type { Finding } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
@@ -6,8 +6,6 @@ import type { SweepRunRecord } from './ports.js';
 import { listExemptions } from './manageExemptions.js';
 import { listSubscriptionSettings } from './manageSettings.js';
 import { runState } from './sweepRun.js';
-
-const FAILING = new Set(['noncompliant', 'flapping']);
 
 /** When a run's last subscription finished (its start, if none did): the state "as of the last sweep". */
 function finishedAt(run: SweepRunRecord): string {
@@ -38,7 +36,7 @@ async function findingsAsOf(deps: EnforcerDeps, current: readonly Finding[], sin
 /** A run with work still pending after this long is reported incomplete (its worker died). */
 const STALE_AFTER_MS = 6 * 3_600_000;
 /** Sweeps shown in the trend (two weeks of nightly runs). */
-const TREND_RUNS = 14;
+export const TREND_RUNS = 14;
 
 /** Runs read for a report: enough for the trend, the previous run and a run id a little in the past. */
 const RECENT_RUNS = TREND_RUNS * 2;

@@ -125,7 +125,7 @@ async function listAllSlots(sweep: Sweep, lister: SiteLister, sites: readonly Si
     await forEachLimited([...groups.values()], concurrency, async (group) => {
       const listedAt = sweep.deps.clock().toISOString();
       for await (const item of listGroup(group.subscriptionId, group.resourceGroup)) {
-        if (parseSiteId(item.id)?.slot) await consider(sweep, item, listedAt);
+        if (item.isSlot) await consider(sweep, item, listedAt);
       }
     });
     return;

@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import type { ExemptionsPort } from '../enforcer/ports.js';
 import type { SiteRef } from '../policy/resourceId.js';
 import type { Exemption } from '../policy/types.js';
+import { chunk } from '../shared/chunk.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
 import { exemptionPartition, exemptionScopes, fromExemptionEntity } from './exemptionEntity.js';
 import type { Table } from './tableAccess.js';
@@ -26,11 +27,9 @@ export function createExemptionsTable(table: Table): ExemptionsPort {
     },
     async forResources(refs) {
       const scopes = [...new Set(refs.flatMap(exemptionScopes))];
-      const chunks: string[][] = [];
-      for (let i = 0; i < scopes.length; i += SCOPES_PER_QUERY) chunks.push(scopes.slice(i, i + SCOPES_PER_QUERY));
       const byScope = new Map<string, Exemption[]>();
-      await forEachLimited(chunks, PARALLEL_QUERIES, async (chunk) => {
-        for (const [scope, found] of await readScopes(table, chunk)) byScope.set(scope, found);
+      await forEachLimited(chunk(scopes, SCOPES_PER_QUERY), PARALLEL_QUERIES, async (piece) => {
+        for (const [scope, found] of await readScopes(table, piece)) byScope.set(scope, found);
       });
       return new Map(refs.map((ref: SiteRef) => [ref.key, exemptionScopes(ref).flatMap((scope) => byScope.get(scope) ?? [])]));
     },

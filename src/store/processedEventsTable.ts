@@ -2,6 +2,7 @@ import { odata, type TransactionAction } from '@azure/data-tables';
 import type { EventMark, ProcessedEventsPort } from '../enforcer/ports.js';
 import { InvalidInputError } from '../errors.js';
 import { parseIsoDate } from '../policy/parseIsoDate.js';
+import { chunk } from '../shared/chunk.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
 import { planBatches } from './batches.js';
 import { encodeKey } from './encodeKey.js';
@@ -30,13 +31,8 @@ export function processedEventKeys(event: EventMark): EntityKeys {
 export function createProcessedEventsTable(table: Table): ProcessedEventsPort {
   return {
     async seen(events) {
-      const wanted = byPartition(events);
       const found = new Set<string>();
-      const queries: Array<{ partitionKey: string; rows: Map<string, string> }> = [];
-      for (const [partitionKey, rows] of wanted) {
-        const entries = [...rows];
-        for (let i = 0; i < entries.length; i += ROWS_PER_QUERY) queries.push({ partitionKey, rows: new Map(entries.slice(i, i + ROWS_PER_QUERY)) });
-      }
+      const queries = [...byPartition(events)].flatMap(([partitionKey, rows]) => chunk([...rows], ROWS_PER_QUERY).map((piece) => ({ partitionKey, rows: new Map(piece) })));
       await forEachLimited(queries, PARALLEL_REQUESTS, async ({ partitionKey, rows }) => {
         const anyRow = [...rows.keys()].map((rowKey) => odata`RowKey eq ${rowKey}`).join(' or ');
         for await (const page of table.pages('read processed events', `${odata`PartitionKey eq ${partitionKey}`} and (${anyRow})`, ROWS_PER_QUERY)) {
@@ -49,7 +45,8 @@ export function createProcessedEventsTable(table: Table): ProcessedEventsPort {
       return found;
     },
     async mark(events, at) {
-      const entities = [...byPartition(events)].flatMap(([partitionKey, rows]) => [...rows.keys()].map((rowKey) => ({ partitionKey, rowKey, processedAt: at })));
+      // planBatches groups by partition and keeps each row once.
+      const entities = events.map((event) => ({ ...processedEventKeys(event), processedAt: at }));
       await forEachLimited(planBatches(entities), PARALLEL_REQUESTS, async (batch) => {
         const actions: TransactionAction[] = batch.map((entity) => ['upsert', entity, 'Replace']);
         await table.run(`mark ${batch.length} event(s) processed`, (client, options) => client.submitTransaction(actions, options));
