@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generatedSubscriptionId } from '../../src/emulator/index.js';
-import { startCountingProxy, type CountingProxy, type SeenRequest } from '../support/countingProxy.js';
+import { proxyTables, type CountingProxy, type SeenRequest } from '../support/countingProxy.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -15,10 +15,9 @@ let tables: CountingProxy;
 const published: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
-  const connection = inject('azurite').connectionString;
-  const tableEndpoint = /TableEndpoint=(https?:\/\/[^/;]+)/.exec(connection)?.[1] as string;
-  tables = await startCountingProxy(tableEndpoint);
-  stack = await startStack({ subscribe: false, emulator: { eventSink: (e) => published.push(e) }, env: { MTLS_STORAGE_CONNECTION: connection.replace(tableEndpoint, tables.origin) } });
+  const proxied = await proxyTables(inject('azurite').connectionString);
+  tables = proxied.proxy;
+  stack = await startStack({ subscribe: false, emulator: { eventSink: (e) => published.push(e) }, env: { MTLS_STORAGE_CONNECTION: proxied.connectionString } });
   stack.emu.state.generate({ subscriptions: 1, sitesPerSubscription: SITES + 1, slotEvery: 0, nonCompliantFraction: 0 });
 }, 60_000);
 

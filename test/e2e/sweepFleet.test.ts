@@ -8,7 +8,7 @@ import { handleSweepJob } from '../../src/triggers/index.js';
 import { InvocationContext } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
 import { inject } from 'vitest';
-import { startCountingProxy, type CountingProxy } from '../support/countingProxy.js';
+import { proxyTables, type CountingProxy } from '../support/countingProxy.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
 
 const SUBSCRIPTIONS = 20;
@@ -19,10 +19,9 @@ let tables: CountingProxy;
 
 beforeAll(async () => {
   // Table traffic goes through a recording proxy, to see that findings are written in transactions.
-  const connection = inject('azurite').connectionString;
-  const tableEndpoint = /TableEndpoint=(https?:\/\/[^/;]+)/.exec(connection)?.[1] as string;
-  tables = await startCountingProxy(tableEndpoint);
-  stack = await startStack({ subscribe: false, emulator: { throttle: undefined }, env: { MTLS_STORAGE_CONNECTION: connection.replace(tableEndpoint, tables.origin) } });
+  const proxied = await proxyTables(inject('azurite').connectionString);
+  tables = proxied.proxy;
+  stack = await startStack({ subscribe: false, emulator: { throttle: undefined }, env: { MTLS_STORAGE_CONNECTION: proxied.connectionString } });
   stack.emu.state.generate({ subscriptions: SUBSCRIPTIONS, sitesPerSubscription: SITES, slotEvery: 10, nonCompliantFraction: 0.1 });
   queueName = `${String(stack.env.MTLS_TABLE_PREFIX).toLowerCase()}-fleet`;
 }, 60_000);

@@ -66,10 +66,10 @@ describe('DeliveryWrites', () => {
   it('keeps waiting while writes keep joining, up to the longest wait', async () => {
     // Prepare
     const { port, calls } = recorded();
-    const writes = new DeliveryWrites(port, 4, 40, 1_000);
+    const writes = new DeliveryWrites(port, 4, 400, 10_000);
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-    // Act: three writes 15 ms apart (each within the 40 ms gap), the fourth handler busy
+    // Act: three writes 15 ms apart (each well within the 400 ms gap), the fourth handler busy
     const first = writes.port().put(finding(0));
     await pause(15);
     const second = writes.port().put(finding(1));

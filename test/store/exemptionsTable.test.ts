@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExemptionRecord } from '../../src/enforcer/ports.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/resourceId.js';
 import { createTableStore, encodeKey, exemptionScopes, type TableStore } from '../../src/store/index.js';
-import { startCountingProxy } from '../support/countingProxy.js';
+import { proxyTables } from '../support/countingProxy.js';
 import { newStore, siteId, SUB_A, SUB_B, useAzurite } from './storeFixture.js';
 
 const connection = useAzurite();
@@ -147,10 +147,9 @@ describe('exemptionsTable', () => {
       record('on-parent-site', APP),
       record('elsewhere', `/subscriptions/${SUB_B}/resourceGroups/Rg-Other`),
     ]);
-    const tableEndpoint = /TableEndpoint=([^;]+)/.exec(connection())?.[1] ?? '';
-    const proxy = await startCountingProxy(tableEndpoint);
+    const { proxy, connectionString } = await proxyTables(connection());
     try {
-      const viaProxy = createTableStore({ connectionString: connection().replace(new URL(tableEndpoint).origin, proxy.origin), prefix: store.tables.exemptions.replace(/Exemptions$/, ''), allowInsecureConnection: true });
+      const viaProxy = createTableStore({ connectionString, prefix: store.tables.exemptions.replace(/Exemptions$/, ''), allowInsecureConnection: true });
 
       // Act
       const many = await viaProxy.exemptions.forResources?.(refs);

@@ -62,6 +62,8 @@ describe('memory store', () => {
     expect(await store.leases.tryAcquire('x', 'b', now, 1000)).toBe(false);
     expect(await store.leases.tryAcquire('x', 'b', new Date(now.getTime() + 1001), 1000)).toBe(true);
     await store.leases.release('x', 'a');
-    expect(await store.leases.tryAcquire('x', 'a', now, 1000)).toBe(false);
+    expect(await store.leases.tryAcquire('x', 'a', now, 1000)).toBe(false); // a no longer holds it: its release is nothing
+    await store.leases.release('x', 'b');
+    expect(await store.leases.tryAcquire('x', 'a', now, 1000)).toBe(true); // released by its holder: free again
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { processedEventKeys } from '../../src/store/processedEventsTable.js';
 import { newStore, useAzurite } from './storeFixture.js';
-import { startCountingProxy } from '../support/countingProxy.js';
+import { proxyTables } from '../support/countingProxy.js';
 
 const connection = useAzurite();
 const at = '2025-01-02T03:04:05.000Z';
@@ -64,10 +64,9 @@ describe('processedEventsTable', () => {
 
   it('marks a delivery of 16 events of one minute in one transaction and reads it in two queries', async () => {
     // Prepare
-    const tableEndpoint = /TableEndpoint=([^;]+)/.exec(connection())?.[1] ?? '';
-    const proxy = await startCountingProxy(tableEndpoint);
+    const { proxy, connectionString } = await proxyTables(connection());
     try {
-      const store = newStore(connection().replace(new URL(tableEndpoint).origin, proxy.origin));
+      const store = newStore(connectionString);
       const delivery = Array.from({ length: 16 }, (_, i) => event(`evt-${i}`));
       await store.processedEvents.seen([event('warm-up')]);
       proxy.requests.length = 0;

@@ -43,3 +43,11 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A recording proxy in front of the table endpoint of an Azurite connection string, and the connection string that goes through it. */
+export async function proxyTables(connectionString: string): Promise<{ proxy: CountingProxy; connectionString: string }> {
+  const endpoint = /TableEndpoint=(https?:\/\/[^/;]+)/.exec(connectionString)?.[1];
+  if (!endpoint) throw new Error('the connection string names no TableEndpoint');
+  const proxy = await startCountingProxy(endpoint);
+  return { proxy, connectionString: connectionString.replace(endpoint, proxy.origin) };
+}
