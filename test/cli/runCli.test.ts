@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/index.js';
 import { COMMAND_NAMES } from '../../src/cli/main.js';
 import { cliIo } from '../support/cliIo.js';
 
-const FIXTURE = new URL('../../../shared/fixtures/eventgrid/sample-slot-write.json', import.meta.url);
+const FIXTURE = new URL('../fixtures/eventgrid/sample-slot-write.json', import.meta.url);
 
 const io = (stdin = '', env: Record<string, string> = {}) => cliIo(env, stdin);
 

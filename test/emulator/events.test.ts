@@ -14,7 +14,7 @@ const UPN = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
 const seed = { subscriptions: [{ id: SUB, sites: [{ resourceGroup: 'rg-web', name: 'shop', clientCertEnabled: true, slots: [{ name: 'staging' }] }] }] };
 
 type Delivered = Array<Record<string, unknown> & { data: Record<string, unknown> & { claims: Record<string, string> } }>;
-const sample = async (name: string) => JSON.parse(await readFile(new URL(`../../../shared/fixtures/eventgrid/${name}`, import.meta.url), 'utf8')) as Delivered;
+const sample = async (name: string) => JSON.parse(await readFile(new URL(`../fixtures/eventgrid/${name}`, import.meta.url), 'utf8')) as Delivered;
 const keysOf = (o: object) => Object.keys(o).sort();
 
 let emu: Emulator;

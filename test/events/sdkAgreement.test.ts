@@ -2,7 +2,7 @@ import { EventGridDeserializer } from '@azure/eventgrid';
 import { describe, expect, it } from 'vitest';
 import { detectSchema } from '../../src/events/detectSchema.js';
 import { readEnvelope } from '../../src/events/readEnvelope.js';
-import { ownFixture, ownFixtureNames, sharedFixture, sharedFixtureNames } from './fixtures.js';
+import { ownFixture, ownFixtureNames, documentedFixture, documentedFixtureNames } from './fixtures.js';
 
 // Our envelope check is synchronous and per event; the SDK's deserializer is the reference it
 // must agree with on every event of every fixture, one event at a time.
@@ -17,7 +17,7 @@ async function sdkAccepts(event: Record<string, unknown>): Promise<boolean> {
 }
 
 const events = [
-  ...sharedFixtureNames().map((name) => [name, sharedFixture(name)] as const),
+  ...documentedFixtureNames().map((name) => [name, documentedFixture(name)] as const),
   ...ownFixtureNames().map((name) => [name, ownFixture(name)] as const),
 ].flatMap(([name, text]) => {
   const parsed = JSON.parse(text) as unknown;
@@ -33,7 +33,7 @@ describe('readEnvelope agrees with @azure/eventgrid', () => {
   });
 
   it('rejects, like the SDK, the published CloudEvent with topic for source and a stray backtick', async () => {
-    const [event] = JSON.parse(sharedFixture('docs-event-schema-subscriptions-pl-pl.ResourceWriteSuccess.cloudevents-schema.json')) as Record<string, unknown>[];
+    const [event] = JSON.parse(documentedFixture('docs-event-schema-subscriptions-pl-pl.ResourceWriteSuccess.cloudevents-schema.json')) as Record<string, unknown>[];
     if (!event) throw new Error('fixture is empty');
 
     expect(await sdkAccepts(event)).toBe(false);

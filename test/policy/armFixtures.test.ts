@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/policy/index.js';
 import { DEFAULT_POLICY, type SiteSnapshot } from '../../src/policy/types.js';
 
-// The official Microsoft.Web REST examples, kept beside the repository in ../shared.
-const ARM = new URL('../../../shared/fixtures/arm/', import.meta.url);
+// The official Microsoft.Web REST examples (test/fixtures/README.md names their source).
+const ARM = new URL('../fixtures/arm/', import.meta.url);
 const NOW = new Date('2026-10-02T12:00:00Z');
 
 interface ArmSite {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDelivery, validationResponse, type ClassifiedEvent, type SiteEvent } from '../../src/events/index.js';
-import { sharedFixture, sharedFixtureNames } from './fixtures.js';
+import { documentedFixture, documentedFixtureNames } from './fixtures.js';
 
 type Expected = { kind: 'validation'; code: string } | { kind: 'events'; schema: 'eventgrid' | 'cloudevents'; events: Partial<ClassifiedEvent>[] };
 
@@ -31,7 +31,7 @@ const storage = (kind: 'ignored', eventId: string, op: string): Partial<Classifi
   reason: `operation ${op} is not a site or slot write, config write or delete`,
 });
 
-// Every file in ../shared/fixtures/eventgrid must appear here: a new fixture fails until classified.
+// Every file in test/fixtures/eventgrid must appear here: a new fixture fails until classified.
 const EXPECTED: Record<string, Expected> = {
   'docs-event-schema-subscriptions-pl-pl.ResourceDeleteSuccess.cloudevents-schema.json': {
     kind: 'events',
@@ -76,13 +76,13 @@ const EXPECTED: Record<string, Expected> = {
   },
 };
 
-describe('parseDelivery on the shared fixtures', () => {
-  it('has an expectation for every shared Event Grid fixture', () => {
-    expect(Object.keys(EXPECTED).sort()).toEqual(sharedFixtureNames());
+describe('parseDelivery on the documented fixtures', () => {
+  it('has an expectation for every documented Event Grid fixture', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(documentedFixtureNames());
   });
 
   it.each(Object.entries(EXPECTED))('%s', (name, expected) => {
-    const delivery = parseDelivery(sharedFixture(name));
+    const delivery = parseDelivery(documentedFixture(name));
 
     if (expected.kind === 'validation') {
       expect(delivery).toEqual({ kind: 'validation', validationCode: expected.code, validationUrl: expect.stringMatching(/^https:\/\/rp-eastus2\.eventgrid\.azure\.net/) });
@@ -92,9 +92,9 @@ describe('parseDelivery on the shared fixtures', () => {
   });
 
   it('answers the validation event exactly as the documented response', () => {
-    const delivery = parseDelivery(sharedFixture('docs-webhook-event-delivery.SubscriptionValidationEvent.json'));
+    const delivery = parseDelivery(documentedFixture('docs-webhook-event-delivery.SubscriptionValidationEvent.json'));
     if (delivery.kind !== 'validation') throw new Error('expected the validation handshake');
 
-    expect(validationResponse(delivery.validationCode)).toEqual(JSON.parse(sharedFixture('docs-webhook-event-delivery.SubscriptionValidationResponse.json')));
+    expect(validationResponse(delivery.validationCode)).toEqual(JSON.parse(documentedFixture('docs-webhook-event-delivery.SubscriptionValidationResponse.json')));
   });
 });
