@@ -48,3 +48,27 @@ export class PermanentError extends EnforcerError {
 export function isTransient(err: unknown): err is TransientError {
   return err instanceof TransientError;
 }
+
+/**
+ * ARM refused the request for a reason of its own that a retry cannot pass (not a missing RBAC
+ * action): `code` is ARM's error code. Raised only by `src/azure` (mapArmError).
+ */
+export class ArmRefusedError extends PermanentError {
+  constructor(
+    message: string,
+    statusCode: number,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, statusCode, options);
+  }
+}
+
+/** The app's plan (Free, Shared) does not allow client certificates: no write can fix it. */
+export class UnsupportedPlanError extends ArmRefusedError {}
+
+/** An Azure Policy assignment denied the write (`RequestDisallowedByPolicy`): granting an action does not help. */
+export class PolicyDeniedError extends ArmRefusedError {}
+
+/** A management lock on the resource or its scope blocks the write (`ScopeLocked`) until someone removes it. */
+export class ResourceLockedError extends ArmRefusedError {}

@@ -1,5 +1,5 @@
-import { isRestError } from '@azure/core-rest-pipeline';
-import { PermanentError, PermissionError, TransientError } from '../errors.js';
+import { isRestError, type RestError } from '@azure/core-rest-pipeline';
+import { PermanentError, PermissionError, PolicyDeniedError, ResourceLockedError, TransientError, UnsupportedPlanError } from '../errors.js';
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
 
@@ -9,8 +9,9 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /**
- * The only code that looks at ARM status codes: turns an SDK failure into the enforcer's
- * error family. `action` names the RBAC action the call needed, for permission errors.
+ * The only code that looks at ARM status codes, error codes and messages: turns an SDK failure
+ * into the enforcer's error family, refusals included (typed, so use cases check the type, never
+ * the text). `action` names the RBAC action the call needed, for permission errors.
  */
 export function mapArmError(err: unknown, action: string): Error {
   if (!isRestError(err)) {
@@ -20,6 +21,8 @@ export function mapArmError(err: unknown, action: string): Error {
   }
   const status = err.statusCode;
   const detail = armMessage(err);
+  const refusal = armRefusal(err, status, detail);
+  if (refusal) return refusal;
   // 409: another operation (a slot swap, a deployment) holds the site: it passes.
   if (status === undefined || status === 408 || status === 409 || status === 429 || status >= 500) {
     const what = status === undefined ? `network error (${err.code ?? 'unknown'})` : `HTTP ${status}`;
@@ -31,9 +34,36 @@ export function mapArmError(err: unknown, action: string): Error {
   return new PermanentError(`ARM HTTP ${status}: ${detail}`, status, { cause: err });
 }
 
+/**
+ * Refusals a retry cannot pass, by ARM's error code (and, for the plan, the only thing Azure
+ * says: HTTP 400 BadRequest "... because current site mode does not allow it").
+ */
+function armRefusal(err: RestError, status: number | undefined, detail: string): Error | undefined {
+  const inner = armError(err);
+  const code = inner?.code ?? '';
+  if (status === 400 && /site mode does not allow/i.test(inner?.message ?? err.message)) {
+    return new UnsupportedPlanError(`Azure refused client certificates on this plan (${detail})`, status, code || 'BadRequest', { cause: err });
+  }
+  if (status === 403 && code === 'RequestDisallowedByPolicy') {
+    return new PolicyDeniedError(`Azure Policy denied the write (${detail})`, status, code, { cause: err });
+  }
+  if (status === 409 && code === 'ScopeLocked') {
+    return new ResourceLockedError(`a management lock blocks the write (${detail})`, status, code, { cause: err });
+  }
+  return undefined;
+}
+
+interface ArmErrorBody {
+  code?: string;
+  message?: string;
+}
+
+function armError(err: { details?: unknown }): ArmErrorBody | undefined {
+  return (err.details as { error?: ArmErrorBody } | undefined)?.error;
+}
+
 function armMessage(err: { message: string; details?: unknown }): string {
-  const details = err.details as { error?: { code?: string; message?: string } } | undefined;
-  const inner = details?.error;
+  const inner = armError(err);
   return inner?.message ? `${inner.code ?? 'Error'}: ${inner.message}` : err.message;
 }
 

@@ -1,6 +1,6 @@
 import type { SiteRef } from '../policy/resourceId.js';
 import type { Policy, SiteSnapshot, Verdict } from '../policy/types.js';
-import { PermanentError, PermissionError, TransientError } from '../errors.js';
+import { PermissionError, TransientError, UnsupportedPlanError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
 import type { ClientCertPatch } from './ports.js';
 import type { Finding } from '../store/types.js';
@@ -125,10 +125,10 @@ async function recordFailedWrite(
   previous: Finding | undefined,
 ): Promise<RemediationResult> {
   const now = deps.clock().toISOString();
-  if (err instanceof PermanentError && err.statusCode === 400 && /site mode does not allow/i.test(err.message)) {
+  if (err instanceof UnsupportedPlanError) {
     const blocked: Verdict = {
       status: 'unsupported-plan',
-      reasons: [{ code: 'unsupported-plan', message: `Azure refused client certificates on this plan: ${err.message}. Move the app to Basic or higher.` }, ...verdict.reasons],
+      reasons: [{ code: 'unsupported-plan', message: `${err.message}. Move the app to Basic or higher.` }, ...verdict.reasons],
       advice: verdict.advice,
     };
     await record(deps, ref, before, blocked, cause, previous, now);
