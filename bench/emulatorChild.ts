@@ -3,7 +3,7 @@
  * enforcer: started by `remoteEmulator.ts` with fork(), driven over IPC with the emulator's
  * public API only (`startEmulator`). Exits when the parent goes away.
  */
-import { makeEmulatorToken, startEmulator, type EmulatorOptions, type GenerateOptions, type WebhookSubscription } from '../src/emulator/index.js';
+import { makeEmulatorToken, startEmulator, type EmulatorOptions, type GenerateOptions, type WebhookSubscription } from '../tools/arm-emulator/src/emulator/index.js';
 import type { Request, Reply } from './remoteEmulator.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as EmulatorOptions;

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { EmulatorOptions } from '../src/emulator/index.js';
+import type { EmulatorOptions } from '../tools/arm-emulator/src/emulator/index.js';
 
 export interface Request {
   id: number;

@@ -1,4 +1,4 @@
-import { startAzurite } from '../src/local/azurite.js';
+import { startAzurite } from '../tools/arm-emulator/src/local/azurite.js';
 import { ms, printTable, times, verdict, writeResult } from './common.js';
 import { benchColdStart } from './coldStart.js';
 import { benchEventPath, type EventPathResult } from './eventPath.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { AZURE_LIMITS, generatedSubscriptionId } from '../src/emulator/index.js';
-import { startAzurite } from '../src/local/azurite.js';
+import { AZURE_LIMITS, generatedSubscriptionId } from '../tools/arm-emulator/src/emulator/index.js';
+import { startAzurite } from '../tools/arm-emulator/src/local/azurite.js';
 import { caFile } from './common.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildFinding } from '../src/enforcer/findingBuilder.js';

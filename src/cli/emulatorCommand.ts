@@ -1,4 +1,4 @@
-import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/index.js';
+import { EMULATOR_USAGE, runEmulatorCommand } from '../../tools/arm-emulator/src/emulator/index.js';
 import type { CliIo } from './io.js';
 
 export const EMULATOR_HELP = EMULATOR_USAGE;

@@ -1,7 +1,7 @@
 import { explainAzureError, type ExplainContext } from '../azure/index.js';
 import { InvalidInputError } from '../errors.js';
 import { emulatorCommand, EMULATOR_HELP } from './emulatorCommand.js';
-import { EMULATOR_WRITE_USAGE, runEmulatorWrite } from '../emulator/index.js';
+import { EMULATOR_WRITE_USAGE, runEmulatorWrite } from '../../tools/arm-emulator/src/emulator/index.js';
 import { evaluateCommand, EVALUATE_HELP } from './evaluate.js';
 import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
 import { eventsReplay, EVENTS_REPLAY_HELP } from './eventsReplay.js';

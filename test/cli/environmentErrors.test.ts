@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createArmSites, explainAzureError, staticTokenCredential } from '../../src/azure/index.js';
-import { DEMO_SUBSCRIPTIONS, demoFleet, siteId, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { DEMO_SUBSCRIPTIONS, demoFleet, siteId, startEmulator, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/index.js';
 import { runCaptured } from '../support/cliIo.js';
 import { spawnCli } from '../local/childCli.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
-import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, siteId, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, siteId, startEmulator, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
 import { cliIo, runCaptured } from '../support/cliIo.js';
 
 const ENFORCE = DEMO_SUBSCRIPTIONS.enforce;

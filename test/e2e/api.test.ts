@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { cliIo } from '../support/cliIo.js';
-import { siteId } from '../../src/emulator/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
 const SUB = 'ab0ab0ab-0000-4000-8000-000000000001';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generatedSubscriptionId } from '../../src/emulator/index.js';
+import { generatedSubscriptionId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { proxyTables, type CountingProxy, type SeenRequest } from '../support/countingProxy.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { siteId } from '../../src/emulator/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
 const SUB = 'd1d1d1d1-0000-4000-8000-000000000001';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setSubscriptionSettings, addExemption } from '../../src/enforcer/index.js';
-import { siteId, type RecordedWrite } from '../../src/emulator/index.js';
+import { siteId, type RecordedWrite } from '../../tools/arm-emulator/src/emulator/index.js';
 import { ALICE, ENFORCER, PIPELINE, startStack, type Stack } from '../support/stack.js';
 
 const ENFORCE = 'e0e0e0e0-0000-4000-8000-000000000001';

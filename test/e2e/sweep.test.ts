@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
 import { recordEvaluation, setSubscriptionSettings, sweepSubscription, type SiteLister, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/index.js';
-import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../src/emulator/index.js';
+import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { cliIo } from '../support/cliIo.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
 import { loadReportInput, planSweep, runState, type SweepJob } from '../../src/enforcer/index.js';
-import { emulatorCredential, generatedSubscriptionId, makeEmulatorToken, siteId } from '../../src/emulator/index.js';
+import { emulatorCredential, generatedSubscriptionId, makeEmulatorToken, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { createSweepQueue } from '../../src/store/index.js';
 import { handleSweepJob } from '../../src/triggers/index.js';

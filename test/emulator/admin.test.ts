@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SUBSCRIPTIONS, demoFleet, generatedSubscriptionId, runEmulatorCommand, siteId, startEmulator, type Emulator, type EmulatorEvent } from '../../src/emulator/index.js';
+import { DEMO_SUBSCRIPTIONS, demoFleet, generatedSubscriptionId, runEmulatorCommand, siteId, startEmulator, type Emulator, type EmulatorEvent } from '../../tools/arm-emulator/src/emulator/index.js';
 import { rawRequest, sdkClient, startWebhook } from './support.js';
 
 const SUB = 'ad000000-0000-4000-8000-000000000001';

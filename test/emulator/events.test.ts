@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { generateCertificate } from '../../src/emulator/certificate.js';
+import { generateCertificate } from '../../tools/arm-emulator/src/emulator/certificate.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { siteId, startEmulator, type Emulator, type EmulatorEvent } from '../../src/emulator/index.js';
+import { siteId, startEmulator, type Emulator, type EmulatorEvent } from '../../tools/arm-emulator/src/emulator/index.js';
 import { ALICE, sdkClient, startWebhook, type TestWebhook } from './support.js';
 
 const SUB = 'e7e7e7e7-0000-4000-8000-000000000001';

@@ -1,6 +1,6 @@
 import type { RestError } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
 import { bearer, rawRequest, sdkClient } from './support.js';
 
 const SUB = 'fa017000-0000-4000-8000-000000000001';

@@ -1,6 +1,6 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { siteId, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { siteId, startEmulator, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
 import { ALICE, bearer, rawRequest, sdkClient } from './support.js';
 
 const SUB = 'aaaaaaaa-0000-4000-8000-000000000001';

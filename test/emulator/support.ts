@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSiteManagementClient } from '@azure/arm-appservice';
-import { agentTrusting, trustExtraCaPolicy, makeEmulatorToken, staticTokenCredential, type Emulator, type TokenIdentity } from '../../src/emulator/index.js';
+import { agentTrusting, trustExtraCaPolicy, makeEmulatorToken, staticTokenCredential, type Emulator, type TokenIdentity } from '../../tools/arm-emulator/src/emulator/index.js';
 
 export const ALICE: TokenIdentity = { oid: 'a11ce000-0000-4000-8000-000000000001', appid: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', name: 'Alice Admin', upn: 'alice@contoso.example' };
 

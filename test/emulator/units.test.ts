@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callerFromAuthorization, makeEmulatorToken, startEmulator, staticTokenCredential, type Emulator } from '../../src/emulator/index.js';
-import { FaultPlan } from '../../src/emulator/faults.js';
-import { Throttle } from '../../src/emulator/throttle.js';
+import { callerFromAuthorization, makeEmulatorToken, startEmulator, staticTokenCredential, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
+import { FaultPlan } from '../../tools/arm-emulator/src/emulator/faults.js';
+import { Throttle } from '../../tools/arm-emulator/src/emulator/throttle.js';
 import { sdkClient } from './support.js';
 
 describe('token', () => {

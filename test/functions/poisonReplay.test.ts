@@ -3,7 +3,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { onEventQueue } from '../../functions/onEventQueue.js';
 import { runCli } from '../../src/cli/index.js';
-import { siteId } from '../../src/emulator/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { cliIo } from '../support/cliIo.js';
 import { ALICE, startStack, type Stack } from '../support/stack.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionLister, isActiveSubscription } from '../../src/azure/index.js';
 import { setSubscriptionSettings } from '../../src/enforcer/index.js';
 import { PermissionError } from '../../src/errors.js';
-import { emulatorCredential, makeEmulatorToken } from '../../src/emulator/index.js';
+import { emulatorCredential, makeEmulatorToken } from '../../tools/arm-emulator/src/emulator/index.js';
 import { sweepTargets } from '../../src/triggers/index.js';
 import { ENFORCER, startStack, type Stack } from '../support/stack.js';
 

@@ -3,7 +3,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { onEventGrid } from '../../functions/onEventGrid.js';
 import { onEventQueue } from '../../functions/onEventQueue.js';
-import { siteId } from '../../src/emulator/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { ALICE, startStack, type Stack } from '../support/stack.js';
 
 const SUB = 'f0f0f0f0-0000-4000-8000-000000000001';

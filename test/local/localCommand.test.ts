@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeEmulatorToken } from '../../src/emulator/index.js';
+import { makeEmulatorToken } from '../../tools/arm-emulator/src/emulator/index.js';
 import { spawnCli, waitForOutput, type ChildCli } from './childCli.js';
 
 interface Ready {

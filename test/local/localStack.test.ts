@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SUBSCRIPTIONS, siteId } from '../../src/emulator/index.js';
+import { DEMO_SUBSCRIPTIONS, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { paint } from '../../src/cli/style.js';
-import { narrative, reportUrl } from '../../src/local/narrative.js';
+import { narrative, reportUrl } from '../../tools/arm-emulator/src/local/narrative.js';
 import { cliIo } from '../support/cliIo.js';
 import { runCli } from '../../src/cli/index.js';
-import { startLocalStack, type LocalStack } from '../../src/local/startLocalStack.js';
+import { startLocalStack, type LocalStack } from '../../tools/arm-emulator/src/local/startLocalStack.js';
 
 let stack: LocalStack;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setSubscriptionSettings } from '../../src/enforcer/index.js';
-import type { FaultKind } from '../../src/emulator/index.js';
+import type { FaultKind } from '../../tools/arm-emulator/src/emulator/index.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
 import { allFindings, fleetOf, groundTruth, random, repeatedRows, type FleetResource } from './storm.js';

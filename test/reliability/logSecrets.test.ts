@@ -2,8 +2,8 @@ import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { planSweep, setSubscriptionSettings, type SweepJob } from '../../src/enforcer/index.js';
-import { siteId } from '../../src/emulator/index.js';
-import { AZURITE_ACCOUNT_KEY } from '../../src/local/azurite.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
+import { AZURITE_ACCOUNT_KEY } from '../../tools/arm-emulator/src/local/azurite.js';
 import { createRuntime, handleQueueMessage, handleSweepJob, processDelivery, publicReason } from '../../src/triggers/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '../../functions/api.js';
-import { siteId } from '../../src/emulator/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../src/host/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 

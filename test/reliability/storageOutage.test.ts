@@ -6,7 +6,7 @@ import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import type { EnforcerDeps } from '../../src/enforcer/index.js';
-import { siteId } from '../../src/emulator/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { TransientError } from '../../src/errors.js';
 import type { Finding, HistoryEntry } from '../../src/store/types.js';
 import { createRuntime, handleQueueMessage, processDelivery } from '../../src/triggers/index.js';

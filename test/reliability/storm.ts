@@ -1,5 +1,5 @@
 import { InvocationContext } from '@azure/functions';
-import { siteId, type Emulator } from '../../src/emulator/index.js';
+import { siteId, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
 import type { Finding, HistoryEntry } from '../../src/store/types.js';
 import { planSweep, type EnforcerDeps, type SweepJob } from '../../src/enforcer/index.js';
 import { handleSweepJob, type Runtime } from '../../src/triggers/index.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { runState } from '../../src/enforcer/index.js';
-import type { FaultKind } from '../../src/emulator/index.js';
+import type { FaultKind } from '../../tools/arm-emulator/src/emulator/index.js';
 import { createRuntime, MAX_DEQUEUE_COUNT, type Runtime } from '../../src/triggers/index.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { fleetOf, groundTruth, outcomes, random, sweep } from './storm.js';

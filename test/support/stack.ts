@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import type { EnforcerDeps, LogLevel } from '../../src/enforcer/index.js';
-import { makeEmulatorToken, startEmulator, type Emulator, type EmulatorOptions, type FleetSeed } from '../../src/emulator/index.js';
+import { makeEmulatorToken, startEmulator, type Emulator, type EmulatorOptions, type FleetSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../src/host/index.js';
 import { createRuntime } from '../../src/triggers/index.js';
 

@@ -2,7 +2,7 @@
 export { startEmulator, type Emulator } from './emulator.js';
 export { EmulatorState, type EmulatorOptions, type WriteRequest } from './state.js';
 export { makeEmulatorToken, staticTokenCredential, emulatorCredential, callerFromAuthorization, type EmulatorCaller, type TokenIdentity } from './token.js';
-export { agentTrusting, trustExtraCaPolicy } from '../azure/trustExtraCa.js';
+export { agentTrusting, trustExtraCaPolicy } from '../../../../src/azure/index.js';
 export { demoFleet, DEMO_SUBSCRIPTIONS } from './demoFleet.js';
 export { generateFleet, generatedSubscriptionId, type GenerateOptions } from './generateFleet.js';
 export { runEmulatorCommand, EMULATOR_USAGE, type EmulatorCommandIo } from './cli.js';

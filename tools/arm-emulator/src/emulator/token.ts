@@ -24,7 +24,7 @@ export function makeEmulatorToken(identity: TokenIdentity): string {
 }
 
 // One fixed-token credential for the whole project: the production adapter's, which local mode uses too.
-import { staticTokenCredential } from '../azure/credential.js';
+import { staticTokenCredential } from '../../../../src/azure/index.js';
 
 export { staticTokenCredential };
 

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../config/index.js';
-import { newRunId, runSweepJob, setSubscriptionSettings, type EnforcerDeps, type Log, type SiteLister, type SubscriptionRunRecord } from '../enforcer/index.js';
+import { loadConfig } from '../../../../src/config/index.js';
+import { newRunId, runSweepJob, setSubscriptionSettings, type EnforcerDeps, type Log, type SiteLister, type SubscriptionRunRecord } from '../../../../src/enforcer/index.js';
 import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, startEmulator, type Emulator } from '../emulator/index.js';
-import { startLocalHost, type LocalHost } from '../host/index.js';
-import { createRuntime } from '../triggers/index.js';
+import { startLocalHost, type LocalHost } from '../../../../src/host/index.js';
+import { createRuntime } from '../../../../src/triggers/index.js';
 import { startAzurite, type Azurite } from './azurite.js';
 
 /** The identity local mode gives the enforcer on the emulator (the loop guard knows it). */
