@@ -1,7 +1,7 @@
 import { RestError, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites, mapArmError } from '../../src/azure/index.js';
-import { makeEmulatorToken, startEmulator, staticTokenCredential, type Emulator } from '../../src/emulator/index.js';
+import { makeEmulatorToken, startEmulator, staticTokenCredential, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
 import { parseSiteId } from '../../src/policy/resourceId.js';
 import { PermanentError, PermissionError, PolicyDeniedError, ResourceLockedError, TransientError, UnsupportedPlanError } from '../../src/errors.js';
 
