@@ -10,6 +10,18 @@ export interface Config {
   remediation: RemediationConfig;
   host: { key?: string };
   sweep: { subscriptions: string[]; schedule: string; queue: string; queueUrl?: string };
+  rollout: RolloutConfig;
+}
+
+/** How rollout plans rank debt and pace waves (src/rollout reads the tags; the CLI and timer the rest). */
+export interface RolloutConfig {
+  productionTags: string[];
+  productionValues: string[];
+  ownerTags: string[];
+  noticeDays: number;
+  /** A wave whose failures exceed this share (0..1) pauses its plan. */
+  failureThreshold: number;
+  schedule: string;
 }
 
 export type Mode = 'off' | 'audit' | 'enforce';
@@ -21,6 +33,8 @@ export interface RemediationConfig {
   flapMaxReverts: number;
   flapWindowMs: number;
   clearExclusionPaths: boolean;
+  /** How long a per-resource lease (withLease) is held at most: one setting for every lease user. */
+  leaseTtlMs: number;
   exemptionMaxDays: number;
 }
 
@@ -84,6 +98,7 @@ function toConfig(s: RawSettings): Config {
       flapMaxReverts: s.MTLS_FLAP_MAX_REVERTS,
       flapWindowMs: s.MTLS_FLAP_WINDOW_MINUTES * 60_000,
       clearExclusionPaths: s.MTLS_CLEAR_EXCLUSION_PATHS,
+      leaseTtlMs: s.MTLS_LEASE_SECONDS * 1000,
       exemptionMaxDays: s.MTLS_EXEMPTION_MAX_DAYS,
     },
     sweep: {
@@ -93,5 +108,13 @@ function toConfig(s: RawSettings): Config {
       ...(s.MTLS_STORAGE_QUEUE_URL ? { queueUrl: s.MTLS_STORAGE_QUEUE_URL } : {}),
     },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
+    rollout: {
+      productionTags: s.MTLS_PRODUCTION_TAGS,
+      productionValues: s.MTLS_PRODUCTION_VALUES,
+      ownerTags: s.MTLS_OWNER_TAGS,
+      noticeDays: s.MTLS_ROLLOUT_NOTICE_DAYS,
+      failureThreshold: s.MTLS_ROLLOUT_FAILURE_PERCENT / 100,
+      schedule: s.MTLS_ROLLOUT_SCHEDULE,
+    },
   };
 }

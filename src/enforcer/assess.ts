@@ -7,6 +7,7 @@ import { isOwnWrite } from './isOwnWrite.js';
 import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
 import { remediate, type RemediationResult } from './remediate.js';
 import type { SubscriptionContext } from './subscriptionContext.js';
+import { withLease } from './withLease.js';
 
 export interface Assessment {
   status: Status;
@@ -66,11 +67,8 @@ async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, cause: Cause, co
   const answered = (f: Finding): boolean => !!cause.correlationId && f.remediationCorrelationId === cause.correlationId && readAfterRevert(f);
   const known = await deps.findings.get(ref.key);
   if (known && answered(known)) return { status: known.status, changed: false, remediation: 'own-write' };
-  const holder = deps.newId();
-  if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), 30_000))) {
-    return { status: known?.status ?? 'compliant', changed: false, remediation: 'own-write' };
-  }
-  try {
+  const busy = (): Assessment => ({ status: known?.status ?? 'compliant', changed: false, remediation: 'own-write' });
+  return withLease(deps, ref.key, async (): Promise<Assessment> => {
     // Under the lease the revert behind this event has finished: its read-back may be on the row now.
     const previous = await deps.findings.get(ref.key);
     if (previous && answered(previous)) return { status: previous.status, changed: false, remediation: 'own-write' };
@@ -81,9 +79,7 @@ async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, cause: Cause, co
     const verdict = await judge(deps, context.policy, ref, fresh, now);
     const { changed } = await record(deps, ref, fresh, verdict, { ...cause, observedAt }, previous, now.toISOString(), { keepLastCaller: true });
     return { status: verdict.status, changed, remediation: 'own-write' };
-  } finally {
-    await deps.leases.release(ref.key, holder).catch(() => undefined);
-  }
+  }, busy);
 }
 
 /** The row holds an ARM read made after its last revert's PATCH (both times from this side's clock). */

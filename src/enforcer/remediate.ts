@@ -5,6 +5,7 @@ import type { EnforcerDeps } from './deps.js';
 import type { ClientCertPatch } from './ports.js';
 import type { Finding } from '../store/types.js';
 import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
+import { withLease } from './withLease.js';
 
 export type RemediationResult =
   | { kind: 'remediated'; after?: SiteSnapshot }
@@ -12,8 +13,6 @@ export type RemediationResult =
   | { kind: 'unsupported-plan' }
   | { kind: 'nothing-to-write' }
   | { kind: 'denied'; action: string };
-
-const LEASE_TTL_MS = 60_000;
 
 /**
  * Revert drift on one resource, once: take the per-resource lease, re-read right before writing,
@@ -28,17 +27,16 @@ export async function remediate(
   /** The finding as the caller just wrote it: with its ETag, the first write here needs no read (a changed row still conflicts). */
   recorded?: Finding,
 ): Promise<RemediationResult> {
-  const holder = deps.newId();
-  if (!(await deps.leases.tryAcquire(ref.key, holder, deps.clock(), LEASE_TTL_MS))) {
-    // Someone else is writing this resource: retry the delivery later, when it re-reads (and finds it
-    // fixed, or reverts it). Acknowledging here could drop a drift that arrived after their read.
-    throw new TransientError(`remediation of ${ref.id} is in progress elsewhere; retry`, 2_000);
-  }
-  try {
-    return await remediateHoldingLease(deps, ref, policy, cause, recorded?.etag ? recorded : undefined);
-  } finally {
-    await deps.leases.release(ref.key, holder).catch(() => undefined);
-  }
+  return withLease(
+    deps,
+    ref.key,
+    () => remediateHoldingLease(deps, ref, policy, cause, recorded?.etag ? recorded : undefined),
+    () => {
+      // Someone else is writing this resource: retry the delivery later, when it re-reads (and finds it
+      // fixed, or reverts it). Acknowledging here could drop a drift that arrived after their read.
+      throw new TransientError(`remediation of ${ref.id} is in progress elsewhere; retry`, 2_000);
+    },
+  );
 }
 
 async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: Policy, cause: Cause, recorded: Finding | undefined): Promise<RemediationResult> {
