@@ -17,6 +17,8 @@ export interface Scope {
   /** Absent at subscription scope. */
   resourceGroup?: string;
   location: string;
+  /** Set for a management group deployment (subscriptionId is then not a scope of it). */
+  managementGroup?: string;
 }
 
 export interface EvalContext {
@@ -324,6 +326,12 @@ function call(name: string, args: Json[], ctx: EvalContext): Json {
     case 'resourcegroup':
       if (!scope.resourceGroup) throw new Error('resourceGroup() at subscription scope');
       return { id: `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}`, name: scope.resourceGroup, location: scope.location };
+    case 'managementgroup':
+      return { id: managementGroupId(scope), name: managementGroupId(scope).split('/').pop() as string };
+    case 'managementgroupresourceid': {
+      const [type, ...names] = args.map((a) => str(a, 'managementGroupResourceId()'));
+      return `${managementGroupId(scope)}${providerPath(type as string, names)}`;
+    }
     case 'subscription':
       return { id: `/subscriptions/${scope.subscriptionId}`, subscriptionId: scope.subscriptionId };
     case 'deployment':
@@ -348,6 +356,11 @@ function call(name: string, args: Json[], ctx: EvalContext): Json {
     default:
       throw new Error(`template function ${name}() is not supported by the test evaluator`);
   }
+}
+
+function managementGroupId(scope: Scope): string {
+  if (!scope.managementGroup) throw new Error('a management group function outside a management group deployment');
+  return `/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`;
 }
 
 /** The id a resource of a template gets, in the evaluator's convention (matches resourceId() and friends). */
