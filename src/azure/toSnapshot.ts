@@ -13,5 +13,6 @@ export function toSnapshot(site: Site): SiteSnapshot {
   if (site.clientCertExclusionPaths !== undefined) snapshot.clientCertExclusionPaths = site.clientCertExclusionPaths;
   if (site.sku !== undefined) snapshot.sku = site.sku;
   if (site.tags !== undefined) snapshot.tags = site.tags;
+  if (site.publicNetworkAccess !== undefined && site.publicNetworkAccess !== null) snapshot.publicNetworkAccess = site.publicNetworkAccess;
   return snapshot;
 }

@@ -9,7 +9,7 @@ const DRIFTING: ReadonlySet<Status> = new Set(['noncompliant', 'flapping']);
 
 export function buildFinding(
   ref: SiteRef,
-  observed: Pick<Finding, 'kind' | 'sku' | 'clientCertEnabled' | 'clientCertMode' | 'clientCertExclusionPaths'> | undefined,
+  observed: Pick<Finding, 'kind' | 'sku' | 'clientCertEnabled' | 'clientCertMode' | 'clientCertExclusionPaths' | 'publicNetworkAccess' | 'tags'> | undefined,
   verdict: Verdict,
   cause: Cause,
   previous: Finding | undefined,
@@ -53,6 +53,8 @@ function copyObserved(finding: Finding, observed: Parameters<typeof buildFinding
   if (observed.clientCertEnabled !== undefined) finding.clientCertEnabled = observed.clientCertEnabled;
   if (observed.clientCertMode !== undefined) finding.clientCertMode = observed.clientCertMode;
   if (observed.clientCertExclusionPaths !== undefined) finding.clientCertExclusionPaths = observed.clientCertExclusionPaths;
+  if (observed.publicNetworkAccess !== undefined) finding.publicNetworkAccess = observed.publicNetworkAccess;
+  if (observed.tags !== undefined) finding.tags = observed.tags;
 }
 
 /** Drift age survives re-evaluations: keep the first time of the current non-compliant stretch. */

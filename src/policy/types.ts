@@ -12,6 +12,8 @@ export interface SiteSnapshot {
   /** `properties.sku` of the site (e.g. Free, Shared, Basic, Standard, PremiumV3, FlexConsumption). */
   sku?: string;
   tags?: Record<string, string>;
+  /** `properties.publicNetworkAccess`: `Disabled` keeps the app off the internet; absent or anything else counts as exposed. */
+  publicNetworkAccess?: string;
 }
 
 export type Status =

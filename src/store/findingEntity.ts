@@ -42,6 +42,8 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
     clientCertEnabled: finding.clientCertEnabled,
     clientCertMode: finding.clientCertMode,
     clientCertExclusionPaths: finding.clientCertExclusionPaths === undefined ? undefined : truncateText(finding.clientCertExclusionPaths),
+    publicNetworkAccess: finding.publicNetworkAccess,
+    tags: finding.tags && boundedTagsJson(finding.tags),
     lastCaller: finding.lastCaller && JSON.stringify(finding.lastCaller),
     lastEventId: finding.lastEventId,
     lastCorrelationId: finding.lastCorrelationId,
@@ -56,6 +58,21 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
   });
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
+}
+
+/** Tags kept on the row: at most 16 KiB of JSON (ARM allows 50 tags of 512-character names and 256-character values). */
+const MAX_TAGS_JSON = 16 * 1024;
+
+function boundedTagsJson(tags: Record<string, string>): string {
+  const kept: Record<string, string> = {};
+  let size = 2;
+  for (const [name, value] of Object.entries(tags)) {
+    const add = JSON.stringify(name).length + JSON.stringify(value).length + 2;
+    if (size + add > MAX_TAGS_JSON) break;
+    kept[name] = value;
+    size += add;
+  }
+  return JSON.stringify(kept);
 }
 
 export function fromFindingEntity(entity: StoredEntity): Finding {
@@ -75,6 +92,8 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     clientCertEnabled: readBoolean(entity, 'clientCertEnabled'),
     clientCertMode: text('clientCertMode'),
     clientCertExclusionPaths: text('clientCertExclusionPaths'),
+    publicNetworkAccess: text('publicNetworkAccess'),
+    tags: readJson<Record<string, string> | undefined>(entity, 'tags', undefined),
     lastCaller: readJson<Caller | undefined>(entity, 'lastCaller', undefined),
     lastEventId: text('lastEventId'),
     lastCorrelationId: text('lastCorrelationId'),

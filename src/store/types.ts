@@ -1,7 +1,7 @@
 import type { Caller } from '../events/types.js';
 import type { Reason, Status } from '../policy/types.js';
 
-export type FindingSource = 'event' | 'sweep' | 'cli';
+export type FindingSource = 'event' | 'sweep' | 'cli' | 'rollout';
 
 /** Current state of one site or slot (table `Findings`). */
 export interface Finding {
@@ -21,6 +21,10 @@ export interface Finding {
   clientCertEnabled?: boolean;
   clientCertMode?: string;
   clientCertExclusionPaths?: string;
+  /** As ARM last showed it (absent: enabled); a rollout plan puts internet-exposed apps first. */
+  publicNetworkAccess?: string;
+  /** The app's tags as ARM last showed them (owner and production tags for rollout plans; bounded on write). */
+  tags?: Record<string, string>;
   lastCaller?: Caller;
   lastEventId?: string;
   lastCorrelationId?: string;

@@ -13,6 +13,8 @@ export interface SiteSeed {
   clientCertEnabled?: boolean;
   clientCertMode?: string;
   clientCertExclusionPaths?: string;
+  /** `Enabled` or `Disabled`; absent (as on most real apps) reads as enabled. */
+  publicNetworkAccess?: string;
   /** Any further ARM properties to serve as they are (e.g. `httpsOnly`). */
   properties?: Record<string, unknown>;
   slots?: SlotSeed[];
@@ -57,5 +59,6 @@ function seededProperties(seed: SlotSeed, parent: ResourceRecord | undefined): R
     clientCertMode: seed.clientCertMode ?? 'Required',
   };
   if (seed.clientCertExclusionPaths !== undefined) properties.clientCertExclusionPaths = seed.clientCertExclusionPaths;
+  if (seed.publicNetworkAccess !== undefined) properties.publicNetworkAccess = seed.publicNetworkAccess;
   return properties;
 }
