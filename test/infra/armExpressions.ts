@@ -326,8 +326,6 @@ function call(name: string, args: Json[], ctx: EvalContext): Json {
     case 'resourcegroup':
       if (!scope.resourceGroup) throw new Error('resourceGroup() at subscription scope');
       return { id: `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}`, name: scope.resourceGroup, location: scope.location };
-    case 'managementgroup':
-      return { id: managementGroupId(scope), name: managementGroupId(scope).split('/').pop() as string };
     case 'managementgroupresourceid': {
       const [type, ...names] = args.map((a) => str(a, 'managementGroupResourceId()'));
       return `${managementGroupId(scope)}${providerPath(type as string, names)}`;
