@@ -8,13 +8,13 @@ export async function sweepTimer(_timer: Timer, context: InvocationContext): Pro
   const [{ planSweep }, { contextLog, sharedRuntime, sweepTargets }] = await load();
   const log = contextLog(context);
   const { deps, config, sweepQueue, subscriptions } = await sharedRuntime(log);
-  const { targets, off, source } = await sweepTargets(deps, config.sweep.subscriptions, subscriptions);
+  const { targets, off, source, names } = await sweepTargets(deps, config.sweep.subscriptions, subscriptions);
   if (off.length > 0) log('info', `sweep skips ${off.length} subscription(s) in mode off: ${off.join(', ')}`);
   if (targets.length === 0) {
     log('warn', `sweep has no subscription to cover (${source === 'configured' ? 'MTLS_SUBSCRIPTIONS lists only subscriptions in mode off' : 'the identity can read no active subscription outside mode off'})`);
     return;
   }
-  await planSweep({ ...deps, log }, sweepQueue, targets, 'timer');
+  await planSweep({ ...deps, log }, sweepQueue, targets, 'timer', names);
 }
 
 /** One subscription per message, so the sweep scales out across instances. */

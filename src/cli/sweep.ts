@@ -5,9 +5,11 @@ import {
   checkSubscriptionId,
   failSweepJob,
   loadReportInput,
+  namesFromRuns,
   newRunId,
   runSweepJob,
   silentLog,
+  sweepJob,
   TREND_RUNS,
   type EnforcerDeps,
   type Mode,
@@ -74,21 +76,22 @@ export async function sweep(args: string[], io: CliIo): Promise<number> {
   const deps = sweepDeps(runtime.deps, config, options);
 
   const found = options.subscriptions.length > 0 ? options.subscriptions : config.sweep.subscriptions;
-  const { targets, off } = await sweepTargets(deps, found, runtime.subscriptions);
+  const { targets, off, names } = await sweepTargets(deps, found, runtime.subscriptions);
+  const label = (subscriptionId: string) => (names[subscriptionId] ? `${subscriptionId} (${names[subscriptionId]})` : subscriptionId);
   const subscriptions = options.mode ? [...targets, ...off] : targets;
-  if (!options.mode && off.length > 0) io.stderr(`skipped (mode off): ${off.join(', ')}\n`);
+  if (!options.mode && off.length > 0) io.stderr(`skipped (mode off): ${off.map(label).join(', ')}\n`);
   if (subscriptions.length === 0) throw new UsageError('no subscription to sweep: give --subscription <id>, set MTLS_SUBSCRIPTIONS, or grant the identity Reader on a subscription');
 
   const startedAt = deps.clock();
   const runId = newRunId(startedAt, options.dryRun ? 'dryrun' : 'cli');
-  await deps.sweeps.createRun({ id: runId, startedAt: startedAt.toISOString(), trigger: options.dryRun ? 'cli --dry-run' : 'cli', subscriptionIds: subscriptions });
+  await deps.sweeps.createRun({ id: runId, startedAt: startedAt.toISOString(), trigger: options.dryRun ? 'cli --dry-run' : 'cli', subscriptionIds: subscriptions, subscriptionNames: names });
   const progress = progressBar(io, subscriptions.length);
   const failures: Array<{ subscriptionId: string; error: unknown }> = [];
   await forEachLimited(subscriptions, SUBSCRIPTIONS_IN_PARALLEL, async (subscriptionId) => {
-    const job = { runId, startedAt: startedAt.toISOString(), subscriptionId };
+    const job = sweepJob(runId, startedAt.toISOString(), subscriptionId, names);
     try {
       const r = await runSweepJob(deps, runtime.arm, job, { concurrency: options.concurrency, onEvaluated: () => progress.tick() });
-      if (io.stderrIsTTY !== true) io.stderr(summaryLine(r.subscriptionId, r.mode ?? '', r.evaluated ?? 0, r.durationMs ?? 0, r.counts ?? {}, r.armCalls ?? 0));
+      if (io.stderrIsTTY !== true) io.stderr(summaryLine(label(r.subscriptionId), r.mode ?? '', r.evaluated ?? 0, r.durationMs ?? 0, r.counts ?? {}, r.armCalls ?? 0));
     } catch (error) {
       failures.push({ subscriptionId, error });
       await failSweepJob(deps, job, error instanceof Error ? error.message : String(error));
@@ -104,7 +107,7 @@ export async function sweep(args: string[], io: CliIo): Promise<number> {
   const text = renderReport(buildReport(input, deps.clock()), options.format);
   if (options.out) await writeFile(options.out, text);
   else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
-  for (const f of failures) io.stderr(`mtls-enforcer: ${f.subscriptionId} not swept: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`);
+  for (const f of failures) io.stderr(`mtls-enforcer: ${label(f.subscriptionId)} not swept: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`);
   if (options.dryRun) io.stderr('dry run: nothing was written to Azure or to the tables\n');
   if (failures.length > 0) return EXIT.environment;
   return options.failOnNoncompliant && input.findings.some(isFailing) ? EXIT.nonCompliant : EXIT.ok;
@@ -167,14 +170,15 @@ async function copyStoredRecords(stored: Runtime, memory: MemoryStore): Promise<
   for await (const f of stored.deps.findings.list()) findings.push(f);
   await memory.findings.putMany(findings);
   for (const run of await stored.deps.sweeps.latestRuns(TREND_RUNS)) {
-    await memory.sweeps.createRun({ id: run.id, startedAt: run.startedAt, trigger: run.trigger, subscriptionIds: run.subscriptions.map((s) => s.subscriptionId) });
+    await memory.sweeps.createRun({ id: run.id, startedAt: run.startedAt, trigger: run.trigger, subscriptionIds: run.subscriptions.map((s) => s.subscriptionId), subscriptionNames: namesFromRuns([run]) });
     for (const s of run.subscriptions) if (s.status !== 'pending') await memory.sweeps.recordSubscription(run.id, s);
   }
 }
 
-function summaryLine(subscriptionId: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, armCalls: number): string {
+/** `<id> (<name>)  audit  46 evaluated in 812 ms  compliant=33 …  ARM calls 10`. */
+function summaryLine(subscription: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, armCalls: number): string {
   const byStatus = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `${subscriptionId}  ${mode}  ${evaluated} evaluated in ${ms} ms  ${byStatus}  ARM calls ${armCalls}\n`;
+  return `${subscription}  ${mode}  ${evaluated} evaluated in ${ms} ms  ${byStatus}  ARM calls ${armCalls}\n`;
 }
 
 const isFailing = (f: Finding) => FAILING.has(f.status);

@@ -13,5 +13,5 @@ export { setSubscriptionSettings, getSubscriptionSettings, listSubscriptionSetti
 export { addExemption, removeExemption, listExemptions, type ExemptionInput } from './manageExemptions.js';
 export { parseExemptionScope, inScope } from './exemptionScope.js';
 export { sweepSubscription, type SiteLister, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
-export { planSweep, runSweepJob, failSweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
-export { loadReportInput, TREND_RUNS } from './reportInput.js';
+export { planSweep, runSweepJob, failSweepJob, sweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
+export { loadReportInput, namesFromRuns, TREND_RUNS } from './reportInput.js';

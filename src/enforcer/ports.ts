@@ -148,6 +148,8 @@ export type SubscriptionRunStatus = 'pending' | 'done' | 'failed';
 /** One subscription's part of a sweep run. */
 export interface SubscriptionRunRecord {
   subscriptionId: string;
+  /** The subscription's display name, as the listing that planned the run gave it. */
+  subscriptionName?: string;
   status: SubscriptionRunStatus;
   mode?: string;
   evaluated?: number;
@@ -169,7 +171,8 @@ export interface SweepRunRecord {
 
 /** Sweep runs (table `Sweeps`): the run and one row per subscription, each written idempotently. */
 export interface SweepsPort {
-  createRun(run: { id: string; startedAt: string; trigger: string; subscriptionIds: string[] }): Promise<void>;
+  /** `subscriptionNames`: display names by lowercased subscription id, kept on the pending rows. */
+  createRun(run: { id: string; startedAt: string; trigger: string; subscriptionIds: string[]; subscriptionNames?: Readonly<Record<string, string>> }): Promise<void>;
   /** Upsert one subscription's result (done or failed): a redelivery rewrites, never adds. */
   recordSubscription(runId: string, result: SubscriptionRunRecord): Promise<void>;
   getRun(runId: string): Promise<SweepRunRecord | undefined>;
@@ -182,6 +185,8 @@ export interface SweepJob {
   runId: string;
   startedAt: string;
   subscriptionId: string;
+  /** Carried so the worker records the name with the result, and the poison path too, without a read. */
+  subscriptionName?: string;
 }
 
 export interface SweepQueue {

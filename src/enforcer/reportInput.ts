@@ -33,6 +33,17 @@ async function findingsAsOf(deps: EnforcerDeps, current: readonly Finding[], sin
   return out;
 }
 
+/**
+ * Display names the runs recorded, the first run's first (pass the newest first): a subscription
+ * the report's run does not cover (a settings row, an older finding) is still named when an
+ * earlier run listed it. No ARM call: the runs are already read.
+ */
+export function namesFromRuns(runs: readonly SweepRunRecord[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const run of runs) for (const s of run.subscriptions) if (s.subscriptionName) names[s.subscriptionId.toLowerCase()] ??= s.subscriptionName;
+  return names;
+}
+
 /** A run with work still pending after this long is reported incomplete (its worker died). */
 const STALE_AFTER_MS = 6 * 3_600_000;
 /** Sweeps shown in the trend (two weeks of nightly runs). */
@@ -64,6 +75,7 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
     findings,
     exemptions: (await listExemptions(deps)).map((e) => ({ scopeDisplay: e.scopeDisplay, owner: e.owner, expiresAt: e.expiresAt, reason: e.reason, category: e.category })),
     subscriptionModes: Object.fromEntries(settings.map((s) => [s.subscriptionId, { mode: s.mode, allowedModes: s.allowedModes }])),
+    subscriptionNames: namesFromRuns(run ? [run, ...recent] : recent),
   };
   const earlier = run ? recent.filter((r) => r.id !== run.id && r.startedAt < run.startedAt).sort((a, b) => a.startedAt.localeCompare(b.startedAt)) : [];
   const previousRun = earlier.at(-1);
@@ -73,7 +85,7 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
       id: run.id,
       startedAt: run.startedAt,
       status: runState(run, deps.clock(), STALE_AFTER_MS),
-      subscriptions: run.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, status: s.mode === 'off' ? 'off' : s.status, ...(s.error ? { error: s.error } : {}), ...(s.evaluated !== undefined ? { evaluated: s.evaluated } : {}) })),
+      subscriptions: run.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, ...(s.subscriptionName ? { subscriptionName: s.subscriptionName } : {}), status: s.mode === 'off' ? 'off' : s.status, ...(s.error ? { error: s.error } : {}), ...(s.evaluated !== undefined ? { evaluated: s.evaluated } : {}) })),
     };
     input.run = runInput;
     input.trend = [...earlier.slice(-(TREND_RUNS - 1)), run].map((r) => trendRun(deps, r));

@@ -16,28 +16,37 @@ export function newRunId(now: Date, suffix: string): string {
  * subscription (workers scale out on the queue). The caller leaves out subscriptions in `off`
  * (sweepTargets); one switched to `off` after planning is recorded as done with mode off.
  */
-export async function planSweep(deps: EnforcerDeps, queue: SweepQueue, subscriptionIds: readonly string[], trigger: string): Promise<SweepJob[]> {
+export async function planSweep(deps: EnforcerDeps, queue: SweepQueue, subscriptionIds: readonly string[], trigger: string, subscriptionNames: Readonly<Record<string, string>> = {}): Promise<SweepJob[]> {
   const now = deps.clock();
-  const run = { id: newRunId(now, deps.newId().slice(0, 8)), startedAt: now.toISOString(), trigger, subscriptionIds: [...new Set(subscriptionIds.map((s) => s.toLowerCase()))] };
+  const ids = [...new Set(subscriptionIds.map((s) => s.toLowerCase()))];
+  const run = { id: newRunId(now, deps.newId().slice(0, 8)), startedAt: now.toISOString(), trigger, subscriptionIds: ids, subscriptionNames };
   await deps.sweeps.createRun(run);
-  const jobs = run.subscriptionIds.map((subscriptionId) => ({ runId: run.id, startedAt: run.startedAt, subscriptionId }));
+  const jobs = ids.map((subscriptionId) => sweepJob(run.id, run.startedAt, subscriptionId, subscriptionNames));
   for (const job of jobs) await queue.send(job);
   deps.log('info', `sweep ${run.id} planned for ${jobs.length} subscription(s)`);
   return jobs;
 }
 
+/** One subscription's job, with its display name when the listing gave one. */
+export function sweepJob(runId: string, startedAt: string, subscriptionId: string, names: Readonly<Record<string, string>>): SweepJob {
+  const subscriptionName = names[subscriptionId.toLowerCase()];
+  return { runId, startedAt, subscriptionId, ...(subscriptionName ? { subscriptionName } : {}) };
+}
+
 /** A queue worker: sweep one subscription and record its result; a redelivered job counts once. */
-export async function runSweepJob(deps: EnforcerDeps, lister: SiteLister & { calls?: { get: number; listPages: number } }, job: SweepJob, options: SweepOptions = {}): Promise<SubscriptionRunRecord> {
+export async function runSweepJob(deps: EnforcerDeps, lister: SiteLister, job: SweepJob, options: SweepOptions = {}): Promise<SubscriptionRunRecord> {
   const run = await deps.sweeps.getRun(job.runId);
   const mine = run?.subscriptions.find((s) => s.subscriptionId === job.subscriptionId.toLowerCase());
   if (mine?.status === 'done') return mine;
   const started = deps.clock().getTime();
-  const pagesBefore = (lister.calls?.listPages ?? 0) + (lister.calls?.get ?? 0);
-  const r = await sweepSubscription(deps, lister, job.subscriptionId.toLowerCase(), { id: job.runId, startedAt: job.startedAt }, options);
+  const sweep = () => sweepSubscription(deps, lister, job.subscriptionId.toLowerCase(), { id: job.runId, startedAt: job.startedAt }, options);
+  // This job's own ARM requests: other subscriptions are swept in the same process at the same time.
+  const { value: r, requests: armCalls } = lister.countRequests ? await lister.countRequests(sweep) : { value: await sweep(), requests: undefined };
+  const subscriptionName = job.subscriptionName ?? mine?.subscriptionName;
   const result: SubscriptionRunRecord = {
-    subscriptionId: r.subscriptionId, status: 'done', mode: r.mode, evaluated: r.evaluated, historyRows: r.historyRows, deleted: r.deleted,
+    subscriptionId: r.subscriptionId, ...(subscriptionName ? { subscriptionName } : {}), status: 'done', mode: r.mode, evaluated: r.evaluated, historyRows: r.historyRows, deleted: r.deleted,
     counts: r.counts as Record<string, number>, durationMs: deps.clock().getTime() - started,
-    armCalls: (lister.calls?.listPages ?? 0) + (lister.calls?.get ?? 0) - pagesBefore, finishedAt: deps.clock().toISOString(),
+    ...(armCalls !== undefined ? { armCalls } : {}), finishedAt: deps.clock().toISOString(),
   };
   await deps.sweeps.recordSubscription(job.runId, result);
   return result;
@@ -45,7 +54,8 @@ export async function runSweepJob(deps: EnforcerDeps, lister: SiteLister & { cal
 
 /** The poison path: a job that kept failing ends as a visible `failed` subscription with the reason. */
 export async function failSweepJob(deps: EnforcerDeps, job: SweepJob, reason: string): Promise<void> {
-  await deps.sweeps.recordSubscription(job.runId, { subscriptionId: job.subscriptionId.toLowerCase(), status: 'failed', error: reason, finishedAt: deps.clock().toISOString() });
+  const name = job.subscriptionName ? { subscriptionName: job.subscriptionName } : {};
+  await deps.sweeps.recordSubscription(job.runId, { subscriptionId: job.subscriptionId.toLowerCase(), ...name, status: 'failed', error: reason, finishedAt: deps.clock().toISOString() });
 }
 
 export type RunState = 'complete' | 'incomplete' | 'running';

@@ -3,6 +3,7 @@ import { changesSince } from './changesSince.js';
 import { compareText } from './compareText.js';
 import { expiringExemptions } from './expiringExemptions.js';
 import { runSection } from './runSection.js';
+import { subscriptionNames, withSubscriptionName, type NameOf } from './subscriptionNames.js';
 import { addStatus, countStatuses, emptyCounts, FAILING } from './statusCounts.js';
 import { toReportApp } from './toReportApp.js';
 import { trendPoints } from './trend.js';
@@ -12,14 +13,15 @@ const KINDS: readonly AppKind[] = ['web app', 'function app', 'logic app', 'othe
 
 /** The sweep report as data: every renderer reads this, so all formats tell the same story. */
 export function buildReport(input: ReportInput, now: Date): Report {
-  const apps = input.findings.map((finding) => toReportApp(finding, now)).sort((a, b) => compareText(a.key, b.key));
-  const { runState, run, warnings } = runSection(input.run);
+  const nameOf = subscriptionNames(input);
+  const apps = input.findings.map((finding) => withSubscriptionName(toReportApp(finding, now), nameOf)).sort((a, b) => compareText(a.key, b.key));
+  const { runState, run, warnings } = runSection(input.run, nameOf);
   const report: Report = {
     generatedAt: now.toISOString(),
     runState,
     warnings,
     totals: countStatuses(apps),
-    bySubscription: bySubscription(apps, input),
+    bySubscription: bySubscription(apps, input, nameOf),
     byKind: groupBy(apps, KINDS, (app) => app.appKind),
     byTarget: groupBy(apps, ['site', 'slot'] as const, (app): Target => app.target),
     apps,
@@ -27,10 +29,13 @@ export function buildReport(input: ReportInput, now: Date): Report {
     expiringExemptions: expiringExemptions(input.exemptions ?? [], now),
     unsupportedPlan: apps.filter((app) => app.status === 'unsupported-plan'),
     errors: apps.filter((app) => app.status === 'error'),
-    nonDefaultModes: allowedModesChoices(input.subscriptionModes ?? {}),
+    nonDefaultModes: allowedModesChoices(input.subscriptionModes ?? {}).map((choice) => withSubscriptionName(choice, nameOf)),
   };
   if (run) report.run = run;
-  if (input.previous) report.changes = changesSince(input.findings, input.previous);
+  if (input.previous) {
+    const changes = changesSince(input.findings, input.previous);
+    report.changes = { new: changes.new.map((c) => withSubscriptionName(c, nameOf)), fixed: changes.fixed.map((c) => withSubscriptionName(c, nameOf)) };
+  }
   if (input.trend && input.trend.length > 0) report.trend = trendPoints(input.trend);
   return report;
 }
@@ -45,12 +50,13 @@ function groupBy<K extends string>(apps: ReportApp[], keys: readonly K[], keyOf:
  * One row per subscription that has findings, took part in the run or has settings: a failed
  * subscription with no findings still shows, with zero apps, instead of vanishing.
  */
-function bySubscription(apps: ReportApp[], input: ReportInput): SubscriptionCounts[] {
+function bySubscription(apps: ReportApp[], input: ReportInput, nameOf: NameOf): SubscriptionCounts[] {
   const rows = new Map<string, SubscriptionCounts>();
   const row = (subscriptionId: string): SubscriptionCounts => {
     const known = rows.get(subscriptionId.toLowerCase());
     if (known) return known;
-    const created: SubscriptionCounts = { subscriptionId, ...emptyCounts() };
+    const name = nameOf(subscriptionId);
+    const created: SubscriptionCounts = { subscriptionId, ...(name ? { subscriptionName: name } : {}), ...emptyCounts() };
     rows.set(subscriptionId.toLowerCase(), created);
     return created;
   };

@@ -7,6 +7,7 @@ type Column = [header: string, value: (app: ReportApp, report: Report) => string
 const COLUMNS: readonly Column[] = [
   ['resourceId', (app) => app.resourceId],
   ['subscriptionId', (app) => app.subscriptionId],
+  ['subscriptionName', (app) => app.subscriptionName ?? ''],
   ['resourceGroup', (app) => app.resourceGroup],
   ['site', (app) => app.site],
   ['slot', (app) => app.slot ?? ''],

@@ -1,3 +1,4 @@
+import { subscriptionLabel, withSubscriptionName, type NameOf } from './subscriptionNames.js';
 import type { ReportRun, RunInput, RunState } from './types.js';
 
 /**
@@ -5,11 +6,12 @@ import type { ReportRun, RunInput, RunState } from './types.js';
  * subscription failed: a worker that died, or one that gave up, leaves counts short, and a
  * report that looks green then would hide exactly the apps nobody looked at.
  */
-export function runSection(run: RunInput | undefined): { runState: RunState; run?: ReportRun; warnings: string[] } {
+export function runSection(run: RunInput | undefined, nameOf: NameOf = () => undefined): { runState: RunState; run?: ReportRun; warnings: string[] } {
   if (!run) return { runState: 'unknown', warnings: [] };
   const failed = run.subscriptions.filter((s) => s.status === 'failed').map((s) => s.subscriptionId);
   const pending = run.subscriptions.filter((s) => s.status === 'pending').map((s) => s.subscriptionId);
-  const section: ReportRun = { ...run, subscriptions: run.subscriptions.map((s) => ({ ...s })), failed, pending };
+  const subscriptions = run.subscriptions.map((s) => withSubscriptionName({ ...s }, nameOf));
+  const section: ReportRun = { ...run, subscriptions, failed, pending };
   const warnings: string[] = [];
   if (run.status === 'incomplete') {
     warnings.push(`INCOMPLETE SWEEP: run ${run.id} did not finish; counts miss the apps of ${shortBy(failed, pending)}.`);
@@ -18,8 +20,8 @@ export function runSection(run: RunInput | undefined): { runState: RunState; run
   } else if (failed.length > 0) {
     warnings.push(`INCOMPLETE SWEEP: run ${run.id} finished but ${failed.length} subscription(s) failed; counts miss their apps.`);
   }
-  for (const sub of run.subscriptions) {
-    if (sub.status === 'failed') warnings.push(`Subscription ${sub.subscriptionId} failed: ${sub.error ?? 'no reason recorded'}`);
+  for (const sub of subscriptions) {
+    if (sub.status === 'failed') warnings.push(`Subscription ${subscriptionLabel(sub)} failed: ${sub.error ?? 'no reason recorded'}`);
   }
   const runState: RunState = run.status === 'running' ? 'running' : run.status === 'incomplete' || failed.length > 0 ? 'incomplete' : 'complete';
   return { runState, run: section, warnings };

@@ -1,5 +1,6 @@
 import { appName, driftText, modeText, reasonLines, timeLeft } from './describe.js';
 import { EXPIRY_WINDOW_DAYS } from './expiringExemptions.js';
+import { subscriptionLabel } from './subscriptionNames.js';
 import type { Report, ReportApp, ReportChange, TrendPoint } from './types.js';
 
 /** A titled table of plain text; each renderer escapes and lays it out its own way. */
@@ -34,7 +35,7 @@ function trendSection(trend: TrendPoint[]): Section {
 function appSection(title: string, apps: ReportApp[], drifting: boolean): Section {
   const headers = ['App', 'Resource group', 'Subscription', 'Kind', 'Status', 'Reasons', 'Mode (API / portal)', ...(drifting ? ['Drift age'] : []), 'Last caller'];
   const rows = apps.map((app) => [
-    appName(app), app.resourceGroup, app.subscriptionId, `${app.appKind}, ${app.target}`, app.status,
+    appName(app), app.resourceGroup, subscriptionLabel(app), `${app.appKind}, ${app.target}`, app.status,
     reasonLines(app).join('\n'), modeText(app), ...(drifting ? [driftText(app)] : []), app.lastCaller ?? 'unknown',
   ]);
   return { title, headers, rows, empty: 'None.' };
@@ -42,7 +43,7 @@ function appSection(title: string, apps: ReportApp[], drifting: boolean): Sectio
 
 function changeSections(report: Report): Section[] {
   const headers = ['App', 'Subscription', 'Before', 'Now', 'Failing reasons'];
-  const rows = (changes: ReportChange[]) => changes.map((c) => [appName(c), c.subscriptionId, c.before, c.now, c.reasons.map((r) => r.code).join('; ')]);
+  const rows = (changes: ReportChange[]) => changes.map((c) => [appName(c), subscriptionLabel(c), c.before, c.now, c.reasons.map((r) => r.code).join('; ')]);
   if (!report.changes) return [{ title: 'Since the last sweep', headers, rows: [], empty: 'No previous sweep to compare with.' }];
   return [
     { title: `New since the last sweep (${report.changes.new.length})`, headers, rows: rows(report.changes.new), empty: 'None.' },
@@ -57,7 +58,7 @@ function exemptionSection(report: Report): Section {
 }
 
 function modesSection(report: Report): Section {
-  const rows = report.nonDefaultModes.map((c) => [c.subscriptionId, c.mode, c.allowedModes.map((m) => `${m.api} (portal "${m.portal}")`).join(', ')]);
+  const rows = report.nonDefaultModes.map((c) => [subscriptionLabel(c), c.mode, c.allowedModes.map((m) => `${m.api} (portal "${m.portal}")`).join(', ')]);
   const title = `Subscriptions allowing modes other than Required (${rows.length})`;
   return { title, headers: ['Subscription', 'Remediation mode', 'Allowed client-cert modes'], rows, empty: 'None: every subscription allows Required only.' };
 }
@@ -67,7 +68,7 @@ function subscriptionSection(report: Report): Section {
     const failing = s.byStatus.noncompliant + s.byStatus.flapping;
     const run = report.run?.subscriptions.find((r) => r.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase());
     const sweep = run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : '';
-    return [s.subscriptionId, s.mode ?? '', sweep, String(s.total), String(s.byStatus.compliant), String(failing), String(s.total - s.byStatus.compliant - failing)];
+    return [subscriptionLabel(s), s.mode ?? '', sweep, String(s.total), String(s.byStatus.compliant), String(failing), String(s.total - s.byStatus.compliant - failing)];
   });
   return { title: 'By subscription', headers: ['Subscription', 'Mode', 'Sweep', 'Apps', 'Compliant', 'Failing', 'Other'], rows, empty: 'None.' };
 }

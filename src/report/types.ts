@@ -18,6 +18,8 @@ export interface ExemptionInput {
 
 export interface SubscriptionRunInput {
   subscriptionId: string;
+  /** Display name, from the listing that planned the run. */
+  subscriptionName?: string;
   status: SubscriptionRunStatus;
   error?: string;
   evaluated?: number;
@@ -67,6 +69,8 @@ export interface ReportInput {
   exemptions?: ExemptionInput[];
   run?: RunInput;
   subscriptionModes?: Record<string, SubscriptionModeInput>;
+  /** Display names by subscription id, for subscriptions the run does not name (earlier runs named them). */
+  subscriptionNames?: Record<string, string>;
 }
 
 export interface StatusCounts {
@@ -77,6 +81,7 @@ export interface StatusCounts {
 
 export interface SubscriptionCounts extends StatusCounts {
   subscriptionId: string;
+  subscriptionName?: string;
   mode?: string;
   allowedModes?: string[];
 }
@@ -95,6 +100,7 @@ export interface DriftAge {
 /** One finding with what the report derives from it. */
 export interface ReportApp
   extends Pick<Finding, 'key' | 'resourceId' | 'subscriptionId' | 'resourceGroup' | 'site' | 'slot' | 'kind' | 'sku' | 'status' | 'reasons' | 'clientCertEnabled' | 'clientCertMode' | 'lastEvaluatedAt'> {
+  subscriptionName?: string;
   appKind: AppKind;
   target: Target;
   /** The portal's name for the setting ("Ignore" whenever disabled). */
@@ -108,6 +114,7 @@ export interface ReportApp
 export interface ReportChange {
   resourceId: string;
   subscriptionId: string;
+  subscriptionName?: string;
   site: string;
   slot?: string;
   before: Status | 'absent';
@@ -123,6 +130,7 @@ export interface ExpiringExemption extends ExemptionInput {
 
 export interface AllowedModesChoice {
   subscriptionId: string;
+  subscriptionName?: string;
   mode: string;
   allowedModes: Array<{ api: string; portal: string }>;
 }

@@ -1,4 +1,4 @@
-import type { ExemptionRecord, Mode, SubscriptionSettings, SweepRunRecord } from '../enforcer/ports.js';
+import type { ExemptionRecord, Mode, SubscriptionRunRecord, SubscriptionSettings, SweepRunRecord } from '../enforcer/ports.js';
 import type { TableStore } from './createTableStore.js';
 import { ConflictError } from '../errors.js';
 import { registerExemptionsFor } from '../enforcer/exemptionScope.js';
@@ -157,7 +157,7 @@ export function createMemoryStore(): MemoryStore {
     sweeps: {
       async createRun(run) {
         const existing = runs.get(run.id);
-        const subscriptions = run.subscriptionIds.map((id) => existing?.subscriptions.find((s) => s.subscriptionId === id) ?? { subscriptionId: id, status: 'pending' as const });
+        const subscriptions = run.subscriptionIds.map((id) => existing?.subscriptions.find((s) => s.subscriptionId === id) ?? pendingRow(id, run.subscriptionNames?.[id.toLowerCase()]));
         runs.set(run.id, { id: run.id, startedAt: run.startedAt, trigger: run.trigger, subscriptions });
       },
       async recordSubscription(runId, result) {
@@ -187,4 +187,8 @@ function historyKey(entry: HistoryEntry): string {
 
 function newestFirst<T>(items: T[], at: (item: T) => string): T[] {
   return [...items].sort((a, b) => at(b).localeCompare(at(a)));
+}
+
+function pendingRow(subscriptionId: string, subscriptionName: string | undefined): SubscriptionRunRecord {
+  return { subscriptionId, status: 'pending', ...(subscriptionName ? { subscriptionName } : {}) };
 }

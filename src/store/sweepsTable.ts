@@ -19,8 +19,11 @@ export function createSweepsTable(table: Table): SweepsPort {
       await table.run('create sweep run', (client, options) => client.upsertEntity(entity, 'Replace', options));
       // Pending rows only where none exists yet: a re-planned run never resets a finished subscription.
       for (const subscriptionId of run.subscriptionIds) {
+        const rowKey = encodeKey(subscriptionId);
+        const pending = { partitionKey, rowKey, status: 'pending', ...definedProperties({ subscriptionName: run.subscriptionNames?.[subscriptionId.toLowerCase()] }) };
+        checkEntity(table.name, partitionKey, rowKey, pending);
         await table.run('create pending subscription row', async (client, options) => {
-          await client.createEntity({ partitionKey, rowKey: encodeKey(subscriptionId), status: 'pending' }, options).catch((err: { statusCode?: number }) => {
+          await client.createEntity(pending, options).catch((err: { statusCode?: number }) => {
             if (err.statusCode !== 409) throw err;
           });
         });
@@ -30,7 +33,7 @@ export function createSweepsTable(table: Table): SweepsPort {
       const partitionKey = runKey(runId);
       const rowKey = encodeKey(result.subscriptionId);
       const properties = definedProperties({
-        status: result.status, mode: result.mode, evaluated: result.evaluated, historyRows: result.historyRows, deleted: result.deleted,
+        status: result.status, subscriptionName: result.subscriptionName, mode: result.mode, evaluated: result.evaluated, historyRows: result.historyRows, deleted: result.deleted,
         counts: result.counts && JSON.stringify(result.counts), durationMs: result.durationMs, armCalls: result.armCalls, error: result.error, finishedAt: result.finishedAt,
       });
       checkEntity(table.name, partitionKey, rowKey, properties);
@@ -64,6 +67,7 @@ function toRun(runId: string, rows: StoredEntity[]): SweepRunRecord | undefined 
   const subscriptions = rows.filter((r) => r.rowKey !== RUN_ROW).map((r) =>
     withoutUndefined<SubscriptionRunRecord>({
       subscriptionId: decodeKey(r.rowKey ?? ''),
+      subscriptionName: readString(r, 'subscriptionName'),
       status: (readString(r, 'status') ?? 'pending') as SubscriptionRunRecord['status'],
       mode: readString(r, 'mode'),
       evaluated: num(r, 'evaluated'), historyRows: num(r, 'historyRows'), deleted: num(r, 'deleted'),

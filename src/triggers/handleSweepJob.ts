@@ -29,7 +29,7 @@ function parseJob(message: unknown): SweepJob {
   if (!job || typeof job.runId !== 'string' || typeof job.subscriptionId !== 'string' || typeof job.startedAt !== 'string') {
     throw new InvalidInputError('sweep job must be {runId, startedAt, subscriptionId}');
   }
-  return { runId: job.runId, startedAt: job.startedAt, subscriptionId: job.subscriptionId };
+  return { runId: job.runId, startedAt: job.startedAt, subscriptionId: job.subscriptionId, ...(typeof job.subscriptionName === 'string' ? { subscriptionName: job.subscriptionName } : {}) };
 }
 
 function safeJson(text: string): unknown {

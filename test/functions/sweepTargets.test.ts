@@ -13,7 +13,8 @@ let stack: Stack;
 let discovery: ReturnType<typeof createSubscriptionLister>;
 
 beforeAll(async () => {
-  stack = await startStack({ subscribe: false, seed: { subscriptions: SUBS.map((id) => ({ id, sites: [{ resourceGroup: 'rg', name: `app-${id.slice(-1)}` }] })) } });
+  // ON has a display name; the others list their id as their name (what the emulator does without one).
+  stack = await startStack({ subscribe: false, seed: { subscriptions: SUBS.map((id) => ({ id, ...(id === ON ? { displayName: 'contoso-prod' } : {}), sites: [{ resourceGroup: 'rg', name: `app-${id.slice(-1)}` }] })) } });
   discovery = createSubscriptionLister({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
   await setSubscriptionSettings(stack.deps, { subscriptionId: OFF, mode: 'off', by: 'test' });
   await setSubscriptionSettings(stack.deps, { subscriptionId: ON, mode: 'enforce', by: 'test' });
@@ -30,16 +31,25 @@ describe('sweep targets', () => {
     expect(result.source).toBe('discovered');
     expect(result.targets.sort()).toEqual([ON, UPPER.toLowerCase()]);
     expect(result.off).toEqual([OFF]);
+    expect(result.names).toEqual({ [ON]: 'contoso-prod' });
     expect(stack.emu.stats.counts['LIST subscriptions']).toBeGreaterThan(0);
   });
 
-  it('takes the configured list as given (deduplicated, lowercased), still leaving out mode off, without asking ARM', async () => {
+  it('takes the configured list as given (deduplicated, lowercased), still leaving out mode off, with one listing for the names', async () => {
     stack.emu.stats.reset();
 
-    const result = await sweepTargets(stack.deps, [UPPER, OFF, UPPER.toLowerCase()], discovery);
+    const result = await sweepTargets(stack.deps, [UPPER, OFF, ON, UPPER.toLowerCase()], discovery);
 
-    expect(result).toEqual({ targets: [UPPER.toLowerCase()], off: [OFF], source: 'configured' });
-    expect(stack.emu.stats.counts['LIST subscriptions'] ?? 0).toBe(0);
+    expect(result).toEqual({ targets: [UPPER.toLowerCase(), ON], off: [OFF], source: 'configured', names: { [ON]: 'contoso-prod' } });
+    expect(stack.emu.stats.counts['LIST subscriptions']).toBe(1);
+  });
+
+  it('sweeps a configured list by ids alone when the listing for names is refused', async () => {
+    stack.emu.faults.inject({ kind: '403', method: 'GET', pathIncludes: '/subscriptions' }, 1);
+
+    const result = await sweepTargets(stack.deps, [ON], discovery);
+
+    expect(result).toEqual({ targets: [ON], off: [], source: 'configured', names: {} });
   });
 
   it('reports a refused subscription listing as a permission error naming the action', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/index.js';
 import type { RunInput } from '../../src/report/index.js';
-import { fleet, NOW, SUB_A, SUB_B, SUB_C } from './fleet.js';
+import { EARLIER_NAMES, fleet, NAME_A, NAME_B, NAMED_RUN, NOW, previousFleet, SUB_A, SUB_B, SUB_C } from './fleet.js';
 
 const DONE_RUN: RunInput = {
   id: 'run-1', startedAt: '2026-10-02T02:00:00Z', finishedAt: '2026-10-02T02:12:00Z', status: 'complete',
@@ -101,6 +101,24 @@ describe('buildReport', () => {
     expect(report.bySubscription.find((s) => s.subscriptionId === lost)?.total).toBe(0);
     expect(report.run?.failed).toEqual([lost]);
     expect(report.warnings.join('\n')).toContain('worker died');
+  });
+
+  it('names each subscription next to its id wherever the report shows one, from the run first, then earlier runs', () => {
+    const subscriptionModes = { [SUB_B]: { mode: 'audit', allowedModes: ['Required', 'Optional'] } };
+
+    const report = buildReport({ findings: fleet(), previous: previousFleet(), run: NAMED_RUN, subscriptionNames: { ...EARLIER_NAMES, [SUB_A]: 'renamed-since' }, subscriptionModes }, NOW);
+
+    const nameOf: Record<string, string | undefined> = { [SUB_A]: NAME_A, [SUB_B]: NAME_B, [SUB_C]: undefined };
+    expect(report.bySubscription.map((s) => [s.subscriptionId, s.subscriptionName])).toEqual([[SUB_A, NAME_A], [SUB_B, NAME_B], [SUB_C, undefined]]);
+    expect(report.apps.map((a) => a.subscriptionName)).toEqual(report.apps.map((a) => nameOf[a.subscriptionId]));
+    const changes = [...(report.changes?.new ?? []), ...(report.changes?.fixed ?? [])];
+    expect(new Set(changes.map((c) => c.subscriptionId))).toEqual(new Set([SUB_A, SUB_B, SUB_C]));
+    expect(changes.map((c) => c.subscriptionName)).toEqual(changes.map((c) => nameOf[c.subscriptionId]));
+    expect(report.run?.subscriptions.map((s) => s.subscriptionName)).toEqual([NAME_A, NAME_B, undefined]);
+    expect(report.nonDefaultModes.map((c) => [c.subscriptionId, c.subscriptionName])).toEqual([[SUB_B, NAME_B]]);
+    expect(report.warnings).toContain(`Subscription ${NAME_B} (${SUB_B}) failed: worker died`);
+    // The name sits right after the id, so the JSON keeps one key order.
+    expect(Object.keys(report.apps[0] ?? {}).slice(2, 4)).toEqual(['subscriptionId', 'subscriptionName']);
   });
 
   it('makes no new/fixed claim without a previous sweep', () => {

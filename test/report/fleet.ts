@@ -9,6 +9,22 @@ export const SUB_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 export const SUB_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
 export const SUB_C = 'cccccccc-0000-4000-8000-00000000000c';
 
+/**
+ * Display names as a sweep's listing recorded them: SUB_A's on the run's own row, SUB_B's from an
+ * earlier run (with characters every format must escape), SUB_C none, so it shows by id alone.
+ */
+export const NAME_A = 'contoso-prod';
+export const NAME_B = 'contoso | dev <eu> "west"';
+export const NAMED_RUN = {
+  id: 'run-named', startedAt: '2026-10-02T02:00:00Z', status: 'incomplete' as const,
+  subscriptions: [
+    { subscriptionId: SUB_A, subscriptionName: NAME_A, status: 'done' as const },
+    { subscriptionId: SUB_B, status: 'failed' as const, error: 'worker died' },
+    { subscriptionId: SUB_C, status: 'done' as const },
+  ],
+};
+export const EARLIER_NAMES = { [SUB_B]: NAME_B };
+
 const MESSAGES: Record<ReasonCode, string> = {
   'client-cert-disabled': 'clientCertEnabled is false (portal "Ignore")',
   'mode-not-required': 'clientCertMode is Optional (portal "Allow"); only Required (portal "Require") passes',
@@ -21,6 +37,7 @@ const MESSAGES: Record<ReasonCode, string> = {
   error: 'could not read the site: 503',
   flapping: 'reverted 3 times in 1 hour',
   'remediation-denied': 'write denied',
+  'baseline-debt': 'non-compliant before the enforce baseline: left for a rollout wave',
 };
 
 export interface FindingSpec extends Partial<Omit<Finding, 'reasons'>> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src/report/csvCell.js';
 import { buildReport, renderCsv } from '../../src/report/index.js';
-import { finding, fleet, NOW, SUB_A } from './fleet.js';
+import { EARLIER_NAMES, finding, fleet, NAME_A, NAME_B, NAMED_RUN, NOW, SUB_A, SUB_B, SUB_C } from './fleet.js';
 
 /** A strict RFC 4180 reader: CRLF records, quoted fields with doubled quotes, nothing else. */
 function parseCsv(text: string): string[][] {
@@ -82,7 +82,7 @@ describe('renderCsv', () => {
     const rows = parseReport(csv);
     expect(rows).toHaveLength(15);
     expect(Object.keys(rows[0] ?? {})).toEqual([
-      'resourceId', 'subscriptionId', 'resourceGroup', 'site', 'slot', 'kind', 'appKind', 'status', 'reasons', 'clientCertEnabled',
+      'resourceId', 'subscriptionId', 'subscriptionName', 'resourceGroup', 'site', 'slot', 'kind', 'appKind', 'status', 'reasons', 'clientCertEnabled',
       'clientCertMode', 'portalMode', 'exclusionPaths', 'driftAgeHours', 'lastCaller', 'lastEvaluatedAt', 'runState',
     ]);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
@@ -97,6 +97,15 @@ describe('renderCsv', () => {
     expect(api).toMatchObject({ status: 'noncompliant', reasons: 'client-cert-disabled', clientCertEnabled: 'false', clientCertMode: 'Required', portalMode: 'Ignore', driftAgeHours: '77', lastCaller: 'alice@contoso.com', runState: 'unknown' });
     expect(orders).toMatchObject({ kind: 'functionapp', appKind: 'function app', exclusionPaths: '/health;/public', lastCaller: 'app id app-pipeline' });
     expect(hobby).toMatchObject({ reasons: 'unsupported-plan;client-cert-disabled', driftAgeHours: '' });
+  });
+
+  it("gives each row its subscription's display name, empty where none was recorded", () => {
+    const rows = parseReport(renderCsv(buildReport({ findings: fleet(), run: NAMED_RUN, subscriptionNames: EARLIER_NAMES }, NOW)));
+
+    const names = (sub: string) => new Set(rows.filter((r) => r.subscriptionId === sub).map((r) => r.subscriptionName));
+    expect(names(SUB_A)).toEqual(new Set([NAME_A]));
+    expect(names(SUB_B)).toEqual(new Set([NAME_B]));
+    expect(names(SUB_C)).toEqual(new Set(['']));
   });
 
   it('round-trips commas, quotes, newlines and unicode, and defuses formula cells', () => {

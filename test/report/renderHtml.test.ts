@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, renderHtml } from '../../src/report/index.js';
 import type { ReportInput } from '../../src/report/index.js';
-import { finding, fleet, NOW, previousFleet, SUB_A } from './fleet.js';
+import { EARLIER_NAMES, finding, fleet, NAME_A, NAMED_RUN, NOW, previousFleet, SUB_A, SUB_B, SUB_C } from './fleet.js';
 
 const XSS = '<script>alert("x")</script>';
 const VOID = new Set(['meta', 'br', 'hr', 'img', 'input', 'link']);
@@ -85,6 +85,19 @@ describe('renderHtml', () => {
     expect(tableRows(html, 'Fixed since the last sweep')).toHaveLength(3);
     expect(tableRows(html, 'Unsupported plan')[0]).toContain('hobby');
     expect(tableRows(html, 'By subscription')).toHaveLength(3);
+  });
+
+  it('shows each subscription by display name next to its id, escaped, and by id alone when it has none', () => {
+    const html = renderHtml(buildReport({ findings: fleet(), previous: previousFleet(), run: NAMED_RUN, subscriptionNames: EARLIER_NAMES }, NOW));
+
+    const bName = `contoso | dev &lt;eu&gt; &quot;west&quot; (${SUB_B})`;
+    expect(tableRows(html, 'By subscription').map((row) => row.slice(0, row.indexOf('</td>') + 5))).toEqual([
+      `<td>${NAME_A} (${SUB_A})</td>`, `<td>${bName}</td>`, `<td>${SUB_C}</td>`,
+    ]);
+    expect(tableRows(html, 'Non-compliant apps').find((row) => row.includes('<td>orders</td>'))).toContain(`<td>${bName}</td>`);
+    expect(tableRows(html, 'New since the last sweep').find((row) => row.includes('api (slot staging)'))).toContain(`<td>${NAME_A} (${SUB_A})</td>`);
+    expect(html).toContain(`⚠ Subscription ${bName} failed: worker died</div>`);
+    assertBalanced(html);
   });
 
   it('puts a banner above everything for an incomplete run and never a green state', () => {

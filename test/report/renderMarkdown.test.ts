@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, renderMarkdown } from '../../src/report/index.js';
 import { markdownCell } from '../../src/report/markdownCell.js';
-import { finding, fleet, NOW, previousFleet, SUB_A } from './fleet.js';
+import { EARLIER_NAMES, finding, fleet, NAME_A, NAMED_RUN, NOW, previousFleet, SUB_A, SUB_B, SUB_C } from './fleet.js';
 
 /** Cells of a table row, split on unescaped pipes the way GitHub's table extension does. */
 function cells(line: string): string[] {
@@ -53,6 +53,19 @@ describe('renderMarkdown', () => {
     expect(table.map((line) => cells(line).length)).toEqual([width, width, width]);
     expect(cells(table[2] ?? '')[0]).toBe('a\\|b; c');
     expect(md).toContain('x\\|y');
+  });
+
+  it('shows each subscription by display name next to its id, escaped, and by id alone when it has none', () => {
+    const md = renderMarkdown(buildReport({ findings: fleet(), previous: previousFleet(), run: NAMED_RUN, subscriptionNames: EARLIER_NAMES }, NOW));
+
+    const bName = `contoso \\| dev \\<eu\\> "west" (${SUB_B})`;
+    const bySubscription = tableUnder(md, 'By subscription').slice(2).map((line) => cells(line));
+    expect(bySubscription.map((row) => row[0])).toEqual([`${NAME_A} (${SUB_A})`, bName, SUB_C]);
+    expect(new Set(bySubscription.map((row) => row.length))).toEqual(new Set([7]));
+    const failing = tableUnder(md, 'Non-compliant apps (6)').map((line) => cells(line));
+    expect(failing.find((row) => row[0] === 'orders')?.[2]).toBe(bName);
+    expect(failing.find((row) => row[0] === 'api')?.[2]).toBe(`${NAME_A} (${SUB_A})`);
+    expect(md).toContain(`> **⚠ Subscription ${bName} failed: worker died**`);
   });
 
   it('says there is nothing to compare with when no previous sweep is given', () => {
