@@ -1,0 +1,86 @@
+import type { Reason, Status } from '../policy/types.js';
+
+/** Which tags say production and owner (from the deployment's settings). */
+export interface RolloutRules {
+  productionTags: readonly string[];
+  productionValues: readonly string[];
+  ownerTags: readonly string[];
+}
+
+/** The part of a stored finding a plan reads (a `Finding` is one). */
+export interface PlanCandidate {
+  key: string;
+  resourceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  site: string;
+  slot?: string;
+  status: Status;
+  reasons: readonly Reason[];
+  publicNetworkAccess?: string;
+  tags?: Readonly<Record<string, string>>;
+  /** The baseline-debt marker (present exactly while the app is debt), when the row has one. */
+  debt?: unknown;
+  /** Set while a regression of the app is drift (guarded). */
+  guardedSince?: string;
+  remediatedAt?: string;
+}
+
+/** 1 internet-exposed and production, 2 internet-exposed, 3 production, 4 the rest. */
+export type Tier = 1 | 2 | 3 | 4;
+
+export interface PlannedApp {
+  /** Lowercased ARM id. */
+  key: string;
+  resourceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** `site` or `site/slot`. */
+  name: string;
+  tier: Tier;
+  owner?: string;
+  internetExposed: boolean;
+  production: boolean;
+}
+
+export interface PlannedWave {
+  number: number;
+  /** Nothing in the wave is flipped before this time (ISO 8601). */
+  notBefore: string;
+  apps: PlannedApp[];
+}
+
+/** An app the plan leaves out of every wave, and why. */
+export interface ExcludedApp {
+  key: string;
+  resourceId: string;
+  subscriptionId: string;
+  status: Status;
+  reason: string;
+  owner?: string;
+}
+
+export interface RolloutPlan {
+  id: string;
+  createdAt: string;
+  /** Lowercased subscription ids the plan covers. */
+  subscriptions: string[];
+  waveSize: number;
+  /** Time between two waves, in ms. */
+  everyMs: number;
+  /** Whether the rollout timer applies each wave on its date. */
+  auto: boolean;
+  waves: PlannedWave[];
+  excluded: ExcludedApp[];
+}
+
+export interface PlanOptions {
+  id: string;
+  now: Date;
+  waveSize: number;
+  firstWaveAt: Date;
+  everyMs: number;
+  auto: boolean;
+  /** Lowercased subscription ids covered. */
+  subscriptions: readonly string[];
+}
