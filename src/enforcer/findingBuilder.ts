@@ -2,6 +2,7 @@ import type { SiteRef } from '../policy/resourceId.js';
 import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import type { Finding, HistoryEntry, ObservedCert } from '../store/types.js';
 import type { Cause, HistoryExtra } from './recordEvaluation.js';
+import { applyStanding } from './standing.js';
 
 /** Pure pieces of recording: the next finding row and its history entry, from a verdict and the previous row. */
 
@@ -43,6 +44,7 @@ export function buildFinding(
   // The last revert stays on the row until another replaces it (recordEvaluation sets a new one).
   if (previous?.remediatedAt) finding.remediatedAt = previous.remediatedAt;
   if (previous?.remediationCorrelationId) finding.remediationCorrelationId = previous.remediationCorrelationId;
+  applyStanding(finding, verdict, previous, nowIso);
   return finding;
 }
 

@@ -22,6 +22,9 @@ export interface EffectiveSettings {
   explicit: boolean;
   updatedBy?: string;
   updatedAt?: string;
+  /** The enforce baseline (see SubscriptionSettings): absent until the first complete sweep in enforce. */
+  baselineAt?: string;
+  baselineRunId?: string;
 }
 
 /** The one use case behind CLI and HTTP: validate, then write with who and when. */
@@ -33,6 +36,13 @@ export async function setSubscriptionSettings(deps: EnforcerDeps, change: Settin
   if (change.allowedModes && change.allowedModes.length === 0) throw new InvalidInputError('allowedModes, when given, must name at least one mode');
   const row: SubscriptionSettings = { subscriptionId, mode: change.mode as Mode, updatedBy: change.by, updatedAt: deps.clock().toISOString() };
   if (change.allowedModes) row.allowedModes = [...new Set(change.allowedModes)];
+  // A baseline belongs to one stretch of enforce: kept while the subscription stays in enforce,
+  // dropped when it leaves; coming back, the first complete sweep sets a new one.
+  const before = row.mode === 'enforce' ? await deps.settings.get(subscriptionId) : undefined;
+  if (before?.mode === 'enforce' && before.baselineAt) {
+    row.baselineAt = before.baselineAt;
+    if (before.baselineRunId) row.baselineRunId = before.baselineRunId;
+  }
   await deps.settings.put(row);
   deps.log('info', `subscription ${subscriptionId} set to ${row.mode} by ${change.by}`);
   return effective(deps, subscriptionId, row);
@@ -63,5 +73,7 @@ function effective(deps: EnforcerDeps, subscriptionId: string, row: Subscription
     explicit: true,
     updatedBy: row.updatedBy,
     updatedAt: row.updatedAt,
+    ...(row.baselineAt ? { baselineAt: row.baselineAt } : {}),
+    ...(row.baselineRunId ? { baselineRunId: row.baselineRunId } : {}),
   };
 }

@@ -94,12 +94,24 @@ export interface SubscriptionSettings {
   allowedModes?: string[];
   updatedBy: string;
   updatedAt: string;
+  /**
+   * The enforce baseline: when the first complete sweep after the subscription was set to
+   * `enforce` started, and its run id. Non-compliant apps recorded before it are baseline debt
+   * (never reverted on their own); apps first seen after it are drift. Only while in `enforce`.
+   */
+  baselineAt?: string;
+  baselineRunId?: string;
 }
 
 export interface SettingsPort {
   get(subscriptionId: string): Promise<SubscriptionSettings | undefined>;
   /** Write the row and append the change (who, when, old → new) to the settings history. */
   put(settings: SubscriptionSettings): Promise<void>;
+  /**
+   * Set the enforce baseline on the row, only if it is still the row `expect` names (same
+   * `updatedAt`), in `enforce`, and without a baseline. Returns whether it was set.
+   */
+  recordBaseline(subscriptionId: string, baseline: { at: string; runId: string }, expect: { updatedAt: string }): Promise<boolean>;
   list(): AsyncIterable<SubscriptionSettings>;
   /** Newest first. */
   history(subscriptionId: string, limit?: number): Promise<Array<{ at: string; by: string; from?: Mode; to: Mode; allowedModes?: string[] }>>;

@@ -1,3 +1,4 @@
+export { baselineDebtReason, isBaselineDebt, isGuarded, nextStanding, withStanding, type Baseline, type StandingRow } from './baselineDebt.js';
 export { evaluate } from './evaluate.js';
 export { exclusionPaths } from './exclusionPaths.js';
 export { exemptionProblem } from './exemptionProblem.js';
@@ -13,6 +14,8 @@ export {
   type Policy,
   type Reason,
   type ReasonCode,
+  type Debt,
+  type Standing,
   type SiteSnapshot,
   type Status,
   type Verdict,

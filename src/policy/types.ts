@@ -37,7 +37,8 @@ export type ReasonCode =
   | 'deleted'
   | 'error'
   | 'flapping'
-  | 'remediation-denied';
+  | 'remediation-denied'
+  | 'baseline-debt';
 
 export interface Reason {
   code: ReasonCode;
@@ -50,6 +51,33 @@ export interface Verdict {
   reasons: Reason[];
   /** Advice for an operator (e.g. renegotiation caveats); never affects the status. */
   advice: string[];
+  /**
+   * The app's standing against its subscription's enforce baseline (see baselineDebt.ts): set by
+   * the enforcer (not by `evaluate`), carried onto the finding. Absent: the recording derives it.
+   */
+  standing?: Standing;
+}
+
+/**
+ * Baseline debt: the app was non-compliant at (or before) its subscription's enforce baseline and
+ * has never been compliant since. `enforce` never reverts it on its own; a rollout wave does.
+ */
+export interface Debt {
+  /** When the app was first recorded as debt (its first non-compliant time, for rows older than the marker). */
+  since: string;
+  /** The sweep run that set the subscription's baseline, when there was one at the time. */
+  baselineRunId?: string;
+  /** Set by a rollout plan that names the app: its wave, the plan, and the date before which nothing flips it. */
+  wave?: number;
+  planId?: string;
+  notBefore?: string;
+}
+
+/** What a finding row records of its standing: debt (see Debt), or guarded (regressions are drift). */
+export interface Standing {
+  debt?: Debt;
+  /** Compliant (or made compliant, or new after the baseline) since then: a regression is drift and is reverted. */
+  guardedSince?: string;
 }
 
 export type ExemptionCategory = 'waiver' | 'mitigated';

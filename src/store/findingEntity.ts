@@ -1,7 +1,7 @@
 import type { Caller } from '../events/types.js';
 import { InvalidInputError } from '../errors.js';
 import { normaliseId } from '../policy/resourceId.js';
-import type { Reason, Status } from '../policy/types.js';
+import type { Debt, Reason, Status } from '../policy/types.js';
 import type { Finding, FindingSource } from './types.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
@@ -53,6 +53,8 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
     source: finding.source,
     remediatedAt: finding.remediatedAt,
     remediationCorrelationId: finding.remediationCorrelationId,
+    debt: finding.debt && JSON.stringify(finding.debt),
+    guardedSince: finding.guardedSince,
     observedAt: finding.observedAt,
     changeRows: finding.changeRows && JSON.stringify(finding.changeRows),
   });
@@ -103,6 +105,8 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     source: (text('source') ?? 'event') as FindingSource,
     remediatedAt: text('remediatedAt'),
     remediationCorrelationId: text('remediationCorrelationId'),
+    debt: readJson<Debt | undefined>(entity, 'debt', undefined),
+    guardedSince: text('guardedSince'),
     observedAt: text('observedAt'),
     changeRows: readJson<string[] | undefined>(entity, 'changeRows', undefined),
     etag: typeof entity.etag === 'string' ? entity.etag : undefined,

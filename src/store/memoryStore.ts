@@ -2,6 +2,7 @@ import type { ExemptionRecord, Mode, SubscriptionRunRecord, SubscriptionSettings
 import type { TableStore } from './createTableStore.js';
 import { ConflictError } from '../errors.js';
 import { registerExemptionsFor } from '../enforcer/exemptionScope.js';
+import { acceptsBaseline } from './settingsEntity.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
 import type { Finding, HistoryEntry } from './types.js';
 import { sameHistoryOutcome } from './historyEntity.js';
@@ -134,6 +135,12 @@ export function createMemoryStore(): MemoryStore {
         const from = settings.get(id)?.mode;
         settings.set(id, structuredClone({ ...row, subscriptionId: id }));
         settingsHistory.push({ subscriptionId: id, at: row.updatedAt, by: row.updatedBy, ...(from ? { from } : {}), to: row.mode, ...(row.allowedModes ? { allowedModes: row.allowedModes } : {}) });
+      },
+      async recordBaseline(subscriptionId, baseline, expect) {
+        const row = settings.get(subscriptionId.toLowerCase());
+        if (!acceptsBaseline(row, expect)) return false;
+        settings.set(row.subscriptionId, { ...row, baselineAt: baseline.at, baselineRunId: baseline.runId });
+        return true;
       },
       async *list() {
         for (const row of [...settings.values()]) yield structuredClone(row);

@@ -48,6 +48,9 @@ export function toSettingsEntity(settings: SubscriptionSettings, table: string):
     allowedModes: settings.allowedModes && JSON.stringify(settings.allowedModes),
     updatedBy: settings.updatedBy,
     updatedAt: settings.updatedAt,
+    // A baseline belongs to one stretch of enforce: a row in another mode never carries one.
+    baselineAt: settings.mode === 'enforce' ? settings.baselineAt : undefined,
+    baselineRunId: settings.mode === 'enforce' ? settings.baselineRunId : undefined,
   });
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
@@ -60,7 +63,14 @@ export function fromSettingsEntity(entity: StoredEntity): SubscriptionSettings {
     allowedModes: readJson<string[] | undefined>(entity, 'allowedModes', undefined),
     updatedBy: readString(entity, 'updatedBy') ?? '',
     updatedAt: readString(entity, 'updatedAt') ?? '',
+    baselineAt: readString(entity, 'baselineAt'),
+    baselineRunId: readString(entity, 'baselineRunId'),
   });
+}
+
+/** Whether a baseline may be set on `row` now (see SettingsPort.recordBaseline). */
+export function acceptsBaseline(row: SubscriptionSettings | undefined, expect: { updatedAt: string }): row is SubscriptionSettings {
+  return !!row && row.mode === 'enforce' && !row.baselineAt && Date.parse(row.updatedAt) === Date.parse(expect.updatedAt);
 }
 
 /** One subscription's settings history is one partition. */

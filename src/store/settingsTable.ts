@@ -2,7 +2,9 @@ import { odata } from '@azure/data-tables';
 import type { Mode, SettingsPort, SubscriptionSettings } from '../enforcer/ports.js';
 import { withoutUndefined } from './entityFields.js';
 import { readNewest } from './newestFirst.js';
+import { isEntityNotFound, isPreconditionFailed } from './mapTableError.js';
 import {
+  acceptsBaseline,
   checkSettings,
   fromSettingsEntity,
   fromSettingsHistoryEntity,
@@ -34,6 +36,22 @@ export function createSettingsTable(current: Table, history: Table): SettingsPor
       // History first: a failure in between leaves a recorded change to retry, never an unrecorded one.
       await history.run('append settings history', (client, options) => client.upsertEntity(historyEntity, 'Replace', options));
       await current.run('write settings', (client, options) => client.upsertEntity(entity, 'Replace', options));
+    },
+    async recordBaseline(subscriptionId, baseline, expect) {
+      const entity = await readRow(current, 'read settings', SETTINGS_PARTITION, subscriptionKey(subscriptionId));
+      const row = entity && fromSettingsEntity(entity);
+      if (!entity || !acceptsBaseline(row, expect)) return false;
+      const next = toSettingsEntity({ ...row, baselineAt: baseline.at, baselineRunId: baseline.runId }, current.name);
+      // Conditional on the version read: a mode change meanwhile wins, and the next sweep sets the baseline.
+      return current.run('write settings baseline', async (client, options) => {
+        try {
+          await client.updateEntity(next, 'Replace', { ...options, etag: entity.etag });
+          return true;
+        } catch (err) {
+          if (isPreconditionFailed(err) || isEntityNotFound(err)) return false;
+          throw err;
+        }
+      });
     },
     list() {
       return listSettings(current);

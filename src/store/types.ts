@@ -1,5 +1,5 @@
 import type { Caller } from '../events/types.js';
-import type { Reason, Status } from '../policy/types.js';
+import type { Debt, Reason, Status } from '../policy/types.js';
 
 export type FindingSource = 'event' | 'sweep' | 'cli' | 'rollout';
 
@@ -36,6 +36,13 @@ export interface Finding {
   source: FindingSource;
   /** When the enforcer last reverted drift on this resource. */
   remediatedAt?: string;
+  /**
+   * Present exactly while the app is baseline debt (non-compliant at or before its subscription's
+   * enforce baseline, never compliant since): enforce does not revert it; a rollout wave does.
+   */
+  debt?: Debt;
+  /** Since when a regression of this app is drift (compliant, made compliant, or new after the baseline). */
+  guardedSince?: string;
   /** The correlation id the enforcer sent with that revert's PATCH (its Event Grid event carries it back). */
   remediationCorrelationId?: string;
   /** When ARM was read for this row: a slower handler holding an older read never overwrites it. */
@@ -79,6 +86,8 @@ export type HistoryAction =
   | 'error'
   | 'remediated'
   | 'would-remediate'
+  /** Non-compliant baseline debt, left for a rollout wave (audit and enforce alike). */
+  | 'rollout-pending'
   | 'flapping'
   | 'remediation-denied'
   | 'exemption-added'
