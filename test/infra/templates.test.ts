@@ -440,7 +440,7 @@ describe('README "Deploy to Azure"', () => {
   it('its az commands name templates that exist and parameters they declare', () => {
     const commands = section.replace(/\\\n\s*/g, ' ');
     const deployments = [...commands.matchAll(/--template-file (infra\/[\w.]+)([^\n]*)/g)];
-    expect(deployments.map((d) => d[1])).toEqual(['infra/main.json', 'infra/subscription.json']);
+    expect(deployments.map((d) => d[1])).toEqual(['infra/main.json', 'infra/subscription.json', 'infra/policy.json', 'infra/policy.subscription.json']);
     for (const [, file, rest] of deployments) {
       const declared = Object.keys(readTemplate(String(file).replace('infra/', '')).parameters as JsonObject);
       const given = [...String(rest).matchAll(/ ([A-Za-z]+)=/g)].map((m) => m[1] as string);
