@@ -10,6 +10,8 @@ const SUBS = ['5e5e0000-0000-4000-8000-000000000001', '5e5e0000-0000-4000-8000-0
 const PER_SUB = 40;
 /** A small subscription for the race between a sweep and the event path. */
 const RACE = '5e5e0000-0000-4000-8000-0000000000ff';
+/** Display names the emulator's subscription listing gives; the others list none (their id). */
+const NAMES: Record<string, string> = { [SUBS[0] as string]: 'shop-prod', [SUBS[2] as string]: 'shop-dev' };
 
 /** 40 sites per subscription: 30 compliant (every 5th with a slot, half of them drifted), 4 Optional, 2 exclusion paths, 2 Free, 1 Logic App, 1 disabled. */
 function fleetOf(sub: string): SiteSeed[] {
@@ -33,7 +35,7 @@ let lister: ReturnType<typeof createArmSites>;
 const sweep = (sub: string, id: string): Promise<SubscriptionSweepResult> => sweepSubscription(stack.deps, lister, sub, { id, startedAt: new Date().toISOString() });
 
 beforeAll(async () => {
-  stack = await startStack({ subscribe: false, emulator: { pageSize: 25 }, seed: { subscriptions: [...SUBS.map((id) => ({ id, sites: fleetOf(id) })), { id: RACE, sites: ['app-a', 'app-b', 'app-c'].map((name) => ({ resourceGroup: 'rg-r', name, clientCertEnabled: true, clientCertMode: 'Required' })) }] } });
+  stack = await startStack({ subscribe: false, emulator: { pageSize: 25 }, seed: { subscriptions: [...SUBS.map((id) => ({ id, ...(NAMES[id] ? { displayName: NAMES[id] } : {}), sites: fleetOf(id) })), { id: RACE, sites: ['app-a', 'app-b', 'app-c'].map((name) => ({ resourceGroup: 'rg-r', name, clientCertEnabled: true, clientCertMode: 'Required' })) }] } });
   lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
   for (const sub of [...SUBS, RACE]) await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'audit', by: 'test' });
 });
@@ -187,7 +189,10 @@ describe('mtls-enforcer sweep (inline, no queue)', () => {
     expect(code).toBe(1);
     const lines = io.out.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines).toHaveLength(1 + 46);
-    expect(io.err).toContain(`${SUBS[0]}  audit  46 evaluated`);
+    const header = (lines[0] ?? '').split(',');
+    const names = new Set(lines.slice(1).map((line) => line.split(',')[header.indexOf('subscriptionName')]));
+    expect(names).toEqual(new Set(['shop-prod']));
+    expect(io.err).toContain(`${SUBS[0]} (shop-prod)  audit  46 evaluated`);
   });
 
   it('writes a self-contained HTML report to --out', async () => {
@@ -262,12 +267,19 @@ describe('mtls-enforcer sweep (inline, no queue)', () => {
     }
 
     expect(code).toBe(3);
-    expect(io.err).toContain(`${SUBS[2]} not swept`);
+    expect(io.err).toContain(`${SUBS[2]} (shop-dev) not swept`);
     const swept = JSON.parse(io.out) as { runState: string; run: { id: string } };
     expect(swept.runState).toBe('incomplete');
     const again = cliIo(stack.env);
     expect(await runCli(['report', '--run', 'latest', '--format', 'json'], again)).toBe(0);
-    expect((JSON.parse(again.out) as { run: { id: string } }).run.id).toBe(swept.run.id);
+    const stored = JSON.parse(again.out) as { run: { id: string; subscriptions: Array<{ subscriptionId: string; subscriptionName?: string; status: string }> } };
+    expect(stored.run.id).toBe(swept.run.id);
+    // The names came with the run from the Sweeps table, the failed subscription's too.
+    expect(stored.run.subscriptions.map((s) => [s.subscriptionId, s.subscriptionName, s.status]).sort()).toEqual([[SUBS[0], 'shop-prod', 'done'], [SUBS[2], 'shop-dev', 'failed']]);
+    const markdown = cliIo(stack.env);
+    expect(await runCli(['report', '--run', swept.run.id, '--format', 'markdown'], markdown)).toBe(0);
+    expect(markdown.out).toContain(`> **⚠ Subscription shop-dev (${SUBS[2]}) failed:`);
+    expect(markdown.out).toMatch(new RegExp(`\\| shop-prod \\(${SUBS[0]}\\) \\| `));
   });
 
   it('draws a progress bar on a terminal and prints one summary line per subscription otherwise', async () => {

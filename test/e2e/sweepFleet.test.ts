@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArmSites } from '../../src/azure/index.js';
+import { createArmSites, createSubscriptionLister } from '../../src/azure/index.js';
 import { loadReportInput, planSweep, runState, type SweepJob } from '../../src/enforcer/index.js';
 import { emulatorCredential, generatedSubscriptionId, makeEmulatorToken, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { createSweepQueue } from '../../src/store/index.js';
-import { handleSweepJob } from '../../src/triggers/index.js';
+import { handleSweepJob, sweepTargets } from '../../src/triggers/index.js';
 import { InvocationContext } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
 import { inject } from 'vitest';
@@ -54,8 +54,11 @@ function truth(): { compliant: number; noncompliant: number } {
 
 /** Plan a run, then drain the real sweep queue on Azurite into concurrent workers, as Functions would. */
 async function sweepAll(): Promise<string> {
-  const subs = Array.from({ length: SUBSCRIPTIONS }, (_, i) => generatedSubscriptionId(i));
-  const jobs = await planSweep(stack.deps, createSweepQueue({ connectionString: inject('azurite').connectionString, queueName }), subs, 'test');
+  // As the timer does: the subscription listing gives the targets and their display names.
+  const discovery = createSubscriptionLister({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  const { targets, names } = await sweepTargets(stack.deps, [], discovery);
+  expect(targets).toHaveLength(SUBSCRIPTIONS);
+  const jobs = await planSweep(stack.deps, createSweepQueue({ connectionString: inject('azurite').connectionString, queueName }), targets, 'test', names);
   const client = new QueueClient(inject('azurite').connectionString, queueName);
   const lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
   const received: unknown[] = [];
@@ -104,5 +107,10 @@ describe('a 2,200-resource fleet over 20 subscriptions through the queue fan-out
     // The trend across both sweeps: the second run shows exactly 5 more failing resources.
     expect(report.trend?.map((p) => p.failing)).toEqual([expected.noncompliant, expected.noncompliant + 5]);
     expect(report.trend?.map((p) => p.status)).toEqual(['complete', 'complete']);
+    // Each subscription's display name went from the listing through its queue job into the Sweeps table and the report.
+    const generatedName = (id: string) => `generated-${Array.from({ length: SUBSCRIPTIONS }, (_, i) => generatedSubscriptionId(i)).indexOf(id) + 1}`;
+    expect(report.bySubscription).toHaveLength(SUBSCRIPTIONS);
+    expect(report.bySubscription.map((s) => s.subscriptionName)).toEqual(report.bySubscription.map((s) => generatedName(s.subscriptionId)));
+    expect(report.run?.subscriptions.map((s) => s.subscriptionName)).toEqual(report.run?.subscriptions.map((s) => generatedName(s.subscriptionId)));
   }, 120_000);
 });
