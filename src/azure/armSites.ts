@@ -4,6 +4,7 @@ import type { ClientCertMode, SitePatchResource, WebSiteManagementClient, WebSit
 import type { SiteRef } from '../policy/resourceId.js';
 import type { SiteSnapshot } from '../policy/types.js';
 import type { ClientCertPatch, SiteReader, SiteWriter } from '../enforcer/ports.js';
+import { countArmRequests, countArmRequestsPolicy } from './armRequestCount.js';
 import { isNotFound, mapArmError } from './mapArmError.js';
 import { ARM_ACTIONS } from './requiredActions.js';
 import { toSnapshot } from './toSnapshot.js';
@@ -19,25 +20,18 @@ export interface ArmSitesOptions {
   maxRetries?: number;
 }
 
-/** ARM calls made through this adapter, for sweep results and benchmarks. */
-export interface ArmCallCounts {
-  get: number;
-  listPages: number;
-  patch: number;
-}
-
 export interface ArmSites extends SiteReader, SiteWriter {
   listSites(subscriptionId: string): AsyncIterable<SiteSnapshot>;
   listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
   /** Every site of a resource group and every slot of those sites (`includeSlots=true`), in pages. */
   listGroupWithSlots(subscriptionId: string, resourceGroup: string): AsyncIterable<SiteSnapshot>;
-  readonly calls: ArmCallCounts;
+  /** Run `work`, counting the ARM requests it alone sends (a sweep job's `armCalls`). */
+  countRequests<T>(work: () => Promise<T>): Promise<{ value: T; requests: number }>;
 }
 
 /** ARM adapter over `@azure/arm-appservice`; one SDK client per subscription, created on first use. */
 export function createArmSites(options: ArmSitesOptions): ArmSites {
   const clients = new Map<string, Promise<WebSiteManagementClient>>();
-  const calls: ArmCallCounts = { get: 0, listPages: 0, patch: 0 };
   // One policy for every subscription's client: one secure context (building one parses ~140
   // roots, tens of ms of CPU and ~1 MB each) and one keep-alive connection pool, not one per subscription.
   const extraCa = options.caCertPem ? trustExtraCaPolicy(options.caCertPem) : undefined;
@@ -50,11 +44,10 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
     return client;
   };
   return {
-    calls,
+    countRequests: countArmRequests,
     async getSite(ref) {
       const action = ref.slot ? ARM_ACTIONS.readSlot : ARM_ACTIONS.readSite;
       const client = await clientFor(ref.subscriptionId);
-      calls.get++;
       try {
         const site = ref.slot
           ? await client.webApps.getSlot(ref.resourceGroup, ref.site, ref.slot)
@@ -68,7 +61,6 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
     async patchClientCert(ref, patch, options) {
       const action = ref.slot ? ARM_ACTIONS.writeSlot : ARM_ACTIONS.writeSite;
       const client = await clientFor(ref.subscriptionId);
-      calls.patch++;
       const request = options?.correlationId ? { requestOptions: { headers: { 'x-ms-correlation-request-id': options.correlationId } } } : {};
       try {
         const site = ref.slot
@@ -81,15 +73,15 @@ export function createArmSites(options: ArmSitesOptions): ArmSites {
     },
     async *listSites(subscriptionId) {
       const client = await clientFor(subscriptionId);
-      yield* pagesOf(() => client.webApps.list().byPage(), calls, ARM_ACTIONS.readSite);
+      yield* pagesOf(() => client.webApps.list().byPage(), ARM_ACTIONS.readSite);
     },
     async *listSlots(site) {
       const client = await clientFor(site.subscriptionId);
-      yield* pagesOf(() => client.webApps.listSlots(site.resourceGroup, site.site).byPage(), calls, ARM_ACTIONS.readSlot);
+      yield* pagesOf(() => client.webApps.listSlots(site.resourceGroup, site.site).byPage(), ARM_ACTIONS.readSlot);
     },
     async *listGroupWithSlots(subscriptionId, resourceGroup) {
       const client = await clientFor(subscriptionId);
-      yield* pagesOf(() => client.webApps.listByResourceGroup(resourceGroup, { includeSlots: true }).byPage(), calls, ARM_ACTIONS.readSlot);
+      yield* pagesOf(() => client.webApps.listByResourceGroup(resourceGroup, { includeSlots: true }).byPage(), ARM_ACTIONS.readSlot);
     },
   };
 }
@@ -104,12 +96,10 @@ function clientCertOnly(patch: ClientCertPatch): SitePatchResource {
 
 async function* pagesOf(
   open: () => AsyncIterableIterator<import('@azure/arm-appservice').Site[]>,
-  calls: ArmCallCounts,
   action: string,
 ): AsyncIterable<SiteSnapshot> {
   try {
     for await (const page of open()) {
-      calls.listPages++;
       for (const site of page) yield toSnapshot(site);
     }
   } catch (err) {
@@ -125,6 +115,7 @@ async function newClient(options: ArmSitesOptions, subscriptionId: string, extra
     credentials: { scopes: [`${options.endpoint}/.default`] },
     retryOptions: { maxRetries: options.maxRetries ?? 3 },
   };
-  if (extraCa) clientOptions.additionalPolicies = [{ policy: extraCa, position: 'perCall' }];
+  clientOptions.additionalPolicies = [{ policy: countArmRequestsPolicy, position: 'perRetry' }];
+  if (extraCa) clientOptions.additionalPolicies.push({ policy: extraCa, position: 'perCall' });
   return new WebSiteManagementClient(options.credential, subscriptionId, clientOptions);
 }

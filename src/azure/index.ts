@@ -1,4 +1,5 @@
-export { createArmSites, type ArmSites, type ArmSitesOptions, type ArmCallCounts } from './armSites.js';
+export { createArmSites, type ArmSites, type ArmSitesOptions } from './armSites.js';
+export { countArmRequests } from './armRequestCount.js';
 export { createArmCredential, staticTokenCredential } from './credential.js';
 export { mapArmError, isNotFound } from './mapArmError.js';
 export { agentTrusting, trustExtraCaPolicy } from './trustExtraCa.js';

@@ -18,6 +18,11 @@ export interface SiteLister {
   listSlots(site: SiteRef): AsyncIterable<SiteSnapshot>;
   /** A resource group's sites and their slots in one listing (`includeSlots=true`), when the lister can. */
   listGroupWithSlots?(subscriptionId: string, resourceGroup: string): AsyncIterable<SiteSnapshot>;
+  /**
+   * Run `work`, counting the ARM requests it alone sends (the lists here and the drift path's reads
+   * and writes; not those of work running beside it), when the lister can: a sweep job's `armCalls`.
+   */
+  countRequests?<T>(work: () => Promise<T>): Promise<{ value: T; requests: number }>;
 }
 
 export interface SweepOptions {

@@ -40,7 +40,7 @@ async function armRequest(state: EmulatorState, req: IncomingMessage, res: Serve
   if (!caller) return armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
   if (!url.searchParams.get('api-version')) return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   if (state.latencyMs > 0) await sleep(state.latencyMs);
-  state.stats.count(operationName(method, route));
+  state.stats.count(operationName(method, route), route.target.subscriptionId);
   if (method !== 'GET' && !(isResource(route) && ['PUT', 'PATCH', 'DELETE'].includes(method))) {
     return armError(405, 'MethodNotAllowed', `${method} is not supported on ${url.pathname}.`);
   }

@@ -12,6 +12,8 @@ export interface RecordedWrite {
 
 export interface StatsSnapshot {
   counts: Record<string, number>;
+  /** ARM requests by subscription id (lowercase), counted as `counts` are. */
+  bySubscription: Record<string, number>;
   statuses: Record<string, number>;
   throttled: number;
   faults: number;
@@ -27,13 +29,19 @@ const MAX_WRITES = 10_000;
  */
 export class EmulatorStats {
   counts: Record<string, number> = {};
+  bySubscription: Record<string, number> = {};
   statuses: Record<string, number> = {};
   throttled = 0;
   faults = 0;
   writes: RecordedWrite[] = [];
 
-  count(operation: string): void {
+  /** One ARM request: by operation, and by subscription when its path names one. */
+  count(operation: string, subscriptionId?: string): void {
     this.counts[operation] = (this.counts[operation] ?? 0) + 1;
+    if (subscriptionId) {
+      const key = subscriptionId.toLowerCase();
+      this.bySubscription[key] = (this.bySubscription[key] ?? 0) + 1;
+    }
   }
 
   answered(status: number): void {
@@ -57,6 +65,7 @@ export class EmulatorStats {
 
   reset(): void {
     this.counts = {};
+    this.bySubscription = {};
     this.statuses = {};
     this.throttled = 0;
     this.faults = 0;
@@ -64,6 +73,6 @@ export class EmulatorStats {
   }
 
   snapshot(): StatsSnapshot {
-    return { counts: { ...this.counts }, statuses: { ...this.statuses }, throttled: this.throttled, faults: this.faults, writes: [...this.writes] };
+    return { counts: { ...this.counts }, bySubscription: { ...this.bySubscription }, statuses: { ...this.statuses }, throttled: this.throttled, faults: this.faults, writes: [...this.writes] };
   }
 }
