@@ -56,7 +56,7 @@ export function evaluateTemplate(template: JsonObject, scope: Scope, given: Reco
 function nestedDeployment(raw: JsonObject, evaluated: JsonObject, outer: EvalContext): Evaluated {
   const properties = raw.properties as JsonObject;
   const options = properties.expressionEvaluationOptions as JsonObject | undefined;
-  if (options?.scope !== 'inner') throw new Error('nested deployments must use inner expression scope');
+  if (String(options?.scope).toLowerCase() !== 'inner') throw new Error('nested deployments must use inner expression scope');
   const given: Record<string, Json> = {};
   for (const [name, p] of Object.entries((evaluated.properties as JsonObject).parameters as Record<string, JsonObject>)) given[name] = p.value as Json;
   const resourceGroup = evaluated.resourceGroup;
