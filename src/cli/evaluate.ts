@@ -68,7 +68,7 @@ function asJson(ref: SiteRef, site: SiteSnapshot, verdict: Verdict, context: Eva
     reasons: verdict.reasons,
     advice: verdict.advice,
     observed: observed(site),
-    subscription: { id: ref.subscriptionId, mode: context.mode, allowedModes: context.policy.allowedModes, settingsFrom: context.settingsFrom },
+    subscription: { id: ref.subscriptionId, ...(context.subscriptionName ? { name: context.subscriptionName } : {}), mode: context.mode, allowedModes: context.policy.allowedModes, settingsFrom: context.settingsFrom },
   };
 }
 
@@ -87,7 +87,7 @@ function describe(ref: SiteRef, site: SiteSnapshot, verdict: Verdict, context: E
   const colour = verdict.status === 'compliant' ? 'green' : verdict.status === 'noncompliant' ? 'red' : 'yellow';
   const mode = `${site.clientCertEnabled === true ? 'enabled' : 'disabled'}, mode ${site.clientCertMode ?? '(none)'} (portal "${portalName(site.clientCertMode, site.clientCertEnabled)}")`;
   const lines = [
-    `${site.id || ref.id}`,
+    `${site.id || ref.id}${context.subscriptionName ? `  (subscription ${context.subscriptionName})` : ''}`,
     `  verdict   ${paint(io, colour, LABEL[verdict.status] ?? verdict.status)}`,
     ...verdict.reasons.map((r) => `  reason    ${r.code}: ${r.message}`),
     ...verdict.advice.map((a) => `  advice    ${a}`),

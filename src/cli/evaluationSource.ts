@@ -1,5 +1,5 @@
 import type { Mode, SiteReader } from '../enforcer/index.js';
-import { silentLog, subscriptionContext } from '../enforcer/index.js';
+import { recordedSubscriptionNames, silentLog, subscriptionContext } from '../enforcer/index.js';
 import type { Exemption, Policy, SiteRef } from '../policy/index.js';
 import { createMemoryStore } from '../store/index.js';
 import { createRuntime } from '../triggers/index.js';
@@ -14,6 +14,8 @@ export interface EvaluationContext {
   policy: Policy;
   exemptions: Exemption[];
   settingsFrom: SettingsFrom;
+  /** The display name a recent sweep recorded (tables only: no ARM call for it). */
+  subscriptionName?: string;
 }
 
 /** What `evaluate` reads: ARM for the resource, and the tables (when configured) for its subscription's rules. */
@@ -33,9 +35,12 @@ export async function evaluationSourceFor(io: CliIo): Promise<EvaluationSource> 
   return {
     sites: deps.sites,
     async context(ref) {
-      const [context, exemptions] = await Promise.all([subscriptionContext(deps, ref.subscriptionId), deps.exemptions.forResource(ref)]);
+      const [context, exemptions, names] = await Promise.all([
+        subscriptionContext(deps, ref.subscriptionId), deps.exemptions.forResource(ref), stored ? recordedSubscriptionNames(deps) : ({} as Record<string, string>),
+      ]);
       const settingsFrom: SettingsFrom = !stored ? 'no-storage' : context.fromSettings ? 'subscription-settings' : 'default-mode';
-      return { mode: context.mode, policy: context.policy, exemptions, settingsFrom };
+      const subscriptionName = names[ref.subscriptionId.toLowerCase()];
+      return { mode: context.mode, policy: context.policy, exemptions, settingsFrom, ...(subscriptionName ? { subscriptionName } : {}) };
     },
   };
 }

@@ -14,4 +14,4 @@ export { addExemption, removeExemption, listExemptions, type ExemptionInput } fr
 export { parseExemptionScope, inScope } from './exemptionScope.js';
 export { sweepSubscription, type SiteLister, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
 export { planSweep, runSweepJob, failSweepJob, sweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
-export { loadReportInput, namesFromRuns, TREND_RUNS } from './reportInput.js';
+export { loadReportInput, namesFromRuns, recordedSubscriptionNames, TREND_RUNS } from './reportInput.js';

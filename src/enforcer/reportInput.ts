@@ -44,6 +44,11 @@ export function namesFromRuns(runs: readonly SweepRunRecord[]): Record<string, s
   return names;
 }
 
+/** Display names the recent sweep runs recorded, for CLI listings outside a report: table reads, no ARM call. */
+export async function recordedSubscriptionNames(deps: EnforcerDeps): Promise<Record<string, string>> {
+  return namesFromRuns(await deps.sweeps.latestRuns(TREND_RUNS));
+}
+
 /** A run with work still pending after this long is reported incomplete (its worker died). */
 const STALE_AFTER_MS = 6 * 3_600_000;
 /** Sweeps shown in the trend (two weeks of nightly runs). */
