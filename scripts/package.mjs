@@ -62,8 +62,10 @@ try {
   for (const name of ['host.json', 'package.json', 'package-lock.json']) copyFileSync(join(root, name), join(stage, name));
   console.log('package: installing production dependencies from package-lock.json');
   // Scripts stay off: `prepare` would build from sources that are not in the staging folder.
+  // Workspaces off: the development package (tools/arm-emulator: emulator, local mode, Azurite,
+  // selfsigned) is a workspace, and npm counts a workspace's dependencies as production ones.
   const npm = process.env.npm_execpath?.endsWith('.js') ? [process.execPath, process.env.npm_execpath] : ['npm'];
-  run(npm[0], [...npm.slice(1), 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], stage);
+  run(npm[0], [...npm.slice(1), 'ci', '--omit=dev', '--workspaces=false', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], stage);
   const names = ['host.json', 'package.json', 'package-lock.json', ...filesUnder(stage, 'dist'), ...filesUnder(stage, 'node_modules')];
   const bytes = writeZip(out, stage, names);
   console.log(`package: ${relative(process.cwd(), out) || out}: ${names.length} files, ${(bytes / 1048576).toFixed(1)} MiB`);

@@ -1,14 +1,12 @@
 import { explainAzureError, type ExplainContext } from '../azure/index.js';
 import { InvalidInputError } from '../errors.js';
-import { emulatorCommand, EMULATOR_HELP } from './emulatorCommand.js';
-import { EMULATOR_WRITE_USAGE, runEmulatorWrite } from '../../tools/arm-emulator/src/emulator/index.js';
+import { devCommand } from './devCommands.js';
 import { evaluateCommand, EVALUATE_HELP } from './evaluate.js';
 import { eventsCheck, EVENTS_CHECK_HELP } from './eventsCheck.js';
 import { eventsReplay, EVENTS_REPLAY_HELP } from './eventsReplay.js';
 import { findings, FINDINGS_HELP } from './findings.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
-import { local, LOCAL_HELP } from './local.js';
 import { configFor, storageSettingName } from './runtimeFor.js';
 import { report, REPORT_HELP } from './report.js';
 import { serve, SERVE_HELP } from './serve.js';
@@ -29,9 +27,9 @@ Commands:
   settings list|get|set   per-subscription mode (off, audit, enforce)
   exemptions list|add|remove   the exemption register
   serve [--port n]        run the local host (Event Grid webhook, findings API)
-  emulator [--port n]     run the ARM emulator (local development and tests)
+  emulator [--port n]     run the ARM emulator (local development and tests; from a clone)
   emulator write <id>     change a site on a running emulator as a user would (cause drift)
-  local                   the whole product locally (what npm start runs)
+  local                   the whole product locally (what npm start runs; from a clone)
 
 Examples:
   npm start                                    # the whole product locally (mtls-enforcer local)
@@ -44,7 +42,8 @@ Errors are one line on stderr; --verbose (or MTLS_DEBUG=1) adds the stack and ca
 NO_COLOR (or output that is not a terminal) turns colour off.
 `;
 
-type Command = { run: (args: string[], io: CliIo) => Promise<number>; help: string };
+/** Without `help`, the command answers --help itself (the development commands: their help comes with them). */
+type Command = { run: (args: string[], io: CliIo) => Promise<number>; help?: string };
 
 const COMMANDS: Record<string, Command> = {
   'events check': { run: eventsCheck, help: EVENTS_CHECK_HELP },
@@ -56,9 +55,9 @@ const COMMANDS: Record<string, Command> = {
   report: { run: report, help: REPORT_HELP },
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },
-  emulator: { run: emulatorCommand, help: EMULATOR_HELP },
-  'emulator write': { run: runEmulatorWrite, help: EMULATOR_WRITE_USAGE },
-  local: { run: local, help: LOCAL_HELP },
+  emulator: { run: devCommand('emulator') },
+  'emulator write': { run: devCommand('emulator write') },
+  local: { run: devCommand('local') },
 };
 
 /** Every command's name, e.g. for checking that each has help with an example. */
@@ -75,7 +74,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return wantsHelp ? EXIT.ok : EXIT.usage;
   }
   const [command, args] = found;
-  if (args.includes('--help') || args.includes('-h')) {
+  if (command.help !== undefined && (args.includes('--help') || args.includes('-h'))) {
     io.stdout(command.help);
     return EXIT.ok;
   }

@@ -13,7 +13,15 @@ const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
   main: string;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  files: string[];
+  workspaces: string[];
 };
+const DEV_PACKAGE = JSON.parse(readFileSync(`${ROOT}tools/arm-emulator/package.json`, 'utf8')) as {
+  name: string;
+  private: boolean;
+  dependencies: Record<string, string>;
+};
+const DEV_PACKAGE_DEPENDENCIES = Object.keys(DEV_PACKAGE.dependencies);
 
 /**
  * Stand-in for `@azure/functions-core`, the module the Azure Functions Node.js worker provides at
@@ -105,6 +113,12 @@ describe('npm run package', () => {
     expect(entries.some((e) => e.startsWith('node_modules/@azure/functions-core/'))).toBe(false);
   });
 
+  it('carries nothing of the development package (tools/arm-emulator): no emulator, no local mode, no Azurite, no selfsigned', () => {
+    for (const dep of DEV_PACKAGE_DEPENDENCIES) expect(entries, dep).not.toContain(`node_modules/${dep}/package.json`);
+    expect(entries.filter((e) => e.startsWith(`node_modules/${DEV_PACKAGE.name}/`))).toEqual([]);
+    expect(entries.filter((e) => /(^|\/)(emulator|local)(\/|$)/.test(e) && !e.startsWith('node_modules/'))).toEqual([]);
+  });
+
   it('loads every entry point with only the packaged production dependencies, and every function registers with its trigger', async () => {
     // Nothing above the unpacked folder may offer a node_modules the child could fall back to.
     for (let dir = dirname(unpacked); ; dir = dirname(dir)) {
@@ -145,5 +159,26 @@ describe('npm run package', () => {
       findings: { type: 'httpTrigger', route: 'findings', methods: ['GET'], authLevel: 'function' },
       report: { type: 'httpTrigger', route: 'report', methods: ['GET'], authLevel: 'function' },
     });
+  });
+});
+
+describe('the development package stays out of the product', () => {
+  it('is a private workspace whose dependencies (Azurite, selfsigned) are none of the product\'s', () => {
+    expect(DEV_PACKAGE.private).toBe(true);
+    expect(pkg.workspaces).toEqual(['tools/arm-emulator']);
+    expect(DEV_PACKAGE_DEPENDENCIES).toEqual(expect.arrayContaining(['azurite', 'selfsigned']));
+    for (const dep of DEV_PACKAGE_DEPENDENCIES) {
+      expect(Object.keys(pkg.dependencies), dep).not.toContain(dep);
+      expect(Object.keys(pkg.devDependencies), dep).not.toContain(dep);
+    }
+  });
+
+  it('npm pack lists no file of it (files: compiled product, bin, infra; never dist/tools or tools/)', async () => {
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const [packed] = JSON.parse(stdout) as [{ files: Array<{ path: string }> }];
+    const paths = packed.files.map((f) => f.path);
+    expect(paths).toContain('bin/mtls-enforcer.js');
+    expect(paths.filter((p) => p.startsWith('tools/') || p.startsWith('dist/tools/'))).toEqual([]);
+    expect(pkg.files.filter((f) => f.startsWith('tools') || f === 'dist' || f.startsWith('dist/tools'))).toEqual([]);
   });
 });

@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
-import { startLocalStack } from '../../tools/arm-emulator/src/local/startLocalStack.js';
-import { narrative, reportUrl } from '../../tools/arm-emulator/src/local/narrative.js';
-import { DEMO_SUBSCRIPTIONS } from '../../tools/arm-emulator/src/emulator/index.js';
-import { consoleLog } from './consoleLog.js';
-import { EXIT, parsePort, type CliIo } from './io.js';
-import { paint } from './style.js';
+import { consoleLog, EXIT, paint, parsePort, type CliIo } from '../../../../src/cli/index.js';
+import { DEMO_SUBSCRIPTIONS } from '../emulator/index.js';
+import { narrative, reportUrl } from '../local/narrative.js';
+import { startLocalStack } from '../local/startLocalStack.js';
 
 export const LOCAL_HELP = `Usage: mtls-enforcer local [--ready-json] [--port <host port>]
 
