@@ -1,3 +1,4 @@
+import { withStanding } from '../policy/index.js';
 import type { SiteRef } from '../policy/resourceId.js';
 import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import type { Finding } from '../store/types.js';
@@ -12,15 +13,17 @@ import { withLease } from './withLease.js';
 export interface Assessment {
   status: Status;
   changed: boolean;
-  remediation?: RemediationResult['kind'] | 'would-remediate' | 'own-write' | 'flapping';
+  /** `rollout-pending`: baseline debt, left for a rollout wave (in audit and enforce alike). */
+  remediation?: RemediationResult['kind'] | 'would-remediate' | 'rollout-pending' | 'own-write' | 'flapping';
 }
 
 const FLAP_HISTORY_ROWS = 200;
 
 /**
  * Evaluate what ARM returned and act on it by the subscription's mode: record the finding;
- * in audit, say what enforcement would do; in enforce, revert (unless it is the enforcer's own
- * write, or the resource is flapping). Shared by the event path and sweeps.
+ * in audit, say what enforcement would do; in enforce, revert drift (unless it is the enforcer's
+ * own write, or the resource is flapping). Baseline debt is recorded and left for a rollout wave
+ * in both modes, never reverted here. Shared by the event path and sweeps.
  */
 export async function assessAndAct(
   deps: EnforcerDeps,
@@ -34,9 +37,12 @@ export async function assessAndAct(
   const own = isOwnWrite(cause.caller, deps.remediation.self);
   if (own) return recordOwnWrite(deps, ref, cause, context);
   const now = deps.clock();
-  const [verdict, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), read.previous ?? deps.findings.get(ref.key)]);
+  const [judged, previous] = await Promise.all([judge(deps, context.policy, ref, snapshot, now), read.previous ?? deps.findings.get(ref.key)]);
   const nowIso = now.toISOString();
-  const drift = verdict.status === 'noncompliant';
+  const verdict = withStanding(judged, previous, context.baseline, nowIso);
+  const failing = verdict.status === 'noncompliant';
+  const debt = failing && verdict.standing?.debt !== undefined;
+  const drift = failing && !debt;
   if (drift && context.mode === 'enforce') {
     // Flapping sticks until a human fixes the app (it then evaluates compliant): no timer resumes the fight.
     const flapping = previous?.status === 'flapping' ? { ...verdict, status: 'flapping' as const, reasons: [...previous.reasons.filter((r) => r.code === 'flapping'), ...verdict.reasons] } : await flappingVerdict(deps, ref, verdict, now, previous);
@@ -46,8 +52,9 @@ export async function assessAndAct(
     }
   }
   const audit = drift && context.mode === 'audit';
-  const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { clientCertEnabled: true, clientCertMode: 'Required' } } : {};
+  const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { clientCertEnabled: true, clientCertMode: 'Required' } } : debt ? { action: 'rollout-pending' as const } : {};
   const { changed, finding } = await record(deps, ref, snapshot, verdict, cause, previous, nowIso, extra);
+  if (debt) return { status: verdict.status, changed, remediation: 'rollout-pending' };
   if (!drift) return { status: verdict.status, changed };
   if (audit) return { status: verdict.status, changed, remediation: 'would-remediate' };
   if (context.mode !== 'enforce') return { status: verdict.status, changed };
@@ -76,7 +83,7 @@ async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, cause: Cause, co
     const observedAt = deps.clock().toISOString();
     const fresh = await deps.sites.getSite(ref);
     const now = deps.clock();
-    const verdict = await judge(deps, context.policy, ref, fresh, now);
+    const verdict = withStanding(await judge(deps, context.policy, ref, fresh, now), previous, context.baseline, now.toISOString());
     const { changed } = await record(deps, ref, fresh, verdict, { ...cause, observedAt }, previous, now.toISOString(), { keepLastCaller: true });
     return { status: verdict.status, changed, remediation: 'own-write' };
   }, busy);

@@ -1,4 +1,4 @@
-import { policyForSubscription } from '../policy/index.js';
+import { policyForSubscription, type Baseline } from '../policy/index.js';
 import type { Policy } from '../policy/types.js';
 import type { EnforcerDeps } from './deps.js';
 import type { Mode } from './ports.js';
@@ -8,14 +8,23 @@ export interface SubscriptionContext {
   policy: Policy;
   /** Whether a settings row decided them (false: the deployment defaults). */
   fromSettings: boolean;
+  /** The enforce baseline, while the subscription is in enforce and has one (drift vs baseline debt). */
+  baseline?: Baseline;
+  /** The settings row's version as read (its `updatedAt`): a baseline is set only on that row. */
+  settingsUpdatedAt?: string;
 }
 
 /** The mode and policy one subscription is under: its settings row, else the deployment defaults. */
 export async function subscriptionContext(deps: EnforcerDeps, subscriptionId: string): Promise<SubscriptionContext> {
   const settings = await deps.settings.get(subscriptionId);
-  return {
+  const context: SubscriptionContext = {
     mode: settings?.mode ?? deps.remediation.defaultMode,
     policy: policyForSubscription(deps.policy, settings?.allowedModes ? { allowedModes: settings.allowedModes } : undefined),
     fromSettings: settings !== undefined,
   };
+  if (settings) context.settingsUpdatedAt = settings.updatedAt;
+  if (context.mode === 'enforce' && settings?.mode === 'enforce' && settings.baselineAt) {
+    context.baseline = settings.baselineRunId ? { at: settings.baselineAt, runId: settings.baselineRunId } : { at: settings.baselineAt };
+  }
+  return context;
 }

@@ -11,6 +11,7 @@ import { buildFinding, deletedVerdict, historyEntry, outcomeChanged, withChangeR
 import type { ExemptionRecord } from './ports.js';
 import { record, type Cause } from './recordEvaluation.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
+import { recordSweepBaseline } from './sweepBaseline.js';
 
 /** Lists a subscription's sites (the list payload carries the client-cert fields) and each site's slots. */
 export interface SiteLister {
@@ -115,6 +116,7 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
     if (changed) result.historyRows++;
     count(result, status);
   });
+  await recordSweepBaseline(deps, context, subscriptionId, run.id);
   return result;
 }
 
