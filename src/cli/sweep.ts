@@ -34,7 +34,8 @@ slot, evaluated and recorded as a sweep run; drift handled by each subscription'
 run's report (markdown by default) to standard output or --out.
 
 Subscriptions: every --subscription given, else MTLS_SUBSCRIPTIONS, else every active subscription
-the identity can read. Those in mode off are skipped unless --mode is given.
+the identity can read. Those in mode off are skipped unless --mode is given. Output and report
+name each subscription next to its id, from one subscription listing (ids alone if it is refused).
 
   --mode audit|enforce     treat every swept subscription so for this run (default: its own mode)
   --dry-run                write nothing, to Azure or to the tables: drift that enforce would revert is
