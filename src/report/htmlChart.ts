@@ -59,7 +59,7 @@ export function reportCharts(report: Report): string {
   const bySubscription = report.bySubscription.map((sub) => {
     const failing = sub.byStatus.noncompliant + sub.byStatus.flapping;
     return {
-      label: sub.subscriptionId,
+      label: chartLabel(sub),
       segments: [
         { name: 'compliant', value: sub.byStatus.compliant, color: STATUS_COLORS.compliant },
         { name: 'non-compliant or flapping', value: failing, color: STATUS_COLORS.noncompliant },
@@ -70,6 +70,16 @@ export function reportCharts(report: Report): string {
   const charts = [barChart('chart-status', 'Apps by compliance status', byStatus), barChart('chart-subs', 'Compliance by subscription', bySubscription)];
   if (report.trend && report.trend.length > 0) charts.push(trendChart(report.trend));
   return charts.join('\n');
+}
+
+/**
+ * A subscription's bar label within the label column: its name with the id's first block (names
+ * need not be unique), or the whole id when it has no name; the table below has both in full.
+ */
+function chartLabel(sub: { subscriptionId: string; subscriptionName?: string }): string {
+  if (!sub.subscriptionName) return sub.subscriptionId;
+  const name = sub.subscriptionName.length > 24 ? `${sub.subscriptionName.slice(0, 23)}…` : sub.subscriptionName;
+  return `${name} (${sub.subscriptionId.slice(0, 8)}…)`;
 }
 
 const TREND_H = 160;

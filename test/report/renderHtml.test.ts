@@ -97,6 +97,11 @@ describe('renderHtml', () => {
     expect(tableRows(html, 'Non-compliant apps').find((row) => row.includes('<td>orders</td>'))).toContain(`<td>${bName}</td>`);
     expect(tableRows(html, 'New since the last sweep').find((row) => row.includes('api (slot staging)'))).toContain(`<td>${NAME_A} (${SUB_A})</td>`);
     expect(html).toContain(`⚠ Subscription ${bName} failed: worker died</div>`);
+    // The chart's label column fits a name and the id's first block; a long name is cut.
+    const chart = html.slice(html.indexOf('<svg class="chart" role="img" aria-labelledby="chart-subs'), html.indexOf('</svg>', html.indexOf('chart-subs')));
+    expect(chart).toContain(`<text x="0" y="20">${NAME_A} (aaaaaaaa…)</text>`);
+    expect(chart).toContain(`<text x="0" y="44">contoso | dev &lt;eu&gt; &quot;wes… (bbbbbbbb…)</text>`);
+    expect(chart).toContain(`<text x="0" y="68">${SUB_C}</text>`);
     assertBalanced(html);
   });
 
