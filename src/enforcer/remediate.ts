@@ -1,6 +1,6 @@
 import type { SiteRef } from '../policy/resourceId.js';
 import type { Policy, SiteSnapshot, Verdict } from '../policy/types.js';
-import { PermissionError, TransientError, UnsupportedPlanError } from '../errors.js';
+import { ArmRefusedError, PermissionError, TransientError, UnsupportedPlanError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
 import type { ClientCertPatch } from './ports.js';
 import type { Finding } from '../store/types.js';
@@ -12,7 +12,7 @@ export type RemediationResult =
   | { kind: 'already-resolved'; status: string }
   | { kind: 'unsupported-plan' }
   | { kind: 'nothing-to-write' }
-  | { kind: 'denied'; action: string };
+  | { kind: 'denied'; reason: string };
 
 /**
  * Revert drift on one resource, once: take the per-resource lease, re-read right before writing,
@@ -132,15 +132,18 @@ async function recordFailedWrite(
     await record(deps, ref, before, blocked, cause, previous, now);
     return { kind: 'unsupported-plan' };
   }
-  if (err instanceof PermissionError) {
+  if (err instanceof PermissionError || err instanceof ArmRefusedError) {
+    // A missing RBAC action, or Azure refusing the write for a reason of its own (a Policy deny, a
+    // lock): the app stays noncompliant and says why; the same write would meet the same answer.
+    const reason = err instanceof PermissionError ? `the enforcer's identity lacks ${err.action}` : err.message;
     const denied: Verdict = {
       status: 'noncompliant',
-      reasons: [...verdict.reasons, { code: 'remediation-denied', message: `Remediation denied: the enforcer's identity lacks ${err.action}.` }],
+      reasons: [...verdict.reasons, { code: 'remediation-denied', message: `Remediation denied: ${reason}.` }],
       advice: verdict.advice,
     };
     await record(deps, ref, before, denied, cause, previous, now, { action: 'remediation-denied', detail: err.message, force: true });
-    deps.log('warn', `remediation of ${ref.id} denied: grant ${err.action}`, { resourceId: ref.id });
-    return { kind: 'denied', action: err.action };
+    deps.log('warn', err instanceof PermissionError ? `remediation of ${ref.id} denied: grant ${err.action}` : `remediation of ${ref.id} denied: ${reason}`, { resourceId: ref.id });
+    return { kind: 'denied', reason };
   }
   throw err;
 }

@@ -18,7 +18,7 @@ type AdminHandler = (state: EmulatorState, body: Body, url: URL) => ArmResponse 
 
 const ok = (body: unknown): ArmResponse => ({ status: 200, body });
 const bad = (message: string): ArmResponse => ({ status: 400, body: { error: { code: 'BadRequest', message } } });
-const FAULT_KINDS = new Set<FaultKind>(['500', '503', '429', '403', 'drop', 'slow', '202']);
+const FAULT_KINDS = new Set<FaultKind>(['500', '503', '429', '403', 'drop', 'slow', '202', 'policy', 'locked']);
 
 /**
  * The emulator's own admin API under `/admin/` (not ARM; no bearer token, optional `x-admin-key`).

@@ -1,8 +1,10 @@
 /**
  * What can go wrong with an ARM request: an error status, a dropped connection, a slow answer
- * (which then proceeds normally), or `202` — a successful PATCH answered 202 as Update may be in Azure.
+ * (which then proceeds normally), `202` — a successful PATCH answered 202 as Update may be in Azure —
+ * or a write refused as Azure refuses it: `policy` (403 RequestDisallowedByPolicy, an Azure Policy
+ * deny) and `locked` (409 ScopeLocked, a management lock).
  */
-export type FaultKind = '500' | '503' | '429' | '403' | 'drop' | 'slow' | '202';
+export type FaultKind = '500' | '503' | '429' | '403' | 'drop' | 'slow' | '202' | 'policy' | 'locked';
 
 /** The request a fault decision is about. */
 export interface FaultRequest {

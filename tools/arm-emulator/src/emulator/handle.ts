@@ -53,7 +53,7 @@ async function armRequest(state: EmulatorState, req: IncomingMessage, res: Serve
   const fault = state.faults.pick({ method, path: url.pathname });
   if (fault) {
     state.stats.faults++;
-    const faulted = await applyFault(fault, state, res);
+    const faulted = await applyFault(fault, state, res, url.pathname);
     if (faulted !== 'continue') return faulted;
   }
   const correlationId = header(req, 'x-ms-correlation-request-id') ?? randomUUID();
@@ -81,7 +81,7 @@ function operationName(method: string, route: Route): string {
 }
 
 /** Error statuses answer now; `drop` destroys the socket; `slow` waits and proceeds; `202` acts after the write. */
-async function applyFault(fault: FaultKind, state: EmulatorState, res: ServerResponse): Promise<ArmResponse | undefined | 'continue'> {
+async function applyFault(fault: FaultKind, state: EmulatorState, res: ServerResponse, path: string): Promise<ArmResponse | undefined | 'continue'> {
   switch (fault) {
     case 'drop':
       res.socket?.destroy();
@@ -99,5 +99,9 @@ async function applyFault(fault: FaultKind, state: EmulatorState, res: ServerRes
       return armError(503, 'ServiceUnavailable', 'The service is unavailable (injected).', { 'retry-after': '1' });
     case '500':
       return armError(500, 'InternalServerError', 'An internal error occurred (injected).');
+    case 'policy':
+      return armError(403, 'RequestDisallowedByPolicy', `Resource '${path.split('/').pop() ?? ''}' was disallowed by policy (injected).`);
+    case 'locked':
+      return armError(409, 'ScopeLocked', `The scope '${path}' cannot perform write operation because following scope(s) are locked: '${path}'. Please remove the lock and try again (injected).`);
   }
 }
