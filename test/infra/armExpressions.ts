@@ -326,6 +326,19 @@ function call(name: string, args: Json[], ctx: EvalContext): Json {
     case 'resourcegroup':
       if (!scope.resourceGroup) throw new Error('resourceGroup() at subscription scope');
       return { id: `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}`, name: scope.resourceGroup, location: scope.location };
+    case 'managementgroup':
+      return { id: managementGroupId(scope), name: scope.managementGroup ?? '' };
+    case 'if':
+      // Eager: ARM evaluates only the branch taken; the templates put nothing in either branch that could fail.
+      if (typeof args[0] !== 'boolean') throw new Error('if() needs a boolean condition');
+      return (args[0] ? args[1] : args[2]) ?? null;
+    case 'empty': {
+      const [v] = args;
+      if (v === null || v === undefined) return true;
+      if (typeof v === 'string' || Array.isArray(v)) return v.length === 0;
+      if (typeof v === 'object') return Object.keys(v).length === 0;
+      throw new Error('empty() needs a string, array or object');
+    }
     case 'managementgroupresourceid': {
       const [type, ...names] = args.map((a) => str(a, 'managementGroupResourceId()'));
       return `${managementGroupId(scope)}${providerPath(type as string, names)}`;
@@ -366,6 +379,10 @@ export function resourceIdOf(resource: JsonObject, ctx: EvalContext): string {
   const type = str(evaluateDeep(resource.type as Json, ctx), 'type');
   const name = str(evaluateDeep(resource.name as Json, ctx), 'name');
   const names = name.split('/');
+  if (ctx.scope.managementGroup && !ctx.scope.subscriptionId) {
+    if (resource.scope !== undefined) throw new Error('scope on a management group resource is not supported by the test evaluator');
+    return `${managementGroupId(ctx.scope)}${providerPath(type, names)}`;
+  }
   if (resource.scope !== undefined) {
     const scopePath = str(evaluateDeep(resource.scope, ctx), 'scope');
     const base = ctx.scope.resourceGroup

@@ -32,6 +32,8 @@ export function referenceStub(id: string): JsonObject {
     return { ConnectionString: `InstrumentationKey=${fakeGuid([id])};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/` };
   }
   if (/\/Microsoft\.Web\/sites\//i.test(id)) return { defaultHostName: 'mtls-enforcer.azurewebsites.net' };
+  // reference(…, 'Full') of a policy assignment: its system-assigned identity.
+  if (/\/Microsoft\.Authorization\/policyAssignments\//i.test(id)) return { identity: { type: 'SystemAssigned', principalId: fakeGuid([id, 'principal']) } };
   throw new Error(`reference(${id}) is not stubbed by the tests`);
 }
 
@@ -40,6 +42,7 @@ export function evaluateTemplate(template: JsonObject, scope: Scope, given: Reco
   const ctx: EvalContext = { scope, parameters, variables: (template.variables ?? {}) as JsonObject, reference: referenceStub, used: new Set() };
   const resources: Evaluated['resources'] = [];
   for (const raw of (template.resources ?? []) as JsonObject[]) {
+    if (raw.condition !== undefined && evaluateDeep(raw.condition, ctx) !== true) continue;
     const resource = evaluateDeep(stripNested(raw), ctx) as JsonObject;
     resources.push({ id: resourceIdOf(raw, ctx), resource, ctx });
     if (raw.type === 'Microsoft.Resources/deployments') {
@@ -93,6 +96,16 @@ export function evaluateSubscription(main: Evaluated = evaluateMain()): Evaluate
     deadLetterContainerName: o.deadLetterContainerName as Json,
   };
   return evaluateTemplate(readTemplate('subscription.json'), { subscriptionId: TARGET_SUBSCRIPTION, location: 'westeurope' }, given);
+}
+
+export const MANAGEMENT_GROUP = 'contoso-platform';
+
+/** managementGroup.json at a management group, fed main.json's outputs as the README does. */
+export function evaluateManagementGroup(main: Evaluated = evaluateMain()): Evaluated {
+  const o = main.outputs;
+  const given: Record<string, Json> = {};
+  for (const name of ['enforcerPrincipalId', 'deliveryIdentityId', 'storageAccountId', 'eventQueueName', 'deadLetterContainerName']) given[name] = o[name] as Json;
+  return evaluateTemplate(readTemplate('managementGroup.json'), { subscriptionId: '', managementGroup: MANAGEMENT_GROUP, location: 'westeurope' }, given);
 }
 
 export function resourcesOfType(evaluated: Evaluated, type: string): JsonObject[] {
