@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
-import { recordEvaluation, setSubscriptionSettings, sweepSubscription, type SiteLister, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
+import { failSweepJob, recordEvaluation, runSweepJob, setSubscriptionSettings, sweepSubscription, type SiteLister, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { cliIo } from '../support/cliIo.js';
@@ -176,6 +176,23 @@ describe('sweepSubscription (list payloads, batched writes, history only for cha
     expect(again.counts).toEqual(first.counts);
     const history = await stack.deps.history.list(siteId(sub, 'rg-0', 'app-3').toLowerCase());
     expect(history.filter((h) => h.causeId.startsWith('run-4'))).toHaveLength(1);
+  });
+});
+
+describe('subscription names on the Sweeps table', () => {
+  it('keeps the planned name on the pending row, and in the result of a job queued without one', async () => {
+    const startedAt = new Date().toISOString();
+    await stack.deps.sweeps.createRun({ id: 'named-1', startedAt, trigger: 'test', subscriptionIds: [RACE, SUBS[1] as string], subscriptionNames: { [RACE]: 'race-sub' } });
+    const planned = await stack.deps.sweeps.getRun('named-1');
+    expect(planned?.subscriptions.map((s) => [s.subscriptionId, s.subscriptionName, s.status]).sort()).toEqual([[SUBS[1], undefined, 'pending'], [RACE, 'race-sub', 'pending']]);
+
+    // A message queued before names were carried: the worker takes the name from the pending row.
+    await runSweepJob(stack.deps, lister, { runId: 'named-1', startedAt, subscriptionId: RACE });
+    // The poison path has only the job: a job with the name records it.
+    await failSweepJob(stack.deps, { runId: 'named-1', startedAt, subscriptionId: SUBS[1] as string, subscriptionName: 'named-in-job' }, 'gave up');
+
+    const run = await stack.deps.sweeps.getRun('named-1');
+    expect(run?.subscriptions.map((s) => [s.subscriptionId, s.subscriptionName, s.status]).sort()).toEqual([[SUBS[1], 'named-in-job', 'failed'], [RACE, 'race-sub', 'done']]);
   });
 });
 
