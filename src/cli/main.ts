@@ -9,6 +9,7 @@ import { EXIT, UsageError, type CliIo } from './io.js';
 import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
 import { configFor, storageSettingName } from './runtimeFor.js';
 import { report, REPORT_HELP } from './report.js';
+import { rollout, ROLLOUT_HELP } from './rollout.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { settings, SETTINGS_HELP } from './settings.js';
 import { sweep, SWEEP_HELP } from './sweep.js';
@@ -26,6 +27,7 @@ Commands:
   report [--run id]       render a sweep run's report (json, csv, markdown, html)
   settings list|get|set   per-subscription mode (off, audit, enforce)
   exemptions list|add|remove   the exemption register
+  rollout plan|list|show|apply  fix baseline debt in dated waves (pause|resume|cancel a plan)
   serve [--port n]        run the local host (Event Grid webhook, findings API)
   emulator [--port n]     run the ARM emulator (local development and tests; from a clone)
   emulator write <id>     change a site on a running emulator as a user would (cause drift)
@@ -53,6 +55,7 @@ const COMMANDS: Record<string, Command> = {
   sweep: { run: sweep, help: SWEEP_HELP },
   evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
   report: { run: report, help: REPORT_HELP },
+  rollout: { run: rollout, help: ROLLOUT_HELP },
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },
   emulator: { run: devCommand('emulator') },

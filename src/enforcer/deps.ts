@@ -12,6 +12,7 @@ import type {
   SiteWriter,
   SweepsPort,
 } from './ports.js';
+import type { RolloutsPort } from './rolloutPorts.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -31,6 +32,8 @@ export interface EnforcerDeps {
   register: ExemptionRegisterPort;
   leases: LeasesPort;
   sweeps: SweepsPort;
+  /** Rollout plans, their waves and members (table `Rollouts`); absent where deps are built for the event path alone. */
+  rollouts?: RolloutsPort;
   remediation: RemediationConfig;
   clock: () => Date;
   newId: () => string;

@@ -12,6 +12,7 @@ export type { Mode, SubscriptionSettings, SettingsPort, LeasesPort, SiteWriter, 
 export { setSubscriptionSettings, getSubscriptionSettings, listSubscriptionSettings, checkSubscriptionId, type EffectiveSettings, type SettingsChange } from './manageSettings.js';
 export { addExemption, removeExemption, listExemptions, type ExemptionInput } from './manageExemptions.js';
 export { parseExemptionScope, inScope } from './exemptionScope.js';
+export * from './rollouts.js';
 export { sweepSubscription, type SiteLister, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
 export { planSweep, runSweepJob, failSweepJob, sweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
 export { loadReportInput, namesFromRuns, recordedSubscriptionNames, TREND_RUNS } from './reportInput.js';

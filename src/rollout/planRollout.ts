@@ -48,7 +48,7 @@ function plannedApp(f: PlanCandidate, rules: RolloutRules): PlannedApp {
     resourceId: f.resourceId,
     subscriptionId: f.subscriptionId.toLowerCase(),
     resourceGroup: f.resourceGroup,
-    name: f.slot ? `${f.site}/${f.slot}` : f.site,
+    name: appName(f),
     tier: tierOf(internetExposed, production),
     internetExposed,
     production,
@@ -60,13 +60,14 @@ function plannedApp(f: PlanCandidate, rules: RolloutRules): PlannedApp {
 
 function excludedApp(f: PlanCandidate, rules: RolloutRules): ExcludedApp {
   const reason = f.status === 'unsupported-plan' ? 'needs Basic or higher' : (f.reasons[0]?.message ?? f.status);
-  const out: ExcludedApp = { key: f.key, resourceId: f.resourceId, subscriptionId: f.subscriptionId.toLowerCase(), status: f.status, reason };
+  const out: ExcludedApp = { key: f.key, resourceId: f.resourceId, subscriptionId: f.subscriptionId.toLowerCase(), resourceGroup: f.resourceGroup, name: appName(f), status: f.status, reason };
   const owner = ownerOf(f, rules);
   if (owner) out.owner = owner;
   return out;
 }
 
 const lower = (s: string) => s.toLowerCase();
+const appName = (f: PlanCandidate) => (f.slot ? `${f.site}/${f.slot}` : f.site);
 
 function byTierThenPlace(a: PlannedApp, b: PlannedApp): number {
   return a.tier - b.tier

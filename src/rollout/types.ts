@@ -55,6 +55,9 @@ export interface ExcludedApp {
   key: string;
   resourceId: string;
   subscriptionId: string;
+  resourceGroup: string;
+  /** `site` or `site/slot`. */
+  name: string;
   status: Status;
   reason: string;
   owner?: string;

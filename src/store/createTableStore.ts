@@ -7,6 +7,8 @@ import { createFindingsTable, type FindingsStore } from './findingsTable.js';
 import { createHistoryTable } from './historyTable.js';
 import { createLeasesTable } from './leasesTable.js';
 import { createSweepsTable } from './sweepsTable.js';
+import { createRolloutsTable } from './rolloutsTable.js';
+import type { RolloutsPort } from '../enforcer/rolloutPorts.js';
 import { createProcessedEventsTable } from './processedEventsTable.js';
 import { createSettingsTable } from './settingsTable.js';
 import { createTableOpener } from './tableAccess.js';
@@ -37,6 +39,7 @@ export interface TableStore {
   settings: SettingsPort;
   leases: LeasesPort;
   sweeps: SweepsPort;
+  rollouts: RolloutsPort;
   tables: TableNames;
 }
 
@@ -60,6 +63,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
     settings: createSettingsTable(open(tables.settings), open(tables.settingsHistory)),
     leases: createLeasesTable(open(tables.leases)),
     sweeps: createSweepsTable(open(tables.sweeps)),
+    rollouts: createRolloutsTable(open(tables.rollouts)),
     tables,
   };
 }

@@ -6,6 +6,7 @@ import { acceptsBaseline } from './settingsEntity.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
 import type { Finding, HistoryEntry } from './types.js';
 import { sameHistoryOutcome } from './historyEntity.js';
+import { createMemoryRollouts } from './memoryRollouts.js';
 
 /** The same ports as the Table Storage adapters, held in this process only. */
 export type MemoryStore = Omit<TableStore, 'tables'>;
@@ -70,6 +71,7 @@ export function createMemoryStore(): MemoryStore {
 
   return {
     findings,
+    rollouts: createMemoryRollouts(),
     history: {
       async append(entry) {
         const etag = nextEtag();

@@ -10,6 +10,7 @@ export interface TableNames {
   settingsHistory: string;
   leases: string;
   sweeps: string;
+  rollouts: string;
 }
 
 /** Table Storage: alphanumeric, starting with a letter, 3 to 63 characters. */
@@ -30,6 +31,7 @@ export function tableNames(prefix = ''): TableNames {
     settingsHistory: `${prefix}SettingsHistory`,
     leases: `${prefix}Leases`,
     sweeps: `${prefix}Sweeps`,
+    rollouts: `${prefix}Rollouts`,
   };
   for (const name of Object.values(names)) {
     if (!TABLE_NAME.test(name)) throw new InvalidInputError(`table name ${name} is longer than 63 characters: shorten the prefix`);

@@ -40,6 +40,7 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
     settings: store.settings,
     leases: store.leases,
     sweeps: store.sweeps,
+    rollouts: store.rollouts,
     register: store.exemptionRegister,
     remediation: config.remediation,
     clock: () => new Date(),

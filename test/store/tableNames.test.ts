@@ -18,6 +18,7 @@ describe('tableNames', () => {
       settingsHistory: 'dev1SettingsHistory',
       leases: 'dev1Leases',
       sweeps: 'dev1Sweeps',
+      rollouts: 'dev1Rollouts',
     });
   });
 

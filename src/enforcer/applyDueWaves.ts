@@ -1,0 +1,31 @@
+import type { EnforcerDeps } from './deps.js';
+import { applyWave, type WaveResult } from './applyWave.js';
+import { listRollouts } from './rolloutAccess.js';
+import type { GroupLister } from './rescanMembers.js';
+
+export interface DueWaveResult {
+  applied: WaveResult[];
+  /** Waves of auto plans not yet due, with their dates (the next run picks them up). */
+  waiting: Array<{ planId: string; wave: number; notBefore: string }>;
+}
+
+/**
+ * The rollout timer: for every active plan made with --auto, apply its pending waves whose date
+ * has come, in order, and none before its date; a wave that pauses its plan stops that plan.
+ */
+export async function applyDueWaves(deps: EnforcerDeps, lister: GroupLister, failureThreshold: number): Promise<DueWaveResult> {
+  const out: DueWaveResult = { applied: [], waiting: [] };
+  for (const record of await listRollouts(deps)) {
+    if (!record.plan.auto || record.plan.status !== 'active') continue;
+    for (const wave of record.waves.filter((w) => w.status === 'pending' || w.status === 'applying')) {
+      if (deps.clock().getTime() < Date.parse(wave.notBefore)) {
+        out.waiting.push({ planId: record.plan.id, wave: wave.number, notBefore: wave.notBefore });
+        break;
+      }
+      const result = await applyWave(deps, lister, { planId: record.plan.id, wave: wave.number, by: 'rollout timer', failureThreshold });
+      out.applied.push(result);
+      if (result.paused) break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+import { InvalidInputError } from '../errors.js';
+import { parseSiteId } from '../policy/resourceId.js';
+import { forEachLimited } from '../shared/forEachLimited.js';
+import type { EnforcerDeps } from './deps.js';
+import { getRollout, requireRollouts } from './rolloutAccess.js';
+import type { MemberState, RolloutMemberRecord, RolloutRecord, RolloutWaveRecord, WaveStatus } from './rolloutPorts.js';
+import { memberOutcome, predictOutcome, type Outcome } from './memberOutcome.js';
+import { rescanMembers, type GroupLister } from './rescanMembers.js';
+import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
+
+export interface ApplyRequest {
+  planId: string;
+  wave: number;
+  /** Apply before the wave's date. */
+  force?: boolean;
+  /** Read each member and say what would happen; no write to ARM or the tables. */
+  dryRun?: boolean;
+  by: string;
+  /** A share (0..1) of failed members above which the plan pauses. */
+  failureThreshold: number;
+  /** Members worked at once (each one lease, one GET, at most one PATCH and its read-back). Default 8. */
+  concurrency?: number;
+  onMember?: (member: RolloutMemberRecord) => void;
+}
+
+export interface WaveResult {
+  planId: string;
+  wave: number;
+  status: WaveStatus;
+  dryRun: boolean;
+  members: RolloutMemberRecord[];
+  counts: Partial<Record<MemberState, number>>;
+  /** Set when this wave paused its plan: why. */
+  paused?: string;
+}
+
+/** Members a wave (re)works: those not yet done, and those that failed on an earlier attempt. */
+const OPEN: ReadonlySet<MemberState> = new Set(['pending', 'failed', 'remediation-denied']);
+const FAILED: ReadonlySet<MemberState> = new Set(['failed', 'remediation-denied']);
+
+/**
+ * Apply one wave of a plan: each member is remediated through the drift path (lease, re-read,
+ * one PATCH of the two client-cert fields, read-back, loop guard on its event), unless it is
+ * already compliant, exempt, gone or on a Free/Shared plan; then the wave's resource groups are
+ * listed once each to re-scan and record its members, and compliant members are marked guarded.
+ */
+export async function applyWave(deps: EnforcerDeps, lister: GroupLister, req: ApplyRequest): Promise<WaveResult> {
+  const record = await getRollout(deps, req.planId);
+  const wave = checkApplicable(record, req, deps.clock());
+  const members = record.members.filter((m) => m.wave === req.wave && OPEN.has(m.state));
+  const startedAt = deps.clock().toISOString();
+  if (!req.dryRun) await requireRollouts(deps).putWave({ ...wave, status: 'applying', startedAt, appliedBy: req.by });
+  const contexts = new Map<string, Promise<SubscriptionContext>>();
+  const contextOf = (s: string) => contexts.get(s) ?? contexts.set(s, subscriptionContext(deps, s)).get(s) as Promise<SubscriptionContext>;
+  const cause = { id: `${req.planId}.w${req.wave}`, at: startedAt, source: 'rollout' as const };
+  const worked: RolloutMemberRecord[] = [];
+  await forEachLimited(members, req.concurrency ?? 8, async (member) => {
+    const ref = parseSiteId(member.resourceId);
+    const context = await contextOf(member.subscriptionId);
+    const outcome: Outcome = !ref ? { state: 'failed', detail: 'not a site or slot id' }
+      : context.mode === 'off' ? { state: 'failed', detail: `subscription ${member.subscriptionId} is in mode off: the enforcer does not act there` }
+      : req.dryRun ? await predictOutcome(deps, ref, context)
+      : await memberOutcome(deps, ref, context, cause);
+    const done: RolloutMemberRecord = { ...member, state: outcome.state, updatedAt: deps.clock().toISOString() };
+    if (outcome.detail) done.detail = outcome.detail;
+    else delete done.detail;
+    worked.push(done);
+    req.onMember?.(done);
+  });
+  if (!req.dryRun) await rescanMembers(deps, lister, worked, contextOf, { ...cause, id: `${cause.id}.rescan`, at: deps.clock().toISOString() });
+  return finish(deps, record, wave, worked, req);
+}
+
+function checkApplicable(record: RolloutRecord, req: ApplyRequest, now: Date): RolloutWaveRecord {
+  const { plan } = record;
+  if (plan.status !== 'active') throw new InvalidInputError(`plan ${plan.id} is ${plan.status}${plan.statusReason ? ` (${plan.statusReason})` : ''}: ${plan.status === 'paused' ? 'resume it first' : 'no wave of it runs'}`);
+  const wave = record.waves.find((w) => w.number === req.wave);
+  if (!wave) throw new InvalidInputError(`plan ${plan.id} has no wave ${req.wave} (waves 1-${record.waves.length})`);
+  if (wave.status === 'done' || wave.status === 'superseded') throw new InvalidInputError(`wave ${req.wave} of plan ${plan.id} is ${wave.status}`);
+  if (!req.force && now.getTime() < Date.parse(wave.notBefore)) {
+    throw new InvalidInputError(`wave ${req.wave} of plan ${plan.id} is not due until ${wave.notBefore} (its owners were told that date); pass --now to apply it earlier`);
+  }
+  return wave;
+}
+
+async function finish(deps: EnforcerDeps, record: RolloutRecord, wave: RolloutWaveRecord, worked: RolloutMemberRecord[], req: ApplyRequest): Promise<WaveResult> {
+  const all = record.members.filter((m) => m.wave === req.wave).map((m) => worked.find((w) => w.key === m.key) ?? m);
+  const counts: Partial<Record<MemberState, number>> = {};
+  for (const m of all) counts[m.state] = (counts[m.state] ?? 0) + 1;
+  const failed = all.filter((m) => FAILED.has(m.state));
+  const status: WaveStatus = failed.length === 0 ? 'done' : failed.length === all.length ? 'failed' : 'partial';
+  const result: WaveResult = { planId: req.planId, wave: req.wave, status, dryRun: !!req.dryRun, members: all, counts };
+  const share = all.length > 0 ? failed.length / all.length : 0;
+  if (share > req.failureThreshold) {
+    const first = failed.slice(0, 3).map((m) => `${m.name}: ${m.detail ?? m.state}`).join('; ');
+    result.paused = `wave ${req.wave}: ${failed.length} of ${all.length} members failed (${Math.round(share * 100)} %), over the ${Math.round(req.failureThreshold * 100)} % threshold (${first})`;
+  }
+  if (req.dryRun) return result;
+  const rollouts = requireRollouts(deps);
+  const nowIso = deps.clock().toISOString();
+  await rollouts.putMembers(worked);
+  await rollouts.putWave({ ...wave, status, appliedBy: req.by, startedAt: wave.startedAt ?? nowIso, finishedAt: nowIso, counts });
+  const open = record.waves.some((w) => w.number !== req.wave && (w.status === 'pending' || w.status === 'applying'));
+  if (result.paused) await rollouts.putPlan({ ...record.plan, status: 'paused', statusReason: result.paused, updatedAt: nowIso });
+  else if (!open && status === 'done') await rollouts.putPlan({ ...record.plan, status: 'done', updatedAt: nowIso });
+  if (result.paused) deps.log('warn', `rollout plan ${req.planId} paused: ${result.paused}`, { planId: req.planId });
+  return result;
+}

@@ -1,0 +1,42 @@
+import { InvalidInputError } from '../errors.js';
+import type { EnforcerDeps } from './deps.js';
+import type { PlanStatus, RolloutRecord, RolloutsPort } from './rolloutPorts.js';
+
+/** The Rollouts table; deps built for the event path alone have none. */
+export function requireRollouts(deps: Pick<EnforcerDeps, 'rollouts'>): RolloutsPort {
+  if (!deps.rollouts) throw new Error('these deps have no Rollouts table (built without a store)');
+  return deps.rollouts;
+}
+
+export async function getRollout(deps: EnforcerDeps, planId: string): Promise<RolloutRecord> {
+  const record = await requireRollouts(deps).get(planId);
+  if (!record) throw new InvalidInputError(`no rollout plan ${planId} (see 'mtls-enforcer rollout list')`);
+  return record;
+}
+
+export async function listRollouts(deps: EnforcerDeps): Promise<RolloutRecord[]> {
+  const rollouts = requireRollouts(deps);
+  const out: RolloutRecord[] = [];
+  for (const head of await rollouts.listPlans()) {
+    const record = await rollouts.get(head.id);
+    if (record) out.push(record);
+  }
+  return out;
+}
+
+const ALLOWED: Record<'pause' | 'resume' | 'cancel', { from: PlanStatus[]; to: PlanStatus }> = {
+  pause: { from: ['active'], to: 'paused' },
+  resume: { from: ['paused'], to: 'active' },
+  cancel: { from: ['active', 'paused'], to: 'cancelled' },
+};
+
+/** pause, resume or cancel a plan; who and when go on the plan row. */
+export async function changeRolloutStatus(deps: EnforcerDeps, planId: string, action: keyof typeof ALLOWED, by: string): Promise<RolloutRecord> {
+  const record = await getRollout(deps, planId);
+  const rule = ALLOWED[action];
+  if (!rule.from.includes(record.plan.status)) throw new InvalidInputError(`cannot ${action} plan ${planId}: it is ${record.plan.status}`);
+  record.plan = { ...record.plan, status: rule.to, statusReason: `${action}d by ${by}`, updatedAt: deps.clock().toISOString() };
+  if (rule.to === 'active') delete record.plan.statusReason;
+  await requireRollouts(deps).putPlan(record.plan);
+  return record;
+}

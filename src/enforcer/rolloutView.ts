@@ -1,0 +1,43 @@
+import type { RolloutAppView, RolloutPlanView } from '../report/rolloutTypes.js';
+import type { RolloutMemberRecord, RolloutRecord } from './rolloutPorts.js';
+
+const HOUR = 3_600_000;
+
+/** `7d`, `12h`: the interval as `--every` takes it. */
+export function everyText(ms: number): string {
+  return ms % (24 * HOUR) === 0 ? `${ms / (24 * HOUR)}d` : `${Math.round(ms / HOUR)}h`;
+}
+
+function appView(m: RolloutMemberRecord): RolloutAppView {
+  const view: RolloutAppView = { resourceId: m.resourceId, subscriptionId: m.subscriptionId, resourceGroup: m.resourceGroup, name: m.name, state: m.state };
+  if (m.tier !== undefined) view.tier = m.tier;
+  if (m.owner !== undefined) view.owner = m.owner;
+  if (m.internetExposed !== undefined) view.internetExposed = m.internetExposed;
+  if (m.production !== undefined) view.production = m.production;
+  if (m.status !== undefined) view.status = m.status;
+  if (m.detail !== undefined) view.detail = m.detail;
+  if (m.guarded !== undefined) view.guarded = m.guarded;
+  return view;
+}
+
+/** Tier first, then subscription, resource group and name: the plan's own order. */
+const planOrder = (a: RolloutMemberRecord, b: RolloutMemberRecord) =>
+  (a.tier ?? 9) - (b.tier ?? 9) || a.subscriptionId.localeCompare(b.subscriptionId) || a.resourceGroup.toLowerCase().localeCompare(b.resourceGroup.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase());
+
+export function planView(record: RolloutRecord): RolloutPlanView {
+  const { plan } = record;
+  const members = [...record.members].sort(planOrder);
+  const view: RolloutPlanView = {
+    id: plan.id, status: plan.status, createdAt: plan.createdAt, createdBy: plan.createdBy, subscriptions: plan.subscriptions,
+    waveSize: plan.waveSize, every: everyText(plan.everyMs), auto: plan.auto,
+    waves: record.waves.map((w) => ({
+      number: w.number, notBefore: w.notBefore, status: w.status, size: w.size,
+      ...(w.finishedAt ? { finishedAt: w.finishedAt } : {}),
+      ...(w.counts ? { counts: w.counts as Record<string, number> } : {}),
+      apps: members.filter((m) => m.wave === w.number).map(appView),
+    })),
+    excluded: members.filter((m) => m.wave === 0).map(appView),
+  };
+  if (plan.statusReason) view.statusReason = plan.statusReason;
+  return view;
+}
