@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_ACTIONS } from '../../src/azure/requiredActions.js';
 import { evaluateDeep, functionsUsed, namesReferenced, readTemplate, type Json, type JsonObject } from './armExpressions.js';
@@ -206,7 +207,7 @@ describe('the policies: deployIfNotExists, assigned with their own identity and 
     for (const name of ['deliveryIdentityId', 'storageAccountId', 'eventQueueName', 'deadLetterContainerName']) expect(given[name]?.value, name).toBe(main.outputs[name]);
   });
 
-  it('the plumbing role: resource groups, deployments, system topics and their event subscriptions; read and write only', () => {
+  it('the plumbing role: resource groups, deployments, system topics and their event subscriptions (read and write), registering Event Grid; nothing else', () => {
     const p = plumbingRole.properties as JsonObject;
     expect(p.assignableScopes).toEqual([MG_ID]);
     expect([...((p.permissions as JsonObject[])[0]?.actions as string[])].sort()).toEqual(
@@ -221,6 +222,8 @@ describe('the policies: deployIfNotExists, assigned with their own identity and 
         'Microsoft.EventGrid/systemTopics/write',
         'Microsoft.EventGrid/systemTopics/eventSubscriptions/read',
         'Microsoft.EventGrid/systemTopics/eventSubscriptions/write',
+        // A template deployment registers the providers it uses; a new subscription may not have Event Grid yet.
+        'Microsoft.EventGrid/register/action',
       ].sort(),
     );
     expect((p.permissions as JsonObject[])[0]).toMatchObject({ notActions: [], dataActions: [], notDataActions: [] });
@@ -272,5 +275,22 @@ describe('the policies: deployIfNotExists, assigned with their own identity and 
     expect(text).not.toContain('[[');
     // Policy-language expressions survive for the policy: parameters(), field().
     expect(evaluateDeep("[[field('name')]", mg.ctx)).toBe("[field('name')]");
+  });
+});
+
+describe('README "Deploy to Azure": the tenant path', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('## Deploy to Azure');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+
+  it('reads only outputs managementGroup.json has, and grants the policy identities the identity operator role on the delivery identity only', () => {
+    const read = [...section.matchAll(/\$\(mgout (\w+)\)/g)].map((m) => m[1] as string);
+    const looped = /for P in ([\w ]+); do/.exec(section)?.[1]?.split(' ') ?? [];
+    expect(looped.sort()).toEqual(['subscriptionPolicyPrincipalId', 'topicPolicyPrincipalId']);
+    expect(read).toEqual(expect.arrayContaining(['topicAssignmentId', 'subscriptionAssignmentId']));
+    for (const name of [...read, ...looped]) expect(Object.keys(mg.outputs), name).toContain(name);
+    expect(section).toMatch(/--role "Managed Identity Operator" --scope "\$\(out deliveryIdentityId\)"/);
+    expect(section).toMatch(/az policy remediation create --management-group "\$MG" -n mtls-events-topic --policy-assignment "\$\(mgout topicAssignmentId\)"/);
+    expect(section).toMatch(/az policy remediation create --management-group "\$MG" -n mtls-events-subscription --policy-assignment "\$\(mgout subscriptionAssignmentId\)"/);
   });
 });

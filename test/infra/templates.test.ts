@@ -124,6 +124,7 @@ describe('templates are well-formed', () => {
   it.each([
     ['main.parameters.example.json', 'main.json'],
     ['subscription.parameters.example.json', 'subscription.json'],
+    ['managementGroup.parameters.example.json', 'managementGroup.json'],
   ])('%s names only parameters of %s and sets every one without a default', (example, templateName) => {
     const params = (readTemplate(example).parameters ?? {}) as JsonObject;
     const declared = readTemplate(templateName).parameters as Record<string, JsonObject>;
@@ -443,7 +444,7 @@ describe('README "Deploy to Azure"', () => {
   it('its az commands name templates that exist and parameters they declare', () => {
     const commands = section.replace(/\\\n\s*/g, ' ');
     const deployments = [...commands.matchAll(/--template-file (infra\/[\w.]+)([^\n]*)/g)];
-    expect(deployments.map((d) => d[1])).toEqual(['infra/main.json', 'infra/subscription.json', 'infra/policy.json', 'infra/policy.subscription.json']);
+    expect(deployments.map((d) => d[1])).toEqual(['infra/main.json', 'infra/subscription.json', 'infra/managementGroup.json', 'infra/policy.json', 'infra/policy.subscription.json']);
     for (const [, file, rest] of deployments) {
       const declared = Object.keys(readTemplate(String(file).replace('infra/', '')).parameters as JsonObject);
       const given = [...String(rest).matchAll(/ ([A-Za-z]+)=/g)].map((m) => m[1] as string);
