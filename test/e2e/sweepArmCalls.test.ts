@@ -8,6 +8,7 @@ import { createMemoryStore } from '../../src/store/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, startEmulator, type Emulator, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 
 const ENFORCER = { oid: 'a4c00000-0000-4000-8000-00000000e0f0', appid: 'a4c00000-0000-4000-8000-0000000000a1' };
+const ALICE = { objectId: 'a4c00000-0000-4000-8000-0000000a11ce', name: 'alice@contoso.example' };
 /** Three subscriptions of different sizes and work: their ARM request counts all differ. */
 const SMALL = 'a4c00000-0000-4000-8000-000000000001';
 const LARGE = 'a4c00000-0000-4000-8000-000000000002';
@@ -27,8 +28,7 @@ beforeAll(async () => {
     subscriptions: [
       { id: SMALL, sites: sites(3, 3) },
       { id: LARGE, sites: sites(18, 3, (i) => (i % 4 === 0 ? { slots: [{ name: 'staging', clientCertEnabled: true, clientCertMode: 'Required' }] } : {})) },
-      // Two drifted apps: in enforce mode the job re-reads, PATCHes and reads back each.
-      { id: ENFORCED, sites: sites(6, 2, (i) => (i < 2 ? { clientCertEnabled: false } : {})) },
+      { id: ENFORCED, sites: sites(6, 2) },
     ],
   });
   const config = loadConfig({ MTLS_ARM_ENDPOINT: emu.url, MTLS_ENFORCER_OBJECT_ID: ENFORCER.oid, MTLS_ENFORCER_APP_ID: ENFORCER.appid }, { requireStorage: false });
@@ -54,6 +54,13 @@ describe("a sweep job's armCalls", () => {
     const startedAt = new Date();
     const runId = newRunId(startedAt, 'armcalls');
     await deps.sweeps.createRun({ id: runId, startedAt: startedAt.toISOString(), trigger: 'test', subscriptionIds });
+    // The enforced subscription's first sweep records its baseline; two apps then drift, which its
+    // next sweep reverts: the job re-reads, PATCHes and reads back each.
+    const baselineAt = new Date(startedAt.getTime() - 60_000);
+    const baselineRun = newRunId(baselineAt, 'baseline');
+    await deps.sweeps.createRun({ id: baselineRun, startedAt: baselineAt.toISOString(), trigger: 'test', subscriptionIds: [ENFORCED] });
+    await runSweepJob(deps, arm, { runId: baselineRun, startedAt: baselineAt.toISOString(), subscriptionId: ENFORCED });
+    for (const [group, app] of [['rg-0', 'app-0'], ['rg-1', 'app-1']] as const) emu.userWrite(siteId(ENFORCED, group, app), { clientCertEnabled: false }, ALICE);
     emu.stats.reset();
     // One list page of the large subscription fails once: the SDK's retry is a request ARM counts too.
     emu.faults.inject({ kind: '503', method: 'GET', pathIncludes: LARGE }, 1);
