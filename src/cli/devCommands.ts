@@ -25,8 +25,8 @@ export const DEV_COMMANDS_ENTRY = new URL(`../../tools/arm-emulator/src/cli/inde
 export function notInstalledMessage(name: DevCommandName): string {
   return `mtls-enforcer: '${name}' is a development command and is not part of this installation.
 The ARM emulator and local mode live in the repository's development package (tools/arm-emulator),
-which the npm package and the Function App zip leave out. To run them, use a clone of the repository:
-  npm install && npm start             # local mode (mtls-enforcer local)
+which the npm package and the Function App zip leave out. From a clone of the repository:
+  npm install && npm start             # local mode; npm run build compiles the package into dist/tools
   node bin/mtls-enforcer.js ${name} --help
 `;
 }
