@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createArmSites } from '../../src/azure/index.js';
+import { addExemption, applyDueWaves, getRollout, setSubscriptionSettings } from '../../src/enforcer/index.js';
+import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import { runCaptured } from '../support/cliIo.js';
+import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+
+const WAVES = 'e1e1e1e1-0000-4000-8000-000000000001';
+const AUTO = 'e2e2e2e2-0000-4000-8000-000000000002';
+const HOUR = 3_600_000;
+
+const off = { clientCertEnabled: false };
+const optional = { clientCertEnabled: true, clientCertMode: 'Optional' };
+const fine = { clientCertEnabled: true, clientCertMode: 'Required' };
+const app = (resourceGroup: string, name: string, cert: object, extra: Partial<SiteSeed> = {}): SiteSeed => ({ resourceGroup, name, ...cert, ...extra });
+
+/** Seeded out of order on purpose: the plan orders by tier, then subscription, resource group, name. */
+function wavesFleet(): SiteSeed[] {
+  return [
+    app('rg-a', 'intranet', off, { publicNetworkAccess: 'Disabled' }),
+    app('rg-b', 'shop', off, { tags: { env: 'prod', owner: 'shop-team@contoso.example' } }),
+    app('rg-a', 'blog', optional, { tags: { env: 'dev' } }),
+    app('rg-b', 'hr', off, { publicNetworkAccess: 'Disabled', tags: { Environment: 'Production' } }),
+    app('rg-a', 'portal', optional, { publicNetworkAccess: 'Enabled', tags: { ENV: 'PROD', team: 'portal-team' } }),
+    app('rg-c', 'docs', off),
+    app('rg-b', 'pay', off, { tags: { environment: 'production', team: 'payments' } }),
+    app('rg-a', 'ledger', optional, { publicNetworkAccess: 'Disabled', tags: { env: 'prod' } }),
+    app('rg-a', 'api', off, { tags: { environment: 'prod', owner: 'api-team@contoso.example' } }),
+    app('rg-a', 'ok-1', fine, { tags: { env: 'prod' } }),
+    app('rg-b', 'ok-2', fine),
+    app('rg-a', 'freebie', off, { sku: 'Free', tags: { env: 'prod' } }),
+    app('rg-a', 'flow', off, { kind: 'functionapp,workflowapp' }),
+  ];
+}
+
+let stack: Stack;
+let lister: ReturnType<typeof createArmSites>;
+const cli = (...args: string[]) => runCaptured(args, stack.env);
+const key = (sub: string, rg: string, name: string) => siteId(sub, rg, name).toLowerCase();
+/** PATCHes the enforcer's identity made that ARM accepted, by lowercased resource id. */
+const enforcerPatches = () => stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid).map((w) => w.path.toLowerCase());
+
+beforeAll(async () => {
+  stack = await startStack({
+    seed: {
+      subscriptions: [
+        { id: WAVES, sites: wavesFleet() },
+        { id: AUTO, sites: ['a1', 'a2', 'a3'].map((n) => app('rg', n, off, { tags: { env: 'prod' } })) },
+      ],
+    },
+  });
+  lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  for (const subscriptionId of [WAVES, AUTO]) await setSubscriptionSettings(stack.deps, { subscriptionId, mode: 'enforce', by: 'platform-team' });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+beforeEach(() => {
+  stack.emu.stats.reset();
+});
+
+describe('rollout waves (wave size 4)', () => {
+  let planId = '';
+
+  it('plans the baseline debt with the internet-exposed production apps in wave 1', async () => {
+    // Prepare: the baseline sweep records the debt and changes nothing.
+    const swept = await cli('sweep', '--subscription', WAVES, '--json');
+    await stack.settle();
+    expect(swept.code, swept.err).toBe(0);
+    expect(enforcerPatches()).toEqual([]);
+
+    // Act
+    const planned = await cli('rollout', 'plan', '--subscription', WAVES, '--wave-size', '4', '--json');
+
+    // Assess
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(planned.out) as { id: string; waves: Array<{ number: number; notBefore: string; apps: Array<{ name: string; tier: number; owner?: string; resourceId: string }> }>; excluded: Array<{ name: string; status: string; detail: string }> };
+    planId = plan.id;
+    expect(plan.waves.map((w) => w.apps.map((a) => a.name))).toEqual([['api', 'portal', 'pay', 'shop'], ['blog', 'docs', 'ledger', 'hr'], ['intranet']]);
+    expect(plan.waves[0]?.apps.map((a) => a.tier)).toEqual([1, 1, 1, 1]);
+    expect(plan.waves[0]?.apps.map((a) => a.owner)).toEqual(['api-team@contoso.example', 'portal-team', 'payments', 'shop-team@contoso.example']);
+    expect(plan.waves[1]?.apps.map((a) => a.tier)).toEqual([2, 2, 3, 3]);
+    const noticeDays = (Date.parse(plan.waves[0]?.notBefore ?? '') - Date.now()) / (24 * HOUR);
+    expect(noticeDays).toBeGreaterThan(6.9);
+    expect(noticeDays).toBeLessThanOrEqual(7);
+    expect(plan.excluded.map((e) => [e.name, e.status])).toEqual([['flow', 'not-applicable'], ['freebie', 'unsupported-plan']]);
+    expect(plan.excluded.find((e) => e.name === 'freebie')?.detail).toBe('needs Basic or higher');
+    expect(enforcerPatches()).toEqual([]);
+  });
+
+  it('refuses to apply wave 1 before its date (exit 2, saying when) and writes nothing', async () => {
+    const record = await getRollout(stack.deps, planId);
+
+    const early = await cli('rollout', 'apply', '--plan', planId, '--wave', '1');
+    await stack.settle();
+
+    expect(early.code).toBe(2);
+    expect(early.err).toContain(`not due until ${record.waves[0]?.notBefore}`);
+    expect(early.err).toContain('--now');
+    expect(enforcerPatches()).toEqual([]);
+    expect((await getRollout(stack.deps, planId)).waves[0]?.status).toBe('pending');
+  });
+
+  it('with --now PATCHes exactly the members that need it: owner-fixed, exempt and denied members are not', async () => {
+    // Prepare: the owner of portal fixes it first; pay gets an exemption; shop's PATCH is refused (403).
+    stack.emu.userWrite(siteId(WAVES, 'rg-a', 'portal'), fine, ALICE);
+    await stack.settle();
+    await addExemption(stack.deps, { scope: siteId(WAVES, 'rg-b', 'pay'), owner: 'payments', approver: 'ciso@contoso.example', reason: 'partner without certificates until Q2', category: 'waiver', expiresAt: '2099-01-01', by: 'test' }, 36_500);
+    stack.emu.faults.inject({ kind: '403', method: 'PATCH', pathIncludes: '/sites/shop' }, 5);
+    stack.emu.stats.reset();
+
+    // Act
+    const applied = await cli('rollout', 'apply', '--plan', planId, '--wave', '1', '--now', '--json');
+    await stack.settle();
+
+    // Assess
+    const result = JSON.parse(applied.out) as { status: string; paused?: string; members: Array<{ name: string; state: string; guarded?: boolean }> };
+    expect(applied.code).toBe(1);
+    expect(Object.fromEntries(result.members.map((m) => [m.name, m.state]))).toEqual({ api: 'remediated', portal: 'done-by-owner', pay: 'skipped-exempt', shop: 'remediation-denied' });
+    expect(result.status).toBe('partial');
+    expect(enforcerPatches()).toEqual([key(WAVES, 'rg-a', 'api')]);
+    // One attempt at shop (refused), none repeated; nothing outside wave 1.
+    expect(stack.emu.stats.counts['PATCH site']).toBe(2);
+    expect(result.members.find((m) => m.name === 'api')?.guarded).toBe(true);
+    const api = await stack.deps.findings.get(key(WAVES, 'rg-a', 'api'));
+    expect(api?.status).toBe('compliant');
+    expect(api?.debt).toBeUndefined();
+    // 1 failure of 4 (25 %) is over the default 10 %: the plan pauses and says why.
+    const record = await getRollout(stack.deps, planId);
+    expect(record.plan.status).toBe('paused');
+    expect(record.plan.statusReason).toMatch(/1 of 4 members failed \(25 %\), over the 10 % threshold/);
+    expect(record.waves.map((w) => w.status)).toEqual(['partial', 'pending', 'pending']);
+  });
+
+  it('shows the wave as an owner would be sent it (markdown)', async () => {
+    const shown = await cli('rollout', 'show', planId, '--wave', '2', '--format', 'markdown');
+
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain('## Wave 2 of plan');
+    expect(shown.out).toMatch(/\| \(no owner tag\) \| blog \| rg-a \|/);
+    expect(shown.out).toContain('clientCertMode=Required');
+    expect(shown.out).not.toContain('| api |');
+  });
+});
+
+describe('rollout --auto: the timer applies a due wave, never one before its date', () => {
+  it('applies wave 1 (due) and leaves wave 2 (a month out) alone, run after run', async () => {
+    // Prepare
+    await cli('sweep', '--subscription', AUTO, '--json');
+    await stack.settle();
+    const firstWaveAt = new Date(Date.now() - HOUR).toISOString();
+    const planned = JSON.parse((await cli('rollout', 'plan', '--subscription', AUTO, '--wave-size', '2', '--first-wave-at', firstWaveAt, '--every', '30d', '--auto', '--json')).out) as { id: string };
+    stack.emu.stats.reset();
+
+    // Act
+    const first = await applyDueWaves(stack.deps, lister, 0.1);
+    await stack.settle();
+    const second = await applyDueWaves(stack.deps, lister, 0.1);
+    await stack.settle();
+
+    // Assess
+    expect(first.applied.map((r) => [r.planId, r.wave, r.status])).toEqual([[planned.id, 1, 'done']]);
+    expect(first.waiting.map((w) => [w.planId, w.wave])).toEqual([[planned.id, 2]]);
+    expect(second.applied).toEqual([]);
+    expect(enforcerPatches().sort()).toEqual([key(AUTO, 'rg', 'a1'), key(AUTO, 'rg', 'a2')]);
+    const record = await getRollout(stack.deps, planned.id);
+    expect(record.waves.map((w) => w.status)).toEqual(['done', 'pending']);
+    expect(record.plan.status).toBe('active');
+  });
+});
