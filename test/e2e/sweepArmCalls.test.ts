@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
+import { runCli } from '../../src/cli/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { newRunId, runSweepJob, setSubscriptionSettings, type EnforcerDeps } from '../../src/enforcer/index.js';
 import { parseSiteId } from '../../src/policy/index.js';
 import { createMemoryStore } from '../../src/store/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, startEmulator, type Emulator, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import { cliIo } from '../support/cliIo.js';
 
 const ENFORCER = { oid: 'a4c00000-0000-4000-8000-00000000e0f0', appid: 'a4c00000-0000-4000-8000-0000000000a1' };
 const ALICE = { objectId: 'a4c00000-0000-4000-8000-0000000a11ce', name: 'alice@contoso.example' };
@@ -42,6 +47,9 @@ beforeAll(async () => {
   await setSubscriptionSettings(deps, { subscriptionId: SMALL, mode: 'audit', by: 'test' });
   await setSubscriptionSettings(deps, { subscriptionId: LARGE, mode: 'audit', by: 'test' });
   await setSubscriptionSettings(deps, { subscriptionId: ENFORCED, mode: 'enforce', by: 'test' });
+  // Baselined before its apps were first recorded: the two drifted apps are new since the baseline, so drift (reverted), not debt.
+  const row = await deps.settings.get(ENFORCED);
+  await deps.settings.recordBaseline(ENFORCED, { at: new Date().toISOString(), runId: 'baseline' }, { updatedAt: row?.updatedAt ?? '' });
 });
 
 afterAll(async () => {
@@ -74,6 +82,21 @@ describe("a sweep job's armCalls", () => {
     expect(Object.fromEntries(results.map((r) => [r.subscriptionId, r.armCalls]))).toEqual({ [SMALL]: counted[SMALL], [LARGE]: counted[LARGE], [ENFORCED]: counted[ENFORCED] });
     const recorded = await deps.sweeps.getRun(runId);
     expect(Object.fromEntries((recorded?.subscriptions ?? []).map((s) => [s.subscriptionId, s.armCalls]))).toEqual({ [SMALL]: counted[SMALL], [LARGE]: counted[LARGE], [ENFORCED]: counted[ENFORCED] });
+  });
+
+  it('is what `mtls-enforcer sweep` prints per subscription, sweeping them side by side', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'arm-calls-'));
+    const caPath = join(dir, 'ca.pem');
+    await writeFile(caPath, emu.caCertPem);
+    const io = cliIo({ MTLS_ARM_ENDPOINT: emu.url, MTLS_ARM_CA_CERT_PATH: caPath, MTLS_ARM_TOKEN: makeEmulatorToken(ENFORCER) });
+    emu.stats.reset();
+
+    const code = await runCli(['sweep', '--subscription', SMALL, '--subscription', LARGE, '--no-store', '--json'], io);
+
+    expect(code).toBe(0);
+    const printed = Object.fromEntries([...io.err.matchAll(/^(\S+)\b.*  ARM calls (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    const counted = emu.stats.snapshot().bySubscription;
+    expect(printed).toEqual({ [SMALL]: counted[SMALL], [LARGE]: counted[LARGE] });
   });
 
   it('counts only the requests of the work it wraps, not those sent beside it', async () => {
