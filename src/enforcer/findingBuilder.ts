@@ -1,5 +1,5 @@
 import type { SiteRef } from '../policy/resourceId.js';
-import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
+import type { Reason, SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import type { Finding, HistoryEntry, ObservedCert } from '../store/types.js';
 import type { Cause, HistoryExtra } from './recordEvaluation.js';
 import { applyStanding } from './standing.js';
@@ -121,8 +121,11 @@ export function deletedVerdict(): Verdict {
   return { status: 'deleted', reasons: [{ code: 'deleted', message: 'The app or slot no longer exists in Azure.' }], advice: [] };
 }
 
-const reasonCodes = (f: Finding) => f.reasons.map((r) => r.code).sort().join(',');
-const codesOf = (v: Verdict) => v.reasons.map((r) => r.code).sort().join(',');
+// The baseline-debt reason follows the row's standing (set or derived while recording), not the
+// evaluation: a verdict recorded without it is the same outcome (the standing changes only with the status).
+const outcomeCodes = (reasons: readonly Reason[]) => reasons.map((r) => r.code).filter((c) => c !== 'baseline-debt').sort().join(',');
+const reasonCodes = (f: Finding) => outcomeCodes(f.reasons);
+const codesOf = (v: Verdict) => outcomeCodes(v.reasons);
 
 /** Whether a verdict differs from the stored finding in what history records: status or reason codes. */
 export function outcomeChanged(previous: Finding | undefined, verdict: Verdict): boolean {

@@ -42,7 +42,9 @@ describe('drift detection end to end (emulator → Event Grid webhook → local 
     const elapsed = performance.now() - started;
     const finding = await stack.deps.findings.get(key(SITE));
     expect(finding?.status).toBe('noncompliant');
-    expect(finding?.reasons.map((r) => r.code)).toEqual(['client-cert-disabled']);
+    // Never recorded compliant before (no sweep has run): baseline debt, the safe side.
+    expect(finding?.reasons.map((r) => r.code)).toEqual(['client-cert-disabled', 'baseline-debt']);
+    expect(finding?.debt?.since).toBe(finding?.firstNonCompliantAt);
     expect(finding?.lastCaller).toMatchObject({ objectId: ALICE.objectId, name: ALICE.name, appId: ALICE.appId });
     expect(finding?.firstNonCompliantAt).toBeDefined();
     const history = await stack.deps.history.list(key(SITE));

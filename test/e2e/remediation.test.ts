@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setSubscriptionSettings, addExemption } from '../../src/enforcer/index.js';
 import { siteId, type RecordedWrite } from '../../tools/arm-emulator/src/emulator/index.js';
 import { ALICE, ENFORCER, PIPELINE, startStack, type Stack } from '../support/stack.js';
+import { sweepNow } from '../support/sweepNow.js';
 
 const ENFORCE = 'e0e0e0e0-0000-4000-8000-000000000001';
 const AUDIT = 'a0a0a0a0-0000-4000-8000-000000000002';
@@ -30,7 +31,7 @@ beforeAll(async () => {
             site('flappy'),
             site('busy'),
             site('denied'),
-            site('paths-app', { clientCertExclusionPaths: '/health' }),
+            site('paths-app'),
           ],
         },
         { id: AUDIT, sites: [site('audited')] },
@@ -42,6 +43,9 @@ beforeAll(async () => {
   await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by });
   await setSubscriptionSettings(stack.deps, { subscriptionId: AUDIT, mode: 'audit', by });
   await setSubscriptionSettings(stack.deps, { subscriptionId: OFF, mode: 'off', by });
+  // The baseline sweep: every app here is compliant (or Free) at it, so each failure below is drift.
+  await sweepNow(stack, ENFORCE);
+  await sweepNow(stack, AUDIT);
 });
 
 afterAll(async () => {
@@ -95,7 +99,7 @@ describe('enforce mode', () => {
   });
 
   it('does not write when only exclusion paths fail and clearing them is not enabled', async () => {
-    stack.emu.userWrite(id(ENFORCE, 'paths-app'), { httpsOnly: true }, ALICE);
+    stack.emu.userWrite(id(ENFORCE, 'paths-app'), { clientCertExclusionPaths: '/health' }, ALICE);
     await stack.settle();
 
     expect(patches(id(ENFORCE, 'paths-app'))).toHaveLength(0);

@@ -47,9 +47,6 @@ beforeAll(async () => {
   await setSubscriptionSettings(deps, { subscriptionId: SMALL, mode: 'audit', by: 'test' });
   await setSubscriptionSettings(deps, { subscriptionId: LARGE, mode: 'audit', by: 'test' });
   await setSubscriptionSettings(deps, { subscriptionId: ENFORCED, mode: 'enforce', by: 'test' });
-  // Baselined before its apps were first recorded: the two drifted apps are new since the baseline, so drift (reverted), not debt.
-  const row = await deps.settings.get(ENFORCED);
-  await deps.settings.recordBaseline(ENFORCED, { at: new Date().toISOString(), runId: 'baseline' }, { updatedAt: row?.updatedAt ?? '' });
 });
 
 afterAll(async () => {

@@ -51,6 +51,9 @@ beforeAll(async () => {
   stack = await startStack({ subscribe: false, seed, env: { MTLS_FLAP_MAX_REVERTS: '50', MTLS_STORAGE_CONNECTION: azurite.connectionString } });
   await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by: 'storm' });
   await setSubscriptionSettings(stack.deps, { subscriptionId: AUDIT, mode: 'audit', by: 'storm' });
+  // Baselined before the storm records anything: every app it touches is new since the baseline, so its drift is reverted.
+  const row = await stack.deps.settings.get(ENFORCE);
+  await stack.deps.settings.recordBaseline(ENFORCE, { at: new Date().toISOString(), runId: 'storm-baseline' }, { updatedAt: row?.updatedAt ?? '' });
 });
 
 afterAll(async () => {

@@ -115,10 +115,11 @@ describe('history under racing writers of one finding', () => {
     expect(later.changed).toBe(true);
     const history = await rows();
     expect(history.map((r) => `${r.causeId} ${r.status} ${r.reasons.map((x) => x.code).join(',')}`)).toEqual([
-      'e1 noncompliant mode-not-required',
-      'e1 noncompliant client-cert-disabled',
+      // Never recorded compliant: baseline debt (the safe side), which its reasons say.
+      'e1 noncompliant mode-not-required,baseline-debt',
+      'e1 noncompliant client-cert-disabled,baseline-debt',
     ]);
-    expect((await deps.findings.get(ref.key))?.reasons.map((r) => r.code)).toEqual(['mode-not-required']);
+    expect((await deps.findings.get(ref.key))?.reasons.map((r) => r.code)).toEqual(['mode-not-required', 'baseline-debt']);
   });
 
   it('steps over and then takes back the row of a recording that failed before its finding write', async () => {

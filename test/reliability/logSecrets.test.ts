@@ -6,6 +6,7 @@ import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { AZURITE_ACCOUNT_KEY } from '../../tools/arm-emulator/src/local/azurite.js';
 import { createRuntime, handleQueueMessage, handleSweepJob, processDelivery, publicReason } from '../../src/triggers/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
+import { sweepNow } from '../support/sweepNow.js';
 
 /**
  * A full run of the product on this machine — drift caught and reverted, a denied PATCH, ARM
@@ -43,6 +44,8 @@ beforeAll(async () => {
     seed: { subscriptions: [{ id: ENFORCE, sites: ['drifty', 'denied', 'broken'].map(site) }, { id: AUDIT, sites: ['watched'].map(site) }] },
   });
   await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by: 'test' });
+  // The baseline sweep: the apps are compliant at it, so the failures below are drift the enforcer reverts.
+  await sweepNow(stack, ENFORCE);
 });
 
 afterAll(async () => {
