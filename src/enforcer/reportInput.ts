@@ -6,6 +6,7 @@ import type { SweepRunRecord } from './ports.js';
 import { listExemptions } from './manageExemptions.js';
 import { listSubscriptionSettings } from './manageSettings.js';
 import { runState } from './sweepRun.js';
+import { loadRolloutReportInput } from './rolloutReportInput.js';
 
 /** When a run's last subscription finished (its start, if none did): the state "as of the last sweep". */
 function finishedAt(run: SweepRunRecord): string {
@@ -95,5 +96,7 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
     input.run = runInput;
     input.trend = [...earlier.slice(-(TREND_RUNS - 1)), run].map((r) => trendRun(deps, r));
   }
+  const rollout = await loadRolloutReportInput(deps, run ? [...earlier.slice(-(TREND_RUNS - 1)), run] : []);
+  if (rollout) input.rollout = rollout;
   return input;
 }

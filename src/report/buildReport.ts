@@ -3,6 +3,7 @@ import { changesSince } from './changesSince.js';
 import { compareText } from './compareText.js';
 import { expiringExemptions } from './expiringExemptions.js';
 import { runSection } from './runSection.js';
+import { buildRolloutSection, rolloutByKey } from './rolloutReport.js';
 import { subscriptionNames, withSubscriptionName, type NameOf } from './subscriptionNames.js';
 import { addStatus, countStatuses, emptyCounts, FAILING } from './statusCounts.js';
 import { toReportApp } from './toReportApp.js';
@@ -15,6 +16,11 @@ const KINDS: readonly AppKind[] = ['web app', 'function app', 'logic app', 'othe
 export function buildReport(input: ReportInput, now: Date): Report {
   const nameOf = subscriptionNames(input);
   const apps = input.findings.map((finding) => withSubscriptionName(toReportApp(finding, now), nameOf)).sort((a, b) => compareText(a.key, b.key));
+  const placed = input.rollout ? rolloutByKey(input.rollout.plans) : undefined;
+  for (const app of placed ? apps : []) {
+    const rollout = placed?.get(app.key);
+    if (rollout) app.rollout = rollout;
+  }
   const { runState, run, warnings } = runSection(input.run, nameOf);
   const report: Report = {
     generatedAt: now.toISOString(),
@@ -37,6 +43,7 @@ export function buildReport(input: ReportInput, now: Date): Report {
     report.changes = { new: changes.new.map((c) => withSubscriptionName(c, nameOf)), fixed: changes.fixed.map((c) => withSubscriptionName(c, nameOf)) };
   }
   if (input.trend && input.trend.length > 0) report.trend = trendPoints(input.trend);
+  if (input.rollout && input.rollout.plans.length > 0) report.rollout = buildRolloutSection(input.rollout);
   return report;
 }
 

@@ -2,6 +2,7 @@ import { escapeHtml } from './escapeHtml.js';
 import { STATUSES } from './statusCounts.js';
 import type { Status } from '../policy/types.js';
 import type { Report, TrendPoint } from './types.js';
+import { burnDownChart } from './rolloutReport.js';
 
 export interface Segment { name: string; value: number; color: string }
 export interface Bar { label: string; segments: Segment[] }
@@ -69,6 +70,7 @@ export function reportCharts(report: Report): string {
   });
   const charts = [barChart('chart-status', 'Apps by compliance status', byStatus), barChart('chart-subs', 'Compliance by subscription', bySubscription)];
   if (report.trend && report.trend.length > 0) charts.push(trendChart(report.trend));
+  if (report.rollout && report.rollout.burnDown.length > 0) charts.push(burnDownChart(report.rollout));
   return charts.join('\n');
 }
 

@@ -26,12 +26,22 @@ const COLUMNS: readonly Column[] = [
   ['runState', (_app, report) => report.runState],
 ];
 
+/** With a rollout section: each app's wave, what its owner is told (an owner's sheet filters on these). */
+const ROLLOUT_COLUMNS: readonly Column[] = [
+  ['owner', (app) => app.rollout?.owner ?? ''],
+  ['rolloutPlan', (app) => app.rollout?.planId ?? ''],
+  ['rolloutWave', (app) => (app.rollout ? String(app.rollout.wave) : '')],
+  ['rolloutNotBefore', (app) => app.rollout?.notBefore ?? ''],
+  ['rolloutState', (app) => app.rollout?.state ?? ''],
+];
+
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
 
 /** RFC 4180 CSV, one row per finding, with a BOM so Excel reads it as UTF-8. */
 export function renderCsv(report: Report): string {
-  const header = COLUMNS.map(([name]) => csvCell(name)).join(',');
-  const rows = report.apps.map((app) => COLUMNS.map(([, value]) => csvCell(value(app, report))).join(','));
+  const columns = report.rollout ? [...COLUMNS, ...ROLLOUT_COLUMNS] : COLUMNS;
+  const header = columns.map(([name]) => csvCell(name)).join(',');
+  const rows = report.apps.map((app) => columns.map(([, value]) => csvCell(value(app, report))).join(','));
   return BOM + [header, ...rows].join(CRLF) + CRLF;
 }

@@ -57,3 +57,21 @@ export interface RolloutReportInput {
   /** Active and paused plans, newest first. */
   plans: RolloutPlanView[];
 }
+
+/** Where an app stands in the newest plan naming it (joined onto the report's rows). */
+export interface AppRollout {
+  planId: string;
+  wave: number;
+  notBefore?: string;
+  state: string;
+  owner?: string;
+}
+
+/** The report's rollout section, as data (every format renders this). */
+export interface RolloutSection {
+  burnDown: BurnDownInput[];
+  /** Active and paused plans, newest first. */
+  plans: Array<{ id: string; status: string; statusReason?: string; createdAt: string; auto: boolean; waves: number; apps: number; appsDone: number }>;
+  nextWave?: { planId: string; number: number; notBefore: string; size: number; owners: string[] };
+  lastWave?: { planId: string; number: number; status: string; finishedAt: string; counts: Record<string, number> };
+}

@@ -1,5 +1,6 @@
 import { appName, driftText, modeText, reasonLines, timeLeft } from './describe.js';
 import { EXPIRY_WINDOW_DAYS } from './expiringExemptions.js';
+import { rolloutSections } from './rolloutReport.js';
 import { subscriptionLabel } from './subscriptionNames.js';
 import type { Report, ReportApp, ReportChange, TrendPoint } from './types.js';
 
@@ -23,6 +24,7 @@ export function reportSections(report: Report): Section[] {
     modesSection(report),
     subscriptionSection(report),
     ...(report.trend ? [trendSection(report.trend)] : []),
+    ...(report.rollout ? rolloutSections(report.rollout) : []),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Reason, Status } from '../policy/types.js';
 import type { Finding } from '../store/types.js';
+import type { AppRollout, RolloutReportInput, RolloutSection } from './rolloutTypes.js';
 
 export type ReportFormat = 'json' | 'csv' | 'markdown' | 'html';
 export type AppKind = 'web app' | 'function app' | 'logic app' | 'other';
@@ -71,6 +72,8 @@ export interface ReportInput {
   subscriptionModes?: Record<string, SubscriptionModeInput>;
   /** Display names by subscription id, for subscriptions the run does not name (earlier runs named them). */
   subscriptionNames?: Record<string, string>;
+  /** Rollout plans and the debt of their subscriptions across the sweeps: the report's rollout section. */
+  rollout?: RolloutReportInput;
 }
 
 export interface StatusCounts {
@@ -108,6 +111,8 @@ export interface ReportApp
   exclusionPaths: string[];
   drift?: DriftAge;
   lastCaller?: string;
+  /** Its place in the newest rollout plan naming it (with a rollout section only). */
+  rollout?: AppRollout;
 }
 
 /** A resource that started or stopped failing between the last sweep and now. */
@@ -165,4 +170,6 @@ export interface Report {
   nonDefaultModes: AllowedModesChoice[];
   /** Compliance across the last sweeps, oldest first; absent when no run was given. */
   trend?: TrendPoint[];
+  /** Burn-down, open plans, next and last wave; absent when no rollout plan exists. */
+  rollout?: RolloutSection;
 }

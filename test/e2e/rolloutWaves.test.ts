@@ -146,6 +146,8 @@ describe('rollout waves (wave size 4)', () => {
 });
 
 describe('rollout --auto: the timer applies a due wave, never one before its date', () => {
+  let autoPlan = '';
+
   it('applies wave 1 (due) and leaves wave 2 (a month out) alone, run after run', async () => {
     // Prepare
     await cli('sweep', '--subscription', AUTO, '--json');
@@ -168,5 +170,31 @@ describe('rollout --auto: the timer applies a due wave, never one before its dat
     const record = await getRollout(stack.deps, planned.id);
     expect(record.waves.map((w) => w.status)).toEqual(['done', 'pending']);
     expect(record.plan.status).toBe('active');
+    autoPlan = planned.id;
+  });
+
+  it('reports the burn-down after two waves in all four formats', async () => {
+    // Prepare: a sweep after wave 1, wave 2 applied early by hand, a sweep after it.
+    await cli('sweep', '--subscription', AUTO, '--json');
+    await stack.settle();
+    expect((await cli('rollout', 'apply', '--plan', autoPlan, '--wave', '2', '--now')).code).toBe(0);
+    await stack.settle();
+    await cli('sweep', '--subscription', AUTO, '--json');
+
+    // Act
+    const [json, markdown, html, csv] = await Promise.all(['json', 'markdown', 'html', 'csv'].map((format) => cli('report', '--format', format)));
+
+    // Assess
+    const report = JSON.parse(json?.out ?? '') as { rollout?: { burnDown: Array<{ subscriptionId: string; points: Array<{ debt: number }> }>; lastWave?: { planId: string; number: number; status: string } } };
+    const auto = report.rollout?.burnDown.find((b) => b.subscriptionId === AUTO);
+    expect(auto?.points.map((p) => p.debt)).toEqual([3, 1, 0]);
+    expect(report.rollout?.lastWave).toMatchObject({ planId: autoPlan, number: 2, status: 'done' });
+    expect(markdown?.out).toContain('## Baseline debt burn-down');
+    expect(html?.out).toContain('chart-burndown');
+    expect(html?.out).toMatch(/<title id="chart-burndown-title">Baseline debt burn-down/);
+    const header = csv?.out.slice(1).split('\r\n')[0] ?? '';
+    expect(header).toContain('rolloutWave');
+    expect(csv?.out).toContain(`${autoPlan},2,`);
+    expect((await getRollout(stack.deps, autoPlan)).plan.status).toBe('done');
   });
 });
