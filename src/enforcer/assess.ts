@@ -47,13 +47,13 @@ export async function assessAndAct(
     // Flapping sticks until a human fixes the app (it then evaluates compliant): no timer resumes the fight.
     const flapping = previous?.status === 'flapping' ? { ...verdict, status: 'flapping' as const, reasons: [...previous.reasons.filter((r) => r.code === 'flapping'), ...verdict.reasons] } : await flappingVerdict(deps, ref, verdict, now, previous);
     if (flapping) {
-      const { changed } = await record(deps, ref, snapshot, flapping, cause, previous, nowIso, { action: 'flapping' });
+      const { changed } = await record(deps, { ref, snapshot, verdict: flapping, cause, previous, now: nowIso, extra: { action: 'flapping' } });
       return { status: 'flapping', changed, remediation: 'flapping' };
     }
   }
   const audit = drift && context.mode === 'audit';
   const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { clientCertEnabled: true, clientCertMode: 'Required' } } : debt ? { action: 'rollout-pending' as const } : {};
-  const { changed, finding } = await record(deps, ref, snapshot, verdict, cause, previous, nowIso, extra);
+  const { changed, finding } = await record(deps, { ref, snapshot, verdict, cause, previous, now: nowIso, extra });
   if (debt) return { status: verdict.status, changed, remediation: 'rollout-pending' };
   if (!drift) return { status: verdict.status, changed };
   if (audit) return { status: verdict.status, changed, remediation: 'would-remediate' };
@@ -84,7 +84,7 @@ async function recordOwnWrite(deps: EnforcerDeps, ref: SiteRef, cause: Cause, co
     const fresh = await deps.sites.getSite(ref);
     const now = deps.clock();
     const verdict = withStanding(await judge(deps, context.policy, ref, fresh, now), previous, context.baseline, now.toISOString());
-    const { changed } = await record(deps, ref, fresh, verdict, { ...cause, observedAt }, previous, now.toISOString(), { keepLastCaller: true });
+    const { changed } = await record(deps, { ref, snapshot: fresh, verdict, cause: { ...cause, observedAt }, previous, now: now.toISOString(), extra: { keepLastCaller: true } });
     return { status: verdict.status, changed, remediation: 'own-write' };
   }, busy);
 }

@@ -1,5 +1,5 @@
 import { ConflictError, TransientError } from '../errors.js';
-import type { Finding } from '../store/types.js';
+import type { Finding, HistoryEntry } from '../store/types.js';
 import type { FindingsPort } from './ports.js';
 
 type Expectation = { etag: string } | { absent: true };
@@ -7,6 +7,8 @@ type Expectation = { etag: string } | { absent: true };
 interface Waiting {
   finding: Finding;
   expect: Expectation | undefined;
+  /** The history row that goes with the finding (in the same transaction). */
+  history: HistoryEntry | undefined;
   resolve: (etag: string | undefined) => void;
   reject: (err: unknown) => void;
 }
@@ -19,9 +21,10 @@ export const MAX_COALESCE_WAIT_MS = 60;
 /**
  * The finding writes of one delivery's handlers, sent together: once every handler still running
  * is waiting on a write (or when none has joined for `gapMs`, or `maxWaitMs` after the first began
- * to wait), the waiting rows go out as one transaction per subscription instead of a request each. Each write keeps its own contract:
- * conditional on its version, a changed row rejects with ConflictError (the transaction falls
- * back to row-by-row writes to say which), any other failure rejects all that went with it.
+ * to wait), the waiting rows go out as one transaction per subscription instead of a request each,
+ * each finding with its history row. Each write keeps its own contract: conditional on its
+ * version, a changed row rejects with ConflictError and its history row is not written (the
+ * transaction falls back to one per finding to say which), any other failure rejects all that went with it.
  */
 export class DeliveryWrites {
   private running: number;
@@ -40,7 +43,7 @@ export class DeliveryWrites {
 
   /** The port the handlers write through. */
   port(): FindingsPort {
-    return { ...this.store, put: (finding, expect) => this.put(finding, expect) };
+    return { ...this.store, put: (finding, expect, history) => this.put(finding, expect, history) };
   }
 
   /** A handler is done (it will write nothing more). */
@@ -49,9 +52,9 @@ export class DeliveryWrites {
     this.consider();
   }
 
-  private put(finding: Finding, expect: Expectation | undefined): Promise<string | undefined> {
+  private put(finding: Finding, expect: Expectation | undefined, history: HistoryEntry | undefined): Promise<string | undefined> {
     return new Promise<string | undefined>((resolve, reject) => {
-      this.waiting.push({ finding, expect, resolve, reject });
+      this.waiting.push({ finding, expect, history, resolve, reject });
       this.consider();
     });
   }
@@ -81,7 +84,7 @@ export class DeliveryWrites {
 
   private async alone(w: Waiting): Promise<void> {
     try {
-      w.resolve(await this.store.put(w.finding, w.expect));
+      w.resolve(await this.store.put(w.finding, w.expect, w.history));
     } catch (err) {
       w.reject(err);
     }
@@ -89,9 +92,11 @@ export class DeliveryWrites {
 
   private async together(batch: Waiting[]): Promise<void> {
     const expect = new Map<string, Expectation>();
+    const history = new Map<string, HistoryEntry>();
     for (const w of batch) if (w.expect) expect.set(w.finding.key, w.expect);
+    for (const w of batch) if (w.history) history.set(w.finding.key, w.history);
     try {
-      const { conflicts, etags } = await this.store.putMany(batch.map((w) => w.finding), expect);
+      const { conflicts, etags } = await this.store.putMany(batch.map((w) => w.finding), expect, history);
       const changed = new Set(conflicts);
       for (const w of batch) {
         if (changed.has(w.finding.key)) w.reject(new ConflictError(`finding ${w.finding.key} changed since it was read`));

@@ -44,6 +44,8 @@ export function buildFinding(
   // The last revert stays on the row until another replaces it (recordEvaluation sets a new one).
   if (previous?.remediatedAt) finding.remediatedAt = previous.remediatedAt;
   if (previous?.remediationCorrelationId) finding.remediationCorrelationId = previous.remediationCorrelationId;
+  // The newest history row's time, until a write records a newer one with the row.
+  if (previous?.historyAt) finding.historyAt = previous.historyAt;
   applyStanding(finding, verdict, previous, nowIso);
   return finding;
 }
@@ -95,10 +97,8 @@ export function historyEntry(finding: Finding, cause: Cause, previous: Finding |
  * own older event time. Still deterministic for a retry, which sees the same previous row.
  */
 function rowTime(at: string, previous: Finding | undefined): string {
-  // After the last change, and after the last row its lineage appended (which may be later: a row
-  // written on a retry against a newer finding, or a remediation that changed no status).
-  const lastRow = previous?.changeRows?.[0]?.split('|')[0];
-  const bounds = [previous?.lastChangedAt, lastRow].map((t) => (t ? Date.parse(t) + 1 : Number.NaN)).filter(Number.isFinite);
+  // After the last change, and after the last history row (which may be later: a remediation that changed no status).
+  const bounds = [previous?.lastChangedAt, previous?.historyAt].map((t) => (t ? Date.parse(t) + 1 : Number.NaN)).filter(Number.isFinite);
   const after = Math.max(...bounds);
   return bounds.length > 0 && after > Date.parse(at) ? new Date(after).toISOString() : at;
 }
@@ -130,16 +130,4 @@ const codesOf = (v: Verdict) => outcomeCodes(v.reasons);
 /** Whether a verdict differs from the stored finding in what history records: status or reason codes. */
 export function outcomeChanged(previous: Finding | undefined, verdict: Verdict): boolean {
   return !previous || previous.status !== verdict.status || reasonCodes(previous) !== codesOf(verdict);
-}
-
-/** How many appended history rows a finding remembers (enough for the writers racing on one resource). */
-const CHANGE_ROWS_KEPT = 8;
-
-/** The identity of a history row within its resource. */
-export const historyRowId = (entry: Pick<HistoryEntry, 'at' | 'causeId'>): string => `${entry.at}|${entry.causeId}`;
-
-/** Carry the lineage of appended history rows onto the row about to be written (plus `appended`, if any). */
-export function withChangeRows(finding: Finding, previous: Finding | undefined, appended: HistoryEntry | undefined): void {
-  const rows = appended ? [historyRowId(appended), ...(previous?.changeRows ?? [])].slice(0, CHANGE_ROWS_KEPT) : previous?.changeRows;
-  if (rows) finding.changeRows = rows;
 }

@@ -133,7 +133,7 @@ async function recordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, e
   // Keep what was known (the reasons of the last real verdict) beside the error.
   const known = (previous?.reasons ?? []).filter((r) => r.code !== 'error');
   const verdict = { status: 'error' as const, reasons: [{ code: 'error' as const, message: err.message }, ...known], advice: [] };
-  const { finding, changed } = await record(deps, ref, undefined, verdict, cause, previous, deps.clock().toISOString());
+  const { finding, changed } = await record(deps, { ref, verdict, cause, previous, now: deps.clock().toISOString() });
   deps.log('warn', `could not evaluate ${ref.id}: ${err.message}`, { resourceId: ref.id });
   return { key: ref.key, eventIds: [], outcome: 'error', status: finding.status, changed, detail: err.message };
 }
@@ -141,7 +141,7 @@ async function recordError(deps: EnforcerDeps, event: SiteEvent, cause: Cause, e
 async function markSlotsDeleted(deps: EnforcerDeps, site: SiteRef, cause: Cause): Promise<void> {
   for await (const finding of deps.findings.list({ keyPrefix: `${site.key}/slots/` })) {
     const slot = finding.status !== 'deleted' ? parseSiteId(finding.resourceId) : undefined;
-    if (slot) await record(deps, slot, undefined, deletedVerdict(), cause, finding, deps.clock().toISOString());
+    if (slot) await record(deps, { ref: slot, verdict: deletedVerdict(), cause, previous: finding, now: deps.clock().toISOString() });
   }
 }
 

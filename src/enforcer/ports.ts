@@ -30,36 +30,29 @@ export interface FindingsPort {
    * Write the whole row. With `expect`, only if the row is still that version (`{ etag }`) or
    * still absent (`{ absent: true }`); otherwise ConflictError. Without it, insert or replace.
    * Returns the version written (ETag), when the store says it: the next conditional write can
-   * then start from it without reading the row again.
+   * then start from it without reading the row again. `history`, the row recording this change,
+   * is written in the same transaction: both land, or (on ConflictError or any failure) neither.
    */
-  put(finding: Finding, expect?: { etag: string } | { absent: true }): Promise<string | undefined>;
+  put(finding: Finding, expect?: { etag: string } | { absent: true }, history?: HistoryEntry): Promise<string | undefined>;
   /** All rows, one subscription's, or those whose key starts with `keyPrefix` (a resource id prefix, lowercase). */
   list(options?: { subscriptionId?: string; keyPrefix?: string }): AsyncIterable<Finding>;
   /**
-   * Write many rows in batched transactions (≤100 per partition); safe to retry whole. Rows named
-   * in `expect` are written only if still that version (or absent); the others are upserted.
+   * Write many rows in batched transactions (≤100 operations per partition); safe to retry whole.
+   * Rows named in `expect` are written only if still that version (or absent); the others are
+   * upserted. A row's history entry in `history` (by key) goes with it, never without it.
    * Returns the keys left unwritten because their row changed meanwhile, and the versions
    * written (by key), when the store says them.
    */
-  putMany(findings: readonly Finding[], expect?: ReadonlyMap<string, { etag: string } | { absent: true }>): Promise<{ conflicts: string[]; etags?: ReadonlyMap<string, string> }>;
+  putMany(
+    findings: readonly Finding[],
+    expect?: ReadonlyMap<string, { etag: string } | { absent: true }>,
+    history?: ReadonlyMap<string, HistoryEntry>,
+  ): Promise<{ conflicts: string[]; etags?: ReadonlyMap<string, string> }>;
 }
 
+/** A resource's history rows (written by FindingsPort with the finding they describe). */
 export interface HistoryPort {
-  /** Idempotent: the same (key, at, causeId) writes the same row. Returns the version written (ETag), when the store has one. */
-  append(entry: HistoryEntry): Promise<string | void>;
-  /**
-   * Append without replacing a different record: writes the row if absent, rewrites it if it holds
-   * the same outcome (status, action, reason codes: a retry or another copy of the same recording)
-   * and returns the version written; a row of another outcome at the same (key, at, causeId) is
-   * left as it is and its version returned as `taken`. (Optional: without it, recordings append.)
-   */
-  insert?(entry: HistoryEntry): Promise<{ etag: string | undefined } | { taken: string }>;
-  /**
-   * Undo an append whose finding write then lost its race to a concurrent writer: deletes the row
-   * only while it is still the version `etag` (a rewrite of the same row by someone else stays).
-   */
-  retract(entry: HistoryEntry, etag: string): Promise<void>;
-  /** Newest first. */
+  /** Newest first; the newest row is the finding's current outcome. */
   list(key: string, limit?: number): Promise<HistoryEntry[]>;
 }
 

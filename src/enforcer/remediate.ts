@@ -47,7 +47,7 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   const verdict = await judge(deps, policy, ref, before, deps.clock());
   if (!before || verdict.status !== 'noncompliant') {
     // Record what was just read: the drift recorded earlier may already be undone by someone else.
-    await record(deps, ref, before, verdict, { ...cause, observedAt: beforeAt }, await current(recorded), deps.clock().toISOString());
+    await record(deps, { ref, snapshot: before, verdict, cause: { ...cause, observedAt: beforeAt }, previous: await current(recorded), now: deps.clock().toISOString() });
     return { kind: 'already-resolved', status: verdict.status };
   }
   const patch = patchFor(before, policy, deps.remediation.clearExclusionPaths);
@@ -64,20 +64,29 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   }
   // Record the remediation as soon as ARM accepted it, so a failure in the read-back cannot lose it
   // (the flap guard counts these rows).
-  const remediated = await record(deps, ref, answered, await judge(deps, policy, ref, answered, deps.clock()), { ...cause, observedAt: patchedAt }, await current(recorded), patchedAt, {
-    action: 'remediated',
-    before: observedCert(before),
-    after: observedCert(answered),
-    ...(cause.caller ? { undoneCaller: cause.caller } : {}),
-    force: true,
-    at: patchedAt,
-    remediatedAt: patchedAt,
-    remediationCorrelationId: correlationId,
+  const remediated = await record(deps, {
+    ref,
+    snapshot: answered,
+    verdict: await judge(deps, policy, ref, answered, deps.clock()),
+    cause: { ...cause, observedAt: patchedAt },
+    previous: await current(recorded),
+    now: patchedAt,
+    extra: {
+      action: 'remediated',
+      before: observedCert(before),
+      after: observedCert(answered),
+      ...(cause.caller ? { undoneCaller: cause.caller } : {}),
+      force: true,
+      at: patchedAt,
+      remediatedAt: patchedAt,
+      remediationCorrelationId: correlationId,
+    },
   });
   const afterAt = deps.clock().toISOString();
   const after = await readBack(deps, ref, patch);
   // What ARM shows now; history gains a row only if it differs from what the PATCH answered.
-  await record(deps, ref, after, await judge(deps, policy, ref, after, deps.clock()), { ...cause, observedAt: afterAt }, await current(remediated.finding), deps.clock().toISOString(), { at: afterAt });
+  const verdictAfter = await judge(deps, policy, ref, after, deps.clock());
+  await record(deps, { ref, snapshot: after, verdict: verdictAfter, cause: { ...cause, observedAt: afterAt }, previous: await current(remediated.finding), now: deps.clock().toISOString(), extra: { at: afterAt } });
   deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
   return after ? { kind: 'remediated', after } : { kind: 'remediated' };
 }
@@ -129,7 +138,7 @@ async function recordFailedWrite(
       reasons: [{ code: 'unsupported-plan', message: `${err.message}. Move the app to Basic or higher.` }, ...verdict.reasons],
       advice: verdict.advice,
     };
-    await record(deps, ref, before, blocked, cause, previous, now);
+    await record(deps, { ref, snapshot: before, verdict: blocked, cause, previous, now });
     return { kind: 'unsupported-plan' };
   }
   if (err instanceof PermissionError || err instanceof ArmRefusedError) {
@@ -141,7 +150,7 @@ async function recordFailedWrite(
       reasons: [...verdict.reasons, { code: 'remediation-denied', message: `Remediation denied: ${reason}.` }],
       advice: verdict.advice,
     };
-    await record(deps, ref, before, denied, cause, previous, now, { action: 'remediation-denied', detail: err.message, force: true });
+    await record(deps, { ref, snapshot: before, verdict: denied, cause, previous, now, extra: { action: 'remediation-denied', detail: err.message, force: true } });
     deps.log('warn', err instanceof PermissionError ? `remediation of ${ref.id} denied: grant ${err.action}` : `remediation of ${ref.id} denied: ${reason}`, { resourceId: ref.id });
     return { kind: 'denied', reason };
   }

@@ -7,7 +7,7 @@ import { assessAndAct } from './assess.js';
 import { listExemptions } from './manageExemptions.js';
 import type { EnforcerDeps } from './deps.js';
 import { registerExemptionsFor } from './exemptionScope.js';
-import { buildFinding, deletedVerdict, historyEntry, outcomeChanged, withChangeRows } from './findingBuilder.js';
+import { buildFinding, deletedVerdict, historyEntry, outcomeChanged } from './findingBuilder.js';
 import type { ExemptionRecord } from './ports.js';
 import { record, type Cause } from './recordEvaluation.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
@@ -30,8 +30,9 @@ export interface SweepOptions {
   /** Slot listings in flight at once for this subscription (ARM read budget). Default 8. */
   concurrency?: number;
   /**
-   * Findings per batched write (transactions of ≤100 per partition underneath). Default 100: one
-   * full transaction; staging more only holds more rows in memory per subscription at once.
+   * Table operations (a finding, its history row) per batched write (transactions of ≤100 per
+   * partition underneath, a finding never apart from its history row). Default 100: one full
+   * transaction; staging more only holds more rows in memory per subscription at once.
    */
   flushEvery?: number;
   /** Called after each site or slot is evaluated (progress on a terminal). */
@@ -55,8 +56,8 @@ interface Staged {
   verdict: Verdict;
   cause: Cause;
   previous: Finding | undefined;
-  /** The history row appended for it, with its ETag: taken back if the row's write loses a race. */
-  history: { entry: HistoryEntry; etag: string } | undefined;
+  /** Its history row (if the outcome changed): written in the finding's transaction, or not at all. */
+  history: HistoryEntry | undefined;
 }
 
 interface Sweep {
@@ -165,15 +166,8 @@ async function consider(sweep: Sweep, snapshot: SiteSnapshot, listedAt: string):
 async function stage(sweep: Sweep, ref: SiteRef, snapshot: SiteSnapshot | undefined, verdict: Verdict, previous: Finding | undefined, cause: Cause): Promise<void> {
   const changed = outcomeChanged(previous, verdict);
   const finding = buildFinding(ref, snapshot ?? previous, verdict, cause, previous, sweep.deps.clock().toISOString(), changed);
-  // History before the current row, as on the event path: a crash between them loses nothing.
-  let history: Staged['history'];
-  if (changed) {
-    const entry = historyEntry(finding, cause, previous, {});
-    const etag = await sweep.deps.history.append(entry);
-    if (etag) history = { entry, etag };
-    sweep.result.historyRows++;
-  }
-  withChangeRows(finding, previous, history?.entry);
+  const history = changed ? historyEntry(finding, cause, previous, {}) : undefined;
+  if (history) finding.historyAt = history.at;
   sweep.pending.push({ finding, ref, snapshot, verdict, cause, previous, history });
   count(sweep.result, verdict.status);
   await flush(sweep, sweep.flushEvery);
@@ -188,31 +182,34 @@ async function markDeleted(sweep: Sweep, previous: Finding): Promise<void> {
 }
 
 /**
- * Write the staged rows in transactions, each conditional on the version the sweep read (or on
- * absence), so an event-path write that landed meanwhile is never overwritten blindly. A row that
- * changed goes through the event path's recording instead: it re-reads the row, keeps it when it
- * holds a later ARM read, and otherwise writes ours on the new version.
+ * Write the staged rows, each with its history row, in transactions, each conditional on the
+ * version the sweep read (or on absence), so an event-path write that landed meanwhile is never
+ * overwritten blindly. A row that changed (nothing of it written, history included) goes through
+ * the event path's recording instead: it re-reads the row, keeps it when it holds a later ARM
+ * read, and otherwise writes ours on the new version.
  */
 async function flush(sweep: Sweep, threshold: number): Promise<void> {
-  if (sweep.pending.length === 0 || sweep.pending.length < threshold) return;
+  if (sweep.pending.length === 0 || operations(sweep.pending) < threshold) return;
   const batch = sweep.pending.splice(0, sweep.pending.length);
   const expect = new Map(batch.map((s) => [s.finding.key, s.previous?.etag ? { etag: s.previous.etag } : { absent: true as const }] as const));
-  const { conflicts } = await sweep.deps.findings.putMany(batch.map((s) => s.finding), expect);
-  if (conflicts.length === 0) return;
-  const byKey = new Map(batch.map((s) => [s.finding.key, s]));
-  for (const key of conflicts) {
-    const staged = byKey.get(key);
-    if (!staged) continue;
-    // Our history row described a change from a version that is gone: take it back (record below writes its own if due).
-    if (staged.history) {
-      await sweep.deps.history.retract(staged.history.entry, staged.history.etag);
-      sweep.result.historyRows--;
-    }
-    const current = await sweep.deps.findings.get(key);
+  const history = new Map(batch.flatMap((s) => (s.history ? [[s.finding.key, s.history] as const] : [])));
+  const { conflicts } = await sweep.deps.findings.putMany(batch.map((s) => s.finding), expect, history);
+  const lost = new Set(conflicts);
+  sweep.result.historyRows += batch.filter((s) => s.history && !lost.has(s.finding.key)).length;
+  for (const staged of batch) {
+    if (!lost.has(staged.finding.key)) continue;
+    const current = await sweep.deps.findings.get(staged.finding.key);
     // A row read from ARM no earlier than our list page (a point GET) is at least as true as ours.
     if (current?.observedAt && staged.cause.observedAt && Date.parse(current.observedAt) >= Date.parse(staged.cause.observedAt)) continue;
-    await record(sweep.deps, staged.ref, staged.snapshot, staged.verdict, staged.cause, current, sweep.deps.clock().toISOString());
+    const { ref, snapshot, verdict, cause } = staged;
+    const { changed } = await record(sweep.deps, { ref, snapshot, verdict, cause, previous: current, now: sweep.deps.clock().toISOString() });
+    if (changed) sweep.result.historyRows++;
   }
+}
+
+/** Table operations the staged rows take: a finding, and its history row if any. */
+function operations(pending: readonly Staged[]): number {
+  return pending.reduce((n, s) => n + (s.history ? 2 : 1), 0);
 }
 
 async function existingFindings(deps: EnforcerDeps, subscriptionId: string): Promise<Map<string, Finding>> {

@@ -12,25 +12,39 @@ const PER_OPERATION_OVERHEAD = 512;
  * version (what sequential upserts would have left).
  */
 export function planBatches<E extends EntityKeys>(entities: readonly E[]): E[][] {
-  const partitions = new Map<string, Map<string, E>>();
-  for (const entity of entities) {
-    const rows = partitions.get(entity.partitionKey) ?? new Map<string, E>();
-    rows.delete(entity.rowKey);
-    rows.set(entity.rowKey, entity);
-    partitions.set(entity.partitionKey, rows);
+  return planUnitBatches(entities.map((e) => [e])).map((units) => units.flat());
+}
+
+/**
+ * The same for units of rows of one partition that must land together (a finding and its history
+ * row): a unit is never split across transactions. Units are known by their first row; a repeated
+ * one keeps its last version.
+ */
+export function planUnitBatches<E extends EntityKeys>(units: readonly (readonly E[])[]): E[][][] {
+  const partitions = new Map<string, Map<string, readonly E[]>>();
+  for (const unit of units) {
+    const head = unit[0];
+    if (!head) continue;
+    const rows = partitions.get(head.partitionKey) ?? new Map<string, readonly E[]>();
+    rows.delete(head.rowKey);
+    rows.set(head.rowKey, unit);
+    partitions.set(head.partitionKey, rows);
   }
-  const batches: E[][] = [];
+  const batches: E[][][] = [];
   for (const rows of partitions.values()) {
-    let batch: E[] = [];
+    let batch: E[][] = [];
+    let operations = 0;
     let bytes = 0;
-    for (const entity of rows.values()) {
-      const size = Buffer.byteLength(JSON.stringify(entity)) + PER_OPERATION_OVERHEAD;
-      if (batch.length > 0 && (batch.length === MAX_BATCH_OPERATIONS || bytes + size > MAX_BATCH_BYTES)) {
+    for (const unit of rows.values()) {
+      const size = unit.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)) + PER_OPERATION_OVERHEAD, 0);
+      if (batch.length > 0 && (operations + unit.length > MAX_BATCH_OPERATIONS || bytes + size > MAX_BATCH_BYTES)) {
         batches.push(batch);
         batch = [];
+        operations = 0;
         bytes = 0;
       }
-      batch.push(entity);
+      batch.push([...unit]);
+      operations += unit.length;
       bytes += size;
     }
     if (batch.length > 0) batches.push(batch);

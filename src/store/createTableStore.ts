@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { createExemptionRegister } from './exemptionRegisterTable.js';
 import { createExemptionsTable } from './exemptionsTable.js';
 import { createFindingsTable, type FindingsStore } from './findingsTable.js';
-import { createHistoryTable } from './historyTable.js';
+import { createFindingHistory } from './findingHistory.js';
 import { createLeasesTable } from './leasesTable.js';
 import { createSweepsTable } from './sweepsTable.js';
 import { createRolloutsTable } from './rolloutsTable.js';
@@ -20,7 +20,7 @@ export interface TableStoreOptions {
   /** `https://{account}.table.core.windows.net`, with `credential` (managed identity in Azure). */
   accountUrl?: string;
   credential?: TokenCredential;
-  /** Tables are `{prefix}Findings`, `{prefix}FindingHistory`, ...: letters and digits. */
+  /** Tables are `{prefix}Findings`, `{prefix}Settings`, ...: letters and digits. */
   prefix?: string;
   /** Required for http:// endpoints (Azurite); never set it for a real account. */
   allowInsecureConnection?: boolean;
@@ -54,9 +54,11 @@ export function createTableStore(options: TableStoreOptions): TableStore {
   const tables = tableNames(options.prefix);
   const open = createTableOpener(options);
   const register = open(tables.exemptions);
+  // History rows live beside their findings, so one transaction writes a finding and its row.
+  const findings = open(tables.findings);
   return {
-    findings: createFindingsTable(open(tables.findings)),
-    history: createHistoryTable(open(tables.history)),
+    findings: createFindingsTable(findings),
+    history: createFindingHistory(findings),
     processedEvents: createProcessedEventsTable(open(tables.processedEvents)),
     exemptions: createExemptionsTable(register),
     exemptionRegister: createExemptionRegister(register, open(tables.exemptionHistory)),

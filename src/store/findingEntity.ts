@@ -14,13 +14,21 @@ export interface EntityKeys {
 
 const UNDER_SUBSCRIPTION = /^\/subscriptions\/([^/]+)(\/.+)$/;
 
-/** PK = subscription id, RK = the rest of the lowercased id: one subscription's sweep is one partition. */
+/**
+ * PK = subscription id, RK = the rest of the lowercased id: one subscription's sweep is one
+ * partition. The rest starts with `/`, so every current row's RowKey starts `~2f`; the
+ * resource's history rows share the partition under another prefix (see historyEntity).
+ */
 export function findingKeys(key: string): EntityKeys {
   const m = UNDER_SUBSCRIPTION.exec(normaliseId(key));
   if (!m) throw new InvalidInputError(`not a resource id under a subscription: ${JSON.stringify(key.slice(0, 200))}`);
   const [, subscription, rest] = m as unknown as [string, string, string];
   return { partitionKey: encodeKey(subscription), rowKey: encodeKey(rest) };
 }
+
+/** Every current row's RowKey lies in [CURRENT_ROWS_FROM, CURRENT_ROWS_TO): history rows do not. */
+export const CURRENT_ROWS_FROM = encodeKey('/');
+export const CURRENT_ROWS_TO = `${CURRENT_ROWS_FROM.slice(0, -1)}${String.fromCharCode(CURRENT_ROWS_FROM.charCodeAt(CURRENT_ROWS_FROM.length - 1) + 1)}`;
 
 export function subscriptionPartition(subscriptionId: string): string {
   return encodeKey(subscriptionId.trim().toLowerCase());
@@ -56,7 +64,7 @@ export function toFindingEntity(finding: Finding, table: string): EntityKeys & R
     debt: finding.debt && JSON.stringify(finding.debt),
     guardedSince: finding.guardedSince,
     observedAt: finding.observedAt,
-    changeRows: finding.changeRows && JSON.stringify(finding.changeRows),
+    historyAt: finding.historyAt,
   });
   checkEntity(table, keys.partitionKey, keys.rowKey, properties);
   return { ...properties, ...keys };
@@ -108,7 +116,7 @@ export function fromFindingEntity(entity: StoredEntity): Finding {
     debt: readJson<Debt | undefined>(entity, 'debt', undefined),
     guardedSince: text('guardedSince'),
     observedAt: text('observedAt'),
-    changeRows: readJson<string[] | undefined>(entity, 'changeRows', undefined),
+    historyAt: text('historyAt'),
     etag: typeof entity.etag === 'string' ? entity.etag : undefined,
   });
 }

@@ -1,9 +1,10 @@
 import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
 import type { FindingsPort } from '../enforcer/ports.js';
-import type { Finding } from './types.js';
+import type { Finding, HistoryEntry } from './types.js';
 import { forEachLimited } from '../shared/forEachLimited.js';
-import { planBatches } from './batches.js';
-import { findingKeys, fromFindingEntity, subscriptionPartition, toFindingEntity } from './findingEntity.js';
+import { planUnitBatches } from './batches.js';
+import { CURRENT_ROWS_FROM, CURRENT_ROWS_TO, findingKeys, fromFindingEntity, subscriptionPartition, toFindingEntity } from './findingEntity.js';
+import { toHistoryEntity } from './historyEntity.js';
 import { isEntityConflict, isEntityNotFound, isPreconditionFailed } from './mapTableError.js';
 import { ConflictError } from '../errors.js';
 import type { Table } from './tableAccess.js';
@@ -22,17 +23,25 @@ export type RowExpectation = { etag: string } | { absent: true };
 
 export interface FindingsStore extends FindingsPort {
   /**
-   * Writes many findings in per-partition transactions (what a sweep writes). Validates all
-   * before writing any; on failure some transactions may have landed, and a retry of the
-   * whole call is safe. With `expect`, a row named there is written only if it is still that
-   * version (or still absent); a transaction holding a changed row falls back to row-by-row
-   * writes, and the changed rows come back in `conflicts`, unwritten.
+   * Writes many findings, each with its history row (from `history`, by key) in the same
+   * transaction, in per-partition transactions (what a sweep writes). Validates all before
+   * writing any; on failure some transactions may have landed, and a retry of the whole call is
+   * safe. With `expect`, a row named there is written only if it is still that version (or still
+   * absent); a transaction holding a changed row falls back to one transaction per finding, and
+   * the changed rows come back in `conflicts`, unwritten, their history rows with them.
    */
-  putMany(findings: readonly Finding[], expect?: ReadonlyMap<string, RowExpectation>): Promise<PutManyResult>;
+  putMany(findings: readonly Finding[], expect?: ReadonlyMap<string, RowExpectation>, history?: ReadonlyMap<string, HistoryEntry>): Promise<PutManyResult>;
 }
 
 const PAGE_SIZE = 1000;
 const PARALLEL_TRANSACTIONS = 4;
+
+type Entity = ReturnType<typeof toFindingEntity>;
+/** A finding's row and its history row, if any: one unit of one transaction. */
+interface Unit {
+  key: string;
+  rows: Entity[];
+}
 
 export function createFindingsTable(table: Table): FindingsStore {
   return {
@@ -47,56 +56,43 @@ export function createFindingsTable(table: Table): FindingsStore {
         }
       });
     },
-    async put(finding, expect) {
-      const entity = toFindingEntity(finding, table.name);
-      return table.run('write finding', async (client, options) => {
-        try {
-          if (!expect) return (await client.upsertEntity(entity, 'Replace', options)).etag;
-          if ('etag' in expect) return (await client.updateEntity(entity, 'Replace', { ...options, etag: expect.etag })).etag;
-          return (await client.createEntity(entity, options)).etag;
-        } catch (err) {
-          if (isPreconditionFailed(err) || isEntityConflict(err) || (expect && 'etag' in expect && isEntityNotFound(err))) {
-            throw new ConflictError(`finding ${finding.key} changed since it was read`, { cause: err });
-          }
-          throw err;
-        }
-      });
+    async put(finding, expect, history) {
+      const unit = unitOf(finding, history, table.name);
+      const response = await submit(table, history ? 'write finding and history' : 'write finding', actionsFor(unit, expect), !!expect);
+      if (!response) throw new ConflictError(`finding ${finding.key} changed since it was read`);
+      return response.subResponses[0]?.etag;
     },
-    async putMany(findings, expect) {
-      const keyOf = new Map<string, string>();
-      const entities = findings.map((f) => {
-        const entity = toFindingEntity(f, table.name);
-        keyOf.set(rowId(entity), f.key);
-        return entity;
-      });
-      const batches = planBatches(entities);
+    async putMany(findings, expect, history) {
+      const units = findings.map((f) => unitOf(f, history?.get(f.key), table.name));
+      const byHead = new Map(units.map((u) => [u.rows[0] as Entity, u]));
+      const batches = planUnitBatches(units.map((u) => u.rows)).map((batch) => batch.map((rows) => byHead.get(rows[0] as Entity) as Unit));
       const conflicts: string[] = [];
       const etags = new Map<string, string>();
-      const expectationOf = (entity: FindingEntity) => expect?.get(keyOf.get(rowId(entity)) ?? '');
-      // A transaction answers its operations in their order (updates and upserts name no row).
-      const keep = (response: TableTransactionResponse, batch: readonly FindingEntity[]) => {
-        if (response.subResponses.length !== batch.length) return;
-        batch.forEach((entity, i) => {
-          const etag = response.subResponses[i]?.etag;
-          if (etag) etags.set(keyOf.get(rowId(entity)) ?? rowId(entity), etag);
-        });
+      // A transaction answers its operations in their order; each unit's finding row comes first.
+      const keep = (response: TableTransactionResponse, batch: readonly Unit[]) => {
+        let at = 0;
+        for (const unit of batch) {
+          const etag = response.subResponses[at]?.etag;
+          if (etag) etags.set(unit.key, etag);
+          at += unit.rows.length;
+        }
       };
       let written = 0;
       await forEachLimited(batches, PARALLEL_TRANSACTIONS, async (batch) => {
-        const actions = batch.map((entity) => actionFor(entity, expectationOf(entity)));
+        const actions = batch.flatMap((unit) => actionsFor(unit, expect?.get(unit.key)));
         const response = await submit(table, `write ${batch.length} findings`, actions, !!expect);
         if (response) {
           written += batch.length;
           keep(response, batch);
           return;
         }
-        // One changed row fails the whole transaction: write the others one by one.
-        for (const entity of batch) {
-          const alone = await submit(table, 'write finding', [actionFor(entity, expectationOf(entity))], true);
+        // One changed row fails the whole transaction: write the others one by one (each with its history).
+        for (const unit of batch) {
+          const alone = await submit(table, 'write finding', actionsFor(unit, expect?.get(unit.key)), true);
           if (alone) {
             written++;
-            keep(alone, [entity]);
-          } else conflicts.push(keyOf.get(rowId(entity)) ?? rowId(entity));
+            keep(alone, [unit]);
+          } else conflicts.push(unit.key);
         }
       });
       return { written, transactions: batches.length, conflicts, etags };
@@ -108,19 +104,29 @@ export function createFindingsTable(table: Table): FindingsStore {
         const upper = rowKey.slice(0, -1) + String.fromCharCode(rowKey.charCodeAt(rowKey.length - 1) + 1);
         return listFindings(table, odata`PartitionKey eq ${partitionKey} and RowKey ge ${rowKey} and RowKey lt ${upper}`);
       }
-      const filter = options?.subscriptionId ? odata`PartitionKey eq ${subscriptionPartition(options.subscriptionId)}` : undefined;
+      // Current rows only: history rows share the partitions under another RowKey prefix.
+      const current = odata`RowKey ge ${CURRENT_ROWS_FROM} and RowKey lt ${CURRENT_ROWS_TO}`;
+      const filter = options?.subscriptionId ? odata`PartitionKey eq ${subscriptionPartition(options.subscriptionId)} and ` + current : current;
       return listFindings(table, filter);
     },
   };
 }
 
-type FindingEntity = ReturnType<typeof toFindingEntity>;
+function unitOf(finding: Finding, history: HistoryEntry | undefined, table: string): Unit {
+  const rows = [toFindingEntity(finding, table)];
+  if (history) rows.push(toHistoryEntity(history, table));
+  return { key: finding.key, rows };
+}
 
-const rowId = (entity: FindingEntity) => `${entity.partitionKey}\u0000${entity.rowKey}`;
-
-function actionFor(entity: FindingEntity, expect: RowExpectation | undefined): TransactionAction {
-  if (!expect) return ['upsert', entity, 'Replace'];
-  return 'etag' in expect ? ['update', entity, 'Replace', { etag: expect.etag }] : ['create', entity];
+/**
+ * The finding's write (conditional on `expect`) and its history row's: the history row is written
+ * only if the finding's condition holds, as both are one transaction. (Replace, so a retried
+ * recording rewrites the same row instead of failing on 409.)
+ */
+function actionsFor(unit: Unit, expect: RowExpectation | undefined): TransactionAction[] {
+  const [finding, ...history] = unit.rows as [Entity, ...Entity[]];
+  const first: TransactionAction = !expect ? ['upsert', finding, 'Replace'] : 'etag' in expect ? ['update', finding, 'Replace', { etag: expect.etag }] : ['create', finding];
+  return [first, ...history.map((row): TransactionAction => ['upsert', row, 'Replace'])];
 }
 
 /** Submit one transaction; false when `conditional` and a row in it changed since it was read. */

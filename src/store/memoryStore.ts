@@ -5,22 +5,22 @@ import { registerExemptionsFor } from '../enforcer/exemptionScope.js';
 import { acceptsBaseline } from './settingsEntity.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
 import type { Finding, HistoryEntry } from './types.js';
-import { sameHistoryOutcome } from './historyEntity.js';
 import { createMemoryRollouts } from './memoryRollouts.js';
 
 /** The same ports as the Table Storage adapters, held in this process only. */
 export type MemoryStore = Omit<TableStore, 'tables'>;
 
 /**
- * Table Storage's contract (ETags, conditional writes, idempotent appends) kept in memory: what
- * `sweep --no-store` and `--dry-run` record into, so a sweep runs with no storage account and
- * nothing of a dry run reaches the real tables. Gone when the process ends.
+ * Table Storage's contract (ETags, conditional writes, a finding and its history row written
+ * together or not at all) kept in memory: what `sweep --no-store` and `--dry-run` record into,
+ * so a sweep runs with no storage account and nothing of a dry run reaches the real tables.
+ * Gone when the process ends.
  */
 export function createMemoryStore(): MemoryStore {
   let version = 0;
   const nextEtag = () => `W/"mem-${++version}"`;
   const rows = new Map<string, Finding>();
-  const history = new Map<string, { entry: HistoryEntry; etag: string }>();
+  const history = new Map<string, HistoryEntry>();
   const settings = new Map<string, SubscriptionSettings>();
   const settingsHistory: Array<{ subscriptionId: string; at: string; by: string; from?: Mode; to: Mode; allowedModes?: string[] }> = [];
   const register = new Map<string, ExemptionRecord>();
@@ -34,12 +34,9 @@ export function createMemoryStore(): MemoryStore {
       const row = rows.get(key);
       return row && structuredClone(row);
     },
-    async put(finding, expect) {
-      const current = rows.get(finding.key);
-      if (expect && !matches(current, expect)) throw new ConflictError(`finding ${finding.key} changed since it was read`);
-      const etag = nextEtag();
-      rows.set(finding.key, { ...structuredClone(finding), etag });
-      return etag;
+    async put(finding, expect, entry) {
+      if (expect && !matches(rows.get(finding.key), expect)) throw new ConflictError(`finding ${finding.key} changed since it was read`);
+      return write(finding, entry);
     },
     async *list(options) {
       const sub = options?.subscriptionId?.toLowerCase();
@@ -50,7 +47,7 @@ export function createMemoryStore(): MemoryStore {
         yield structuredClone(row);
       }
     },
-    async putMany(batch, expect) {
+    async putMany(batch, expect, entries) {
       const conflicts: string[] = [];
       const etags = new Map<string, string>();
       let written = 0;
@@ -60,36 +57,27 @@ export function createMemoryStore(): MemoryStore {
           conflicts.push(finding.key);
           continue;
         }
-        const etag = nextEtag();
-        rows.set(finding.key, { ...structuredClone(finding), etag });
-        etags.set(finding.key, etag);
+        etags.set(finding.key, write(finding, entries?.get(finding.key)));
         written++;
       }
       return { written, transactions: 0, conflicts, etags };
     },
   };
 
+  /** The finding and its history row land together, as in one Table Storage transaction. */
+  function write(finding: Finding, entry: HistoryEntry | undefined): string {
+    const etag = nextEtag();
+    rows.set(finding.key, { ...structuredClone(finding), etag });
+    if (entry) history.set(historyKey(entry), structuredClone(entry));
+    return etag;
+  }
+
   return {
     findings,
     rollouts: createMemoryRollouts(),
     history: {
-      async append(entry) {
-        const etag = nextEtag();
-        history.set(historyKey(entry), { entry: structuredClone(entry), etag });
-        return etag;
-      },
-      async insert(entry) {
-        const held = history.get(historyKey(entry));
-        if (held && !sameHistoryOutcome(held.entry, entry)) return { taken: held.etag };
-        const etag = nextEtag();
-        history.set(historyKey(entry), { entry: structuredClone(entry), etag });
-        return { etag };
-      },
-      async retract(entry: HistoryEntry, etag: string) {
-        if (history.get(historyKey(entry))?.etag === etag) history.delete(historyKey(entry));
-      },
       async list(key, limit) {
-        const mine = [...history.values()].map((h) => h.entry).filter((e) => e.key === key);
+        const mine = [...history.values()].filter((e) => e.key === key);
         return newestFirst(mine, (e) => e.at).slice(0, limit ?? mine.length);
       },
     },

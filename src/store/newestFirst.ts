@@ -30,11 +30,30 @@ export function checkLimit(limit: number | undefined, what: string): void {
  * instant (e.g. an evaluation and the remediation it caused, both at the event's time) come last
  * written first, by the service's Timestamp; the RowKey alone would order them by cause id.
  */
-export async function readNewest<T>(table: Table, what: string, partitionKey: string, limit: number | undefined, read: (entity: StoredEntity) => T): Promise<T[]> {
+export function readNewest<T>(table: Table, what: string, partitionKey: string, limit: number | undefined, read: (entity: StoredEntity) => T): Promise<T[]> {
+  return readNewestIn(table, what, odata`PartitionKey eq ${partitionKey}`, () => 0, limit, read);
+}
+
+/**
+ * The same for the rows `filter` selects (one RowKey range of a partition), their inverted time
+ * starting at `timeAt(rowKey)` in the RowKey.
+ */
+export async function readNewestIn<T>(
+  table: Table,
+  what: string,
+  filter: string,
+  timeAt: (rowKey: string) => number,
+  limit: number | undefined,
+  read: (entity: StoredEntity) => T,
+): Promise<T[]> {
   checkLimit(limit, what);
+  const instant = (entity: StoredEntity | undefined): string => {
+    const rowKey = entity?.rowKey ?? '';
+    return rowKey.slice(timeAt(rowKey), timeAt(rowKey) + TIME_WIDTH);
+  };
   const rows: StoredEntity[] = [];
   const pageSize = Math.min((limit ?? MAX_PAGE_SIZE) + TIE_ALLOWANCE, MAX_PAGE_SIZE);
-  scan: for await (const page of table.pages(`list ${what}`, odata`PartitionKey eq ${partitionKey}`, pageSize)) {
+  scan: for await (const page of table.pages(`list ${what}`, filter, pageSize)) {
     for (const entity of page) {
       // Past the limit, only rows of the last kept row's instant can still belong in the answer.
       if (limit !== undefined && rows.length >= limit && instant(entity) !== instant(rows[rows.length - 1])) break scan;
@@ -43,10 +62,6 @@ export async function readNewest<T>(table: Table, what: string, partitionKey: st
   }
   rows.sort((a, b) => instant(a).localeCompare(instant(b)) || written(b) - written(a));
   return rows.slice(0, limit).map(read);
-}
-
-function instant(entity: StoredEntity | undefined): string {
-  return (entity?.rowKey ?? '').slice(0, TIME_WIDTH);
 }
 
 function written(entity: StoredEntity): number {

@@ -2,7 +2,6 @@ import { InvalidInputError } from '../errors.js';
 
 export interface TableNames {
   findings: string;
-  history: string;
   processedEvents: string;
   exemptions: string;
   exemptionHistory: string;
@@ -23,7 +22,6 @@ export function tableNames(prefix = ''): TableNames {
   }
   const names: TableNames = {
     findings: `${prefix}Findings`,
-    history: `${prefix}FindingHistory`,
     processedEvents: `${prefix}ProcessedEvents`,
     exemptions: `${prefix}Exemptions`,
     exemptionHistory: `${prefix}ExemptionHistory`,

@@ -47,17 +47,13 @@ export interface Finding {
   remediationCorrelationId?: string;
   /** When ARM was read for this row: a slower handler holding an older read never overwrites it. */
   observedAt?: string;
-  /**
-   * The history rows (`at|causeId`) this row's lineage of writes appended, newest first, a few: a
-   * writer that lost a race keeps its history row when the winner's lineage holds it (another
-   * delivery of the same event wrote and backed the very same row).
-   */
-  changeRows?: string[];
+  /** The time of the newest history row (written with this row): the next row sorts after it. */
+  historyAt?: string;
   /** Version of the stored row (Table Storage ETag) as read; not a stored column. */
   etag?: string;
 }
 
-/** One append-only row of table `FindingHistory` (newest first per resource). */
+/** One append-only history row, kept in table `Findings` beside its finding (newest first per resource). */
 export interface HistoryEntry {
   key: string;
   resourceId: string;

@@ -94,7 +94,7 @@ describe('store when storage fails', () => {
     const failures = await Promise.all([
       failureOf(store.findings.get(sampleFinding().key)),
       failureOf(store.findings.putMany([sampleFinding()])),
-      failureOf(store.history.append(sampleHistory())),
+      failureOf(store.history.list(sampleHistory().key)),
       failureOf(store.processedEvents.seen([{ eventId: 'evt-1', eventTime: '2025-01-02T03:04:05Z' }])),
       failureOf(store.findings.list()[Symbol.asyncIterator]().next()),
     ]);

@@ -42,16 +42,16 @@ describe('memory store', () => {
     expect((await collect(store.findings.list({ keyPrefix: `${siteId(SUB_A, 'rg', 'app').toLowerCase()}/slots/` }))).map((f) => f.resourceId)).toEqual([ids[0]]);
   });
 
-  it('appends history idempotently and retracts a row only while it is the version appended', async () => {
+  it('writes a history row with its finding, or neither when the finding changed since it was read', async () => {
     const store = createMemoryStore();
-    const entry: HistoryEntry = { key: 'k', resourceId: 'K', at: '2025-01-01T00:00:00.000Z', causeId: 'c', action: 'evaluated', status: 'noncompliant', reasons: [], source: 'sweep' };
-    const first = await store.history.append(entry);
-    const second = await store.history.append({ ...entry, status: 'compliant' });
+    const f = sampleFinding();
+    const entry: HistoryEntry = { key: f.key, resourceId: f.resourceId, at: '2025-01-01T00:00:00.000Z', causeId: 'c', action: 'evaluated', status: 'noncompliant', reasons: [], source: 'sweep' };
+    await store.findings.put(f, { absent: true }, entry);
+    await store.findings.put(f, { absent: true }, { ...entry, causeId: 'late' }).catch(() => undefined);
+    await store.findings.putMany([f], new Map([[f.key, { etag: 'W/"old"' }]]), new Map([[f.key, { ...entry, causeId: 'stale' }]]));
+    await store.findings.put(f, undefined, { ...entry, status: 'compliant' });
 
-    await store.history.retract(entry, first as string);
-    expect(await store.history.list('k')).toHaveLength(1);
-    await store.history.retract(entry, second as string);
-    expect(await store.history.list('k')).toHaveLength(0);
+    expect((await store.history.list(f.key)).map((h) => `${h.causeId} ${h.status}`)).toEqual(['c compliant']);
   });
 
   it('gives a lease to one holder until it expires or is released', async () => {

@@ -10,7 +10,6 @@ describe('tableNames', () => {
     // Assess
     expect(names).toEqual({
       findings: 'dev1Findings',
-      history: 'dev1FindingHistory',
       processedEvents: 'dev1ProcessedEvents',
       exemptions: 'dev1Exemptions',
       exemptionHistory: 'dev1ExemptionHistory',
