@@ -149,6 +149,29 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
     expect(patchedIds()).toEqual([key(app)]);
     expect((await finding(app))?.status).toBe('compliant');
   });
+
+  it('starts a new baseline when the subscription leaves enforce and comes back; guarded apps stay guarded meanwhile', async () => {
+    // Prepare
+    await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'audit', by: 'platform-team' });
+    const left = await stack.deps.settings.get(ENFORCE);
+    await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by: 'platform-team' });
+    const between = id(ENFORCE, 'app-between');
+
+    // Act: before the new baseline, a new failing app (debt: no compliant record) and a guarded app's drift (reverted).
+    await rawRequest(stack.emu, 'PUT', `${between}?api-version=2024-11-01`, { body: { location: 'westeurope', properties: { clientCertEnabled: false } }, headers: bearer() });
+    stack.emu.userWrite(id(ENFORCE, 'app-5'), { clientCertEnabled: false }, ALICE);
+    await stack.settle();
+    const beforeSweep = patchedIds();
+    await sweep(ENFORCE, 'run-rebaseline');
+    await stack.settle();
+
+    // Assess
+    expect(left?.baselineAt).toBeUndefined();
+    expect(beforeSweep).toEqual([key(id(ENFORCE, 'app-5'))]);
+    expect(enforcerPatches()).toHaveLength(1);
+    expect(await finding(between)).toMatchObject({ status: 'noncompliant', debt: { since: expect.any(String) } });
+    expect((await stack.deps.settings.get(ENFORCE))?.baselineRunId).toBe('run-rebaseline');
+  });
 });
 
 describe('audit on the same fleet: would-remediate only for drift', () => {
