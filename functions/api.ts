@@ -5,7 +5,7 @@ import { MAX_API_BODY_BYTES } from '../src/api/limits.js';
 const load = () => Promise.all([import('../src/api/index.js'), import('../src/triggers/index.js')]);
 
 
-/** /api/settings, /api/exemptions, /api/findings: key-protected (authLevel function), one shared handler. */
+/** /api/settings, /api/exemptions, /api/findings, /api/report, /api/rollouts: key-protected (authLevel function), one shared handler. */
 export async function api(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const [{ handleApi }, { contextLog, sharedRuntime }] = await load();
   const log = contextLog(context);
@@ -33,6 +33,8 @@ for (const [name, route, methods] of [
   ['exemptions', 'exemptions', ['GET', 'PUT', 'DELETE']],
   ['findings', 'findings', ['GET']],
   ['report', 'report', ['GET']],
+  ['rollouts', 'rollouts/{planId?}', ['GET']],
+  ['rolloutWaveApply', 'rollouts/{planId}/waves/{wave}/apply', ['POST']],
 ] as const) {
   functions.app.http(name, { route, methods: [...methods], authLevel: 'function', handler: api });
 }

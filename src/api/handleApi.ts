@@ -4,6 +4,7 @@ import { httpStatusFor, publicReason } from '../triggers/errorPolicy.js';
 import { exemptionsRoute } from './exemptionsRoute.js';
 import { findingsRoute } from './findingsRoute.js';
 import { reportRoute } from './reportRoute.js';
+import { rolloutsRoute } from './rolloutsRoute.js';
 import { settingsRoute } from './settingsRoute.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
@@ -15,6 +16,7 @@ export async function handleApi(deps: EnforcerDeps, req: ApiRequest): Promise<Ap
     if (resource === 'exemptions') return await exemptionsRoute(deps, req, rest);
     if (resource === 'findings') return await findingsRoute(deps, req, rest);
     if (resource === 'report') return await reportRoute(deps, req, rest);
+    if (resource === 'rollouts') return await rolloutsRoute(deps, req, rest);
     return { status: 404, body: { error: `no API resource '${resource ?? ''}'` } };
   } catch (err) {
     const status = httpStatusFor(err);

@@ -6,6 +6,7 @@ import { getRollout, requireRollouts } from './rolloutAccess.js';
 import type { MemberState, RolloutMemberRecord, RolloutRecord, RolloutWaveRecord, WaveStatus } from './rolloutPorts.js';
 import { memberOutcome, predictOutcome, type Outcome } from './memberOutcome.js';
 import { rescanMembers, type GroupLister } from './rescanMembers.js';
+import { planOrder } from './rolloutView.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 
 export interface ApplyRequest {
@@ -84,7 +85,7 @@ function checkApplicable(record: RolloutRecord, req: ApplyRequest, now: Date): R
 }
 
 async function finish(deps: EnforcerDeps, record: RolloutRecord, wave: RolloutWaveRecord, worked: RolloutMemberRecord[], req: ApplyRequest): Promise<WaveResult> {
-  const all = record.members.filter((m) => m.wave === req.wave).map((m) => worked.find((w) => w.key === m.key) ?? m);
+  const all = record.members.filter((m) => m.wave === req.wave).map((m) => worked.find((w) => w.key === m.key) ?? m).sort(planOrder);
   const counts: Partial<Record<MemberState, number>> = {};
   for (const m of all) counts[m.state] = (counts[m.state] ?? 0) + 1;
   const failed = all.filter((m) => FAILED.has(m.state));

@@ -1,4 +1,4 @@
-import type { RemediationConfig } from '../config/index.js';
+import type { RemediationConfig, RolloutConfig } from '../config/index.js';
 import type { Policy } from '../policy/types.js';
 import type {
   ExemptionRegisterPort,
@@ -34,6 +34,8 @@ export interface EnforcerDeps {
   sweeps: SweepsPort;
   /** Rollout plans, their waves and members (table `Rollouts`); absent where deps are built for the event path alone. */
   rollouts?: RolloutsPort;
+  /** How rollout waves are paced and when they pause (absent: the defaults). */
+  rollout?: RolloutConfig;
   remediation: RemediationConfig;
   clock: () => Date;
   newId: () => string;

@@ -21,7 +21,7 @@ function appView(m: RolloutMemberRecord): RolloutAppView {
 }
 
 /** Tier first, then subscription, resource group and name: the plan's own order. */
-const planOrder = (a: RolloutMemberRecord, b: RolloutMemberRecord) =>
+export const planOrder = (a: RolloutMemberRecord, b: RolloutMemberRecord) =>
   (a.tier ?? 9) - (b.tier ?? 9) || a.subscriptionId.localeCompare(b.subscriptionId) || a.resourceGroup.toLowerCase().localeCompare(b.resourceGroup.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase());
 
 export function planView(record: RolloutRecord): RolloutPlanView {

@@ -5,4 +5,5 @@ export { applyDueWaves, type DueWaveResult } from './applyDueWaves.js';
 export { changeRolloutStatus, getRollout, listRollouts } from './rolloutAccess.js';
 export { planView, everyText } from './rolloutView.js';
 export type { GroupLister } from './rescanMembers.js';
+export { groupListerOf } from './groupLister.js';
 export type { MemberState, PlanStatus, RolloutMemberRecord, RolloutPlanRecord, RolloutRecord, RolloutsPort, RolloutWaveRecord, WaveStatus } from './rolloutPorts.js';

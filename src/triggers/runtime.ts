@@ -41,6 +41,7 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
     leases: store.leases,
     sweeps: store.sweeps,
     rollouts: store.rollouts,
+    rollout: config.rollout,
     register: store.exemptionRegister,
     remediation: config.remediation,
     clock: () => new Date(),

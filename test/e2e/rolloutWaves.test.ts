@@ -3,7 +3,7 @@ import { createArmSites } from '../../src/azure/index.js';
 import { addExemption, applyDueWaves, getRollout, setSubscriptionSettings } from '../../src/enforcer/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
-import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { ALICE, ENFORCER, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
 const WAVES = 'e1e1e1e1-0000-4000-8000-000000000001';
 const AUTO = 'e2e2e2e2-0000-4000-8000-000000000002';
@@ -142,6 +142,28 @@ describe('rollout waves (wave size 4)', () => {
     expect(shown.out).toMatch(/\| \(no owner tag\) \| blog \| rg-a \|/);
     expect(shown.out).toContain('clientCertMode=Required');
     expect(shown.out).not.toContain('| api |');
+  });
+
+  it('offers list, show and apply over the HTTP API; a paused plan applies nothing until resumed', async () => {
+    const api = (path: string, init: RequestInit = {}) => fetch(`${stack.host.url}/api/${path}`, { ...init, headers: { 'x-functions-key': HOST_KEY } });
+
+    const listed = (await (await api('rollouts')).json()) as { plans: Array<{ id: string; status: string }> };
+    const shown = (await (await api(`rollouts/${planId}`)).json()) as { waves: Array<{ number: number; status: string }> };
+    const refused = await api(`rollouts/${planId}/waves/2/apply`, { method: 'POST', body: JSON.stringify({ now: true }) });
+    expect(enforcerPatches()).toEqual([]);
+    expect((await cli('rollout', 'resume', planId)).code).toBe(0);
+    const applied = await api(`rollouts/${planId}/waves/2/apply`, { method: 'POST', body: JSON.stringify({ now: true }) });
+    await stack.settle();
+
+    expect(listed.plans.find((p) => p.id === planId)?.status).toBe('paused');
+    expect(shown.waves.map((w) => [w.number, w.status])).toEqual([[1, 'partial'], [2, 'pending'], [3, 'pending']]);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/paused.*resume it first/);
+    expect(applied.status).toBe(200);
+    const result = (await applied.json()) as { status: string; members: Array<{ name: string; state: string }> };
+    expect(result.status).toBe('done');
+    expect(result.members.map((m) => [m.name, m.state])).toEqual([['blog', 'remediated'], ['docs', 'remediated'], ['ledger', 'remediated'], ['hr', 'remediated']]);
+    expect(enforcerPatches().sort()).toEqual([key(WAVES, 'rg-a', 'blog'), key(WAVES, 'rg-a', 'ledger'), key(WAVES, 'rg-b', 'hr'), key(WAVES, 'rg-c', 'docs')].sort());
   });
 });
 

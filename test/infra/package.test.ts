@@ -136,7 +136,7 @@ describe('npm run package', () => {
     });
     const loaded = JSON.parse(stdout) as { files: string[]; model: { name: string }; registrations: Registration[]; resolved: string };
     expect(loaded.resolved.startsWith(unpacked)).toBe(true);
-    expect(loaded.files).toEqual(['api.js', 'onEventGrid.js', 'onEventQueue.js', 'sweep.js']);
+    expect(loaded.files).toEqual(['api.js', 'onEventGrid.js', 'onEventQueue.js', 'rollout.js', 'sweep.js']);
     expect(loaded.model.name).toBe('@azure/functions');
 
     const triggers = Object.fromEntries(
@@ -158,6 +158,9 @@ describe('npm run package', () => {
       exemptions: { type: 'httpTrigger', route: 'exemptions', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'function' },
       findings: { type: 'httpTrigger', route: 'findings', methods: ['GET'], authLevel: 'function' },
       report: { type: 'httpTrigger', route: 'report', methods: ['GET'], authLevel: 'function' },
+      rollouts: { type: 'httpTrigger', route: 'rollouts/{planId?}', methods: ['GET'], authLevel: 'function' },
+      rolloutWaveApply: { type: 'httpTrigger', route: 'rollouts/{planId}/waves/{wave}/apply', methods: ['POST'], authLevel: 'function' },
+      rolloutTimer: { type: 'timerTrigger', schedule: '%MTLS_ROLLOUT_SCHEDULE%' },
     });
   });
 });
