@@ -11,7 +11,7 @@ const FIXTURE = new URL('../fixtures/eventgrid/sample-slot-write.json', import.m
 const io = (stdin = '', env: Record<string, string> = {}) => cliIo(env, stdin);
 
 /** The commands DESIGN.md and the README document, written out: dropping one must fail a test. */
-const DOCUMENTED = ['sweep', 'evaluate', 'events check', 'events replay', 'findings', 'settings', 'exemptions', 'report', 'serve', 'emulator', 'emulator write', 'local'];
+const DOCUMENTED = ['sweep', 'evaluate', 'events check', 'events replay', 'findings', 'settings', 'exemptions', 'report', 'serve', 'emulator', 'emulator write', 'local', 'rollout'];
 
 describe('mtls-enforcer CLI', () => {
   it('prints help with every command and examples, and exits 0', async () => {
