@@ -5,6 +5,7 @@ import type { Finding } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
 import { callerLabel, flapState } from './flapGuard.js';
 import { isOwnWrite } from './isOwnWrite.js';
+import { landed, patchFor } from './clientCertPatch.js';
 import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
 import { remediate, type RemediationResult } from './remediate.js';
 import type { SubscriptionContext } from './subscriptionContext.js';
@@ -51,15 +52,18 @@ export async function assessAndAct(
       return { status: 'flapping', changed, remediation: 'flapping' };
     }
   }
-  const audit = drift && context.mode === 'audit';
-  const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { clientCertEnabled: true, clientCertMode: 'Required' } } : debt ? { action: 'rollout-pending' as const } : {};
+  // What enforce would send (the same function computes it): audit records it as the fix it would make.
+  const patch = drift && snapshot ? patchFor(snapshot, context.policy, deps.remediation.clearExclusionPaths) : undefined;
+  const audit = context.mode === 'audit' && !!snapshot && !!patch && !landed(snapshot, patch);
+  const extra = audit ? { action: 'would-remediate' as const, before: observedCert(snapshot), after: { ...patch } } : debt ? { action: 'rollout-pending' as const } : {};
   const { changed, finding } = await record(deps, { ref, snapshot, verdict, cause, previous, now: nowIso, extra });
   if (debt) return { status: verdict.status, changed, remediation: 'rollout-pending' };
   if (!drift) return { status: verdict.status, changed };
   if (audit) return { status: verdict.status, changed, remediation: 'would-remediate' };
   if (context.mode !== 'enforce') return { status: verdict.status, changed };
   const result = await remediate(deps, ref, context.policy, cause, finding);
-  const status: Status = result.kind === 'remediated' ? 'compliant' : result.kind === 'unsupported-plan' ? 'unsupported-plan' : verdict.status;
+  // The status the remediation recorded (its read-back), not the one it aimed for.
+  const status: Status = result.kind === 'remediated' ? result.status : result.kind === 'unsupported-plan' ? 'unsupported-plan' : verdict.status;
   return { status, changed: true, remediation: result.kind };
 }
 

@@ -1,14 +1,16 @@
 import type { SiteRef } from '../policy/resourceId.js';
-import type { Policy, SiteSnapshot, Verdict } from '../policy/types.js';
+import type { Policy, SiteSnapshot, Status, Verdict } from '../policy/types.js';
 import { ArmRefusedError, PermissionError, TransientError, UnsupportedPlanError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
 import type { ClientCertPatch } from './ports.js';
+import { landed, patchFor } from './clientCertPatch.js';
 import type { Finding } from '../store/types.js';
 import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
 import { withLease } from './withLease.js';
 
 export type RemediationResult =
-  | { kind: 'remediated'; after?: SiteSnapshot }
+  /** `status`: what the read-back recorded (the PATCH may not show yet, or someone undid it again). */
+  | { kind: 'remediated'; after?: SiteSnapshot; status: Status }
   | { kind: 'already-resolved'; status: string }
   | { kind: 'unsupported-plan' }
   | { kind: 'nothing-to-write' }
@@ -86,9 +88,9 @@ async function remediateHoldingLease(deps: EnforcerDeps, ref: SiteRef, policy: P
   const after = await readBack(deps, ref, patch);
   // What ARM shows now; history gains a row only if it differs from what the PATCH answered.
   const verdictAfter = await judge(deps, policy, ref, after, deps.clock());
-  await record(deps, { ref, snapshot: after, verdict: verdictAfter, cause: { ...cause, observedAt: afterAt }, previous: await current(remediated.finding), now: deps.clock().toISOString(), extra: { at: afterAt } });
+  const { finding } = await record(deps, { ref, snapshot: after, verdict: verdictAfter, cause: { ...cause, observedAt: afterAt }, previous: await current(remediated.finding), now: deps.clock().toISOString(), extra: { at: afterAt } });
   deps.log('info', `reverted drift on ${ref.id}`, { resourceId: ref.id, undid: cause.caller });
-  return after ? { kind: 'remediated', after } : { kind: 'remediated' };
+  return after ? { kind: 'remediated', after, status: finding.status } : { kind: 'remediated', status: finding.status };
 }
 
 /**
@@ -107,20 +109,6 @@ async function readBack(deps: EnforcerDeps, ref: SiteRef, patch: ClientCertPatch
 }
 
 const READ_BACK_ATTEMPTS = 3;
-
-/** Whether the site already shows everything the patch sets. */
-function landed(site: SiteSnapshot, patch: ClientCertPatch): boolean {
-  const pathsCleared = patch.clientCertExclusionPaths === undefined || !site.clientCertExclusionPaths?.trim();
-  return site.clientCertEnabled === true && site.clientCertMode === patch.clientCertMode && pathsCleared;
-}
-
-/** Required unless the subscription explicitly allows the app's current mode. */
-function patchFor(site: SiteSnapshot, policy: Policy, clearExclusionPaths: boolean): ClientCertPatch {
-  const keep = site.clientCertMode && policy.allowedModes.includes(site.clientCertMode) ? site.clientCertMode : 'Required';
-  const patch: ClientCertPatch = { clientCertEnabled: true, clientCertMode: keep };
-  if (clearExclusionPaths && site.clientCertExclusionPaths?.trim()) patch.clientCertExclusionPaths = '';
-  return patch;
-}
 
 async function recordFailedWrite(
   deps: EnforcerDeps,
