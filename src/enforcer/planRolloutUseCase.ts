@@ -1,5 +1,7 @@
 import { InvalidInputError } from '../errors.js';
-import { planRollout, type PlanCandidate, type RolloutPlan, type RolloutRules } from '../rollout/index.js';
+import { planRollout, type RolloutPlan, type RolloutRules } from '../rollout/index.js';
+import type { Finding } from '../store/types.js';
+import { scheduleOnFindings } from './scheduleOnFindings.js';
 import type { EnforcerDeps } from './deps.js';
 import { checkSubscriptionId } from './manageSettings.js';
 import { requireRollouts } from './rolloutAccess.js';
@@ -37,7 +39,7 @@ export async function createRolloutPlan(deps: EnforcerDeps, req: PlanRequest): P
   if (!Number.isInteger(req.waveSize) || req.waveSize < 1 || req.waveSize > 5000) throw new InvalidInputError(`--wave-size must be 1-5000, got ${req.waveSize}`);
   if (Number.isNaN(req.firstWaveAt.getTime())) throw new InvalidInputError('--first-wave-at must be an ISO date, e.g. 2027-01-11T08:00:00Z');
   const now = deps.clock();
-  const findings: PlanCandidate[] = [];
+  const findings: Finding[] = [];
   const requested = req.subscriptions?.map((s) => checkSubscriptionId(s).toLowerCase());
   for (const subscriptionId of requested ?? [undefined]) {
     for await (const f of deps.findings.list(subscriptionId ? { subscriptionId } : {})) findings.push(f);
@@ -51,6 +53,9 @@ export async function createRolloutPlan(deps: EnforcerDeps, req: PlanRequest): P
   if (req.dryRun) return { plan, record, superseded: [], off };
   const superseded = await supersedePending(deps, plan.subscriptions, plan.id, now.toISOString());
   await requireRollouts(deps).create(record);
+  // The findings say their wave and date (what owners are told); the plan stays the one that decides.
+  const waveOf = new Map(plan.waves.flatMap((w) => w.apps.map((a) => [a.key, { wave: w.number, planId: plan.id, notBefore: w.notBefore }] as const)));
+  await scheduleOnFindings(deps, findings.filter((f): f is Finding => waveOf.has(f.key)), (key) => waveOf.get(key));
   return { plan, record, superseded, off };
 }
 

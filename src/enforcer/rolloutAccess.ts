@@ -1,5 +1,7 @@
 import { InvalidInputError } from '../errors.js';
+import type { Finding } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
+import { scheduleOnFindings } from './scheduleOnFindings.js';
 import type { PlanStatus, RolloutRecord, RolloutsPort } from './rolloutPorts.js';
 
 /** The Rollouts table; deps built for the event path alone have none. */
@@ -38,5 +40,11 @@ export async function changeRolloutStatus(deps: EnforcerDeps, planId: string, ac
   record.plan = { ...record.plan, status: rule.to, statusReason: `${action}d by ${by}`, updatedAt: deps.clock().toISOString() };
   if (rule.to === 'active') delete record.plan.statusReason;
   await requireRollouts(deps).putPlan(record.plan);
+  if (rule.to === 'cancelled') {
+    // Nothing will fix these on the dates they were given: their findings stop saying so.
+    const pending = record.members.filter((m) => m.state === 'pending');
+    const rows = (await Promise.all(pending.map((m) => deps.findings.get(m.key)))).filter((f): f is Finding => f?.debt?.planId === planId);
+    await scheduleOnFindings(deps, rows, () => undefined);
+  }
   return record;
 }

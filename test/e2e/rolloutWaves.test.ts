@@ -88,6 +88,12 @@ describe('rollout waves (wave size 4)', () => {
     expect(plan.excluded.map((e) => [e.name, e.status])).toEqual([['flow', 'not-applicable'], ['freebie', 'unsupported-plan']]);
     expect(plan.excluded.find((e) => e.name === 'freebie')?.detail).toBe('needs Basic or higher');
     expect(enforcerPatches()).toEqual([]);
+    // Each planned finding says its wave and date.
+    const shop = await stack.deps.findings.get(key(WAVES, 'rg-b', 'shop'));
+    const intranet = await stack.deps.findings.get(key(WAVES, 'rg-a', 'intranet'));
+    expect(shop?.debt).toMatchObject({ wave: 1, planId, notBefore: plan.waves[0]?.notBefore });
+    expect(shop?.reasons.find((r) => r.code === 'baseline-debt')?.message).toContain(`rollout wave 1, not before ${plan.waves[0]?.notBefore}`);
+    expect(intranet?.debt).toMatchObject({ wave: 3, planId, notBefore: plan.waves[2]?.notBefore });
   });
 
   it('refuses to apply wave 1 before its date (exit 2, saying when) and writes nothing', async () => {
@@ -164,6 +170,31 @@ describe('rollout waves (wave size 4)', () => {
     expect(result.status).toBe('done');
     expect(result.members.map((m) => [m.name, m.state])).toEqual([['blog', 'remediated'], ['docs', 'remediated'], ['ledger', 'remediated'], ['hr', 'remediated']]);
     expect(enforcerPatches().sort()).toEqual([key(WAVES, 'rg-a', 'blog'), key(WAVES, 'rg-a', 'ledger'), key(WAVES, 'rg-b', 'hr'), key(WAVES, 'rg-c', 'docs')].sort());
+  });
+});
+
+describe('planning again and cancelling', () => {
+  it('supersedes only the pending waves of the earlier plan, and a cancelled plan leaves no date on the findings', async () => {
+    const before = (await (await fetch(`${stack.host.url}/api/rollouts`, { headers: { 'x-functions-key': HOST_KEY } })).json()) as { plans: Array<{ id: string }> };
+    const earlier = before.plans[0]?.id ?? '';
+
+    const replanned = JSON.parse((await cli('rollout', 'plan', '--subscription', WAVES, '--wave-size', '4', '--json')).out) as { id: string; superseded: string[]; waves: Array<{ apps: Array<{ name: string }> }> };
+    const old = await getRollout(stack.deps, earlier);
+    const cancelled = await cli('rollout', 'cancel', replanned.id);
+    const intranet = await stack.deps.findings.get(key(WAVES, 'rg-a', 'intranet'));
+
+    // Still debt: shop (denied in wave 1) and intranet (wave 3, never applied); pay stays exempt, apart.
+    expect(replanned.waves.map((w) => w.apps.map((a) => a.name))).toEqual([['shop', 'intranet']]);
+    expect(replanned.superseded).toEqual([earlier]);
+    expect(old.waves.map((w) => w.status)).toEqual(['partial', 'done', 'superseded']);
+    expect(old.plan.status).toBe('superseded');
+    expect(old.members.find((m) => m.name === 'intranet')?.state).toBe('superseded');
+    expect(old.members.find((m) => m.name === 'shop')?.state).toBe('remediation-denied');
+    expect(cancelled.code).toBe(0);
+    expect((await getRollout(stack.deps, replanned.id)).plan.status).toBe('cancelled');
+    expect(intranet?.debt).toBeDefined();
+    expect(intranet?.debt?.wave).toBeUndefined();
+    expect(intranet?.reasons.find((r) => r.code === 'baseline-debt')?.message).toContain('No rollout wave names it yet');
   });
 });
 
