@@ -8,7 +8,7 @@ export interface SubscriptionContext {
   policy: Policy;
   /** Whether a settings row decided them (false: the deployment defaults). */
   fromSettings: boolean;
-  /** The enforce baseline, while the subscription is in enforce and has one (drift vs baseline debt). */
+  /** The enforce baseline, while the subscription's row (in enforce) has one (drift vs baseline debt). */
   baseline?: Baseline;
   /** The settings row's version as read (its `updatedAt`): a baseline is set only on that row. */
   settingsUpdatedAt?: string;
@@ -23,7 +23,9 @@ export async function subscriptionContext(deps: EnforcerDeps, subscriptionId: st
     fromSettings: settings !== undefined,
   };
   if (settings) context.settingsUpdatedAt = settings.updatedAt;
-  if (context.mode === 'enforce' && settings?.mode === 'enforce' && settings.baselineAt) {
+  // Only a row in enforce is stored with a baseline; a dry run that previews it as audit keeps it,
+  // so its would-remediate is exactly what enforce would revert.
+  if (context.mode !== 'off' && settings?.baselineAt) {
     context.baseline = settings.baselineRunId ? { at: settings.baselineAt, runId: settings.baselineRunId } : { at: settings.baselineAt };
   }
   return context;
