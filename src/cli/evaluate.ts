@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { evaluate, normaliseId, parseSiteId, portalName, type SiteRef, type SiteSnapshot, type Verdict } from '../policy/index.js';
+import { evaluate, isBaselineDebt, normaliseId, parseSiteId, portalName, type SiteRef, type SiteSnapshot, type Verdict } from '../policy/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { evaluationSourceFor, type EvaluationContext } from './evaluationSource.js';
 import { paint } from './style.js';
@@ -69,7 +69,13 @@ function asJson(ref: SiteRef, site: SiteSnapshot, verdict: Verdict, context: Eva
     advice: verdict.advice,
     observed: observed(site),
     subscription: { id: ref.subscriptionId, ...(context.subscriptionName ? { name: context.subscriptionName } : {}), mode: context.mode, allowedModes: context.policy.allowedModes, settingsFrom: context.settingsFrom },
+    ...(verdict.status === 'noncompliant' ? { standing: isDebt(context) ? 'baseline-debt' : 'drift', action: actionNote(context) } : {}),
   };
+}
+
+/** Whether enforce leaves this failure for a rollout wave: by the stored finding and the subscription's baseline. */
+function isDebt(context: EvaluationContext): boolean {
+  return isBaselineDebt(context.previous, context.baseline);
 }
 
 function observed(site: SiteSnapshot): Record<string, unknown> {
@@ -94,7 +100,7 @@ function describe(ref: SiteRef, site: SiteSnapshot, verdict: Verdict, context: E
     `  observed  client certificates ${mode}; exclusion paths ${site.clientCertExclusionPaths || 'none'}; plan ${site.sku ?? 'unknown'}${site.kind ? `; kind ${site.kind}` : ''}`,
     `  policy    subscription mode ${context.mode}, allowed modes ${context.policy.allowedModes.join(',')} (${settingsNote(context)})`,
   ];
-  if (verdict.status === 'noncompliant') lines.push(`  action    ${actionNote(context.mode)}`);
+  if (verdict.status === 'noncompliant') lines.push(`  action    ${actionNote(context)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -103,8 +109,12 @@ function settingsNote(context: EvaluationContext): string {
   return context.settingsFrom === 'subscription-settings' ? "the subscription's settings" : 'no settings row: deployment default';
 }
 
-function actionNote(mode: string): string {
-  if (mode === 'enforce') return 'enforce mode: the enforcer reverts this drift when it sees it';
-  if (mode === 'audit') return 'audit mode: the enforcer records it (would-remediate) and reverts nothing';
-  return 'mode off: the enforcer ignores this subscription';
+function actionNote(context: EvaluationContext): string {
+  if (context.mode === 'off') return 'mode off: the enforcer ignores this subscription';
+  if (isDebt(context)) {
+    const debt = 'baseline debt (never recorded compliant since the enforce baseline): no event or sweep reverts it, a rollout wave does';
+    return `${context.mode} mode: ${debt} (rollout-pending)`;
+  }
+  if (context.mode === 'enforce') return 'enforce mode: the enforcer reverts this drift when it sees it';
+  return 'audit mode: the enforcer records it (would-remediate) and reverts nothing';
 }

@@ -1,6 +1,7 @@
 import type { Mode, SiteReader } from '../enforcer/index.js';
 import { recordedSubscriptionNames, silentLog, subscriptionContext } from '../enforcer/index.js';
-import type { Exemption, Policy, SiteRef } from '../policy/index.js';
+import type { Baseline, Exemption, Policy, SiteRef } from '../policy/index.js';
+import type { Finding } from '../store/types.js';
 import { createMemoryStore } from '../store/index.js';
 import { createRuntime } from '../triggers/index.js';
 import type { CliIo } from './io.js';
@@ -16,6 +17,9 @@ export interface EvaluationContext {
   settingsFrom: SettingsFrom;
   /** The display name a recent sweep recorded (tables only: no ARM call for it). */
   subscriptionName?: string;
+  /** The stored finding and the subscription's enforce baseline: whether a failure is drift or baseline debt. */
+  previous?: Finding;
+  baseline?: Baseline;
 }
 
 /** What `evaluate` reads: ARM for the resource, and the tables (when configured) for its subscription's rules. */
@@ -35,12 +39,16 @@ export async function evaluationSourceFor(io: CliIo): Promise<EvaluationSource> 
   return {
     sites: deps.sites,
     async context(ref) {
-      const [context, exemptions, names] = await Promise.all([
+      const [context, exemptions, names, previous] = await Promise.all([
         subscriptionContext(deps, ref.subscriptionId), deps.exemptions.forResource(ref), stored ? recordedSubscriptionNames(deps) : ({} as Record<string, string>),
+        deps.findings.get(ref.key),
       ]);
       const settingsFrom: SettingsFrom = !stored ? 'no-storage' : context.fromSettings ? 'subscription-settings' : 'default-mode';
       const subscriptionName = names[ref.subscriptionId.toLowerCase()];
-      return { mode: context.mode, policy: context.policy, exemptions, settingsFrom, ...(subscriptionName ? { subscriptionName } : {}) };
+      return {
+        mode: context.mode, policy: context.policy, exemptions, settingsFrom, ...(subscriptionName ? { subscriptionName } : {}),
+        ...(previous ? { previous } : {}), ...(context.baseline ? { baseline: context.baseline } : {}),
+      };
     },
   };
 }

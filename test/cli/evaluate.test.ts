@@ -86,6 +86,27 @@ describe('mtls-enforcer evaluate', () => {
     expect(exempt.out).toMatch(/verdict\s+exempt/);
   });
 
+  it('tells drift from baseline debt by the stored findings: what enforce would revert, and what it leaves for a wave', async () => {
+    const env = { ...stored, MTLS_TABLE_PREFIX: `e${randomUUID().replace(/-/g, '').slice(0, 12)}` };
+    const orders = siteId(ENFORCE, 'rg-shop', 'shop-orders-fn'); // Required at the baseline
+    expect(await run(['settings', 'set', ENFORCE, '--mode', 'enforce'], env).then((r) => r.code)).toBe(0);
+    expect(await run(['sweep', '--subscription', ENFORCE], env).then((r) => r.code)).toBe(0);
+    const writes = emu.stats.snapshot().writes.length;
+    const app = emu.fleet.getSite(ENFORCE, 'rg-shop', 'shop-orders-fn');
+    if (app) app.properties.clientCertEnabled = false; // drift no event reported yet
+
+    try {
+      const drift = await run(['evaluate', orders, '--json'], env);
+      const debt = await run(['evaluate', SHOP_API], env);
+
+      expect(JSON.parse(drift.out)).toMatchObject({ status: 'noncompliant', standing: 'drift', action: expect.stringContaining('reverts this drift') });
+      expect(debt.out).toMatch(/action\s+enforce mode: baseline debt .*rollout-pending/);
+      expect(emu.stats.snapshot().writes.length).toBe(writes);
+    } finally {
+      if (app) app.properties.clientCertEnabled = true;
+    }
+  });
+
   it('colours the verdict on a terminal only, never with NO_COLOR or in JSON', async () => {
     const on = (env: Record<string, string>) => Object.assign(cliIo(env), { stdoutIsTTY: true });
     const tty = on(arm);
