@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
 import { applyWave, type WaveResult } from './applyWave.js';
 import { listRollouts } from './rolloutAccess.js';
@@ -22,7 +23,15 @@ export async function applyDueWaves(deps: EnforcerDeps, lister: GroupLister, fai
         out.waiting.push({ planId: record.plan.id, wave: wave.number, notBefore: wave.notBefore });
         break;
       }
-      const result = await applyWave(deps, lister, { planId: record.plan.id, wave: wave.number, by: 'rollout timer', failureThreshold });
+      let result: WaveResult;
+      try {
+        result = await applyWave(deps, lister, { planId: record.plan.id, wave: wave.number, by: 'rollout timer', failureThreshold });
+      } catch (err) {
+        // Someone is applying it right now (or it changed state since it was read): the next run looks again.
+        if (!(err instanceof InvalidInputError)) throw err;
+        deps.log('warn', `rollout timer skipped ${record.plan.id} wave ${wave.number}: ${err.message}`, { planId: record.plan.id });
+        break;
+      }
       out.applied.push(result);
       if (result.paused) break;
     }

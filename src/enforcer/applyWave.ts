@@ -8,6 +8,7 @@ import { memberOutcome, predictOutcome, type Outcome } from './memberOutcome.js'
 import { rescanMembers, type GroupLister } from './rescanMembers.js';
 import { planOrder } from './rolloutView.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
+import { withLease } from './withLease.js';
 
 export interface ApplyRequest {
   planId: string;
@@ -46,6 +47,14 @@ const FAILED: ReadonlySet<MemberState> = new Set(['failed', 'remediation-denied'
  * listed once each to re-scan and record its members, and compliant members are marked guarded.
  */
 export async function applyWave(deps: EnforcerDeps, lister: GroupLister, req: ApplyRequest): Promise<WaveResult> {
+  if (req.dryRun) return applyHoldingLease(deps, lister, req);
+  // One applier of a wave at a time (the timer and a person, two instances): the other is told, not run.
+  return withLease(deps, `rollout/${req.planId}/wave/${req.wave}`, () => applyHoldingLease(deps, lister, req), () => {
+    throw new InvalidInputError(`wave ${req.wave} of plan ${req.planId} is being applied elsewhere right now; look again with 'rollout show ${req.planId}'`);
+  });
+}
+
+async function applyHoldingLease(deps: EnforcerDeps, lister: GroupLister, req: ApplyRequest): Promise<WaveResult> {
   const record = await getRollout(deps, req.planId);
   const wave = checkApplicable(record, req, deps.clock());
   const members = record.members.filter((m) => m.wave === req.wave && OPEN.has(m.state));

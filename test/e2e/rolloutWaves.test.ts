@@ -208,6 +208,16 @@ describe('rollout --auto: the timer applies a due wave, never one before its dat
     const firstWaveAt = new Date(Date.now() - HOUR).toISOString();
     const planned = JSON.parse((await cli('rollout', 'plan', '--subscription', AUTO, '--wave-size', '2', '--first-wave-at', firstWaveAt, '--every', '30d', '--auto', '--json')).out) as { id: string };
     stack.emu.stats.reset();
+    // While someone else applies wave 1, neither a person nor the timer applies it too.
+    const waveLease = `rollout/${planned.id}/wave/1`;
+    await stack.deps.leases.tryAcquire(waveLease, 'another-instance', new Date(), 60_000);
+    const meanwhile = await cli('rollout', 'apply', '--plan', planned.id, '--wave', '1');
+    const timerMeanwhile = await applyDueWaves(stack.deps, lister, 0.1);
+    await stack.deps.leases.release(waveLease, 'another-instance');
+    expect(meanwhile.code).toBe(2);
+    expect(meanwhile.err).toContain('being applied elsewhere');
+    expect(timerMeanwhile.applied).toEqual([]);
+    expect(enforcerPatches()).toEqual([]);
 
     // Act
     const first = await applyDueWaves(stack.deps, lister, 0.1);
