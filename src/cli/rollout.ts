@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { applyWave, changeRolloutStatus, createRolloutPlan, getRollout, listRollouts, planView, silentLog, type WaveResult } from '../enforcer/index.js';
-import { PLAN_FORMATS, renderRolloutPlan, type PlanFormat } from '../report/renderRolloutPlan.js';
-import { planLine } from '../report/rolloutSections.js';
-import type { RolloutPlanView } from '../report/rolloutTypes.js';
+import { PLAN_FORMATS, planLine, renderRolloutPlan, type PlanFormat, type RolloutPlanView } from '../report/index.js';
 import { parseEvery } from '../rollout/index.js';
 import { createRuntime } from '../triggers/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';

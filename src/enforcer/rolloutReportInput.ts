@@ -1,4 +1,4 @@
-import type { BurnDownInput, RolloutReportInput } from '../report/rolloutTypes.js';
+import type { BurnDownInput, RolloutReportInput } from '../report/index.js';
 import type { EnforcerDeps } from './deps.js';
 import type { SweepRunRecord } from './ports.js';
 import { listRollouts } from './rolloutAccess.js';

@@ -1,4 +1,4 @@
-import type { RolloutAppView, RolloutPlanView } from '../report/rolloutTypes.js';
+import type { RolloutAppView, RolloutPlanView } from '../report/index.js';
 import type { RolloutMemberRecord, RolloutRecord } from './rolloutPorts.js';
 
 const HOUR = 3_600_000;

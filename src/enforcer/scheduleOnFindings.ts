@@ -1,6 +1,5 @@
 import { ConflictError } from '../errors.js';
-import { baselineDebtReason } from '../policy/index.js';
-import type { Debt } from '../policy/types.js';
+import { baselineDebtReason, type Debt } from '../policy/index.js';
 import type { Finding } from '../store/types.js';
 import type { EnforcerDeps } from './deps.js';
 

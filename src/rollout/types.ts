@@ -1,4 +1,4 @@
-import type { Reason, Status } from '../policy/types.js';
+import type { Reason, Status } from '../policy/index.js';
 
 /** Which tags say production and owner (from the deployment's settings). */
 export interface RolloutRules {

@@ -6,3 +6,4 @@ export { contextLog } from './contextLog.js';
 export { createRuntime, sharedRuntime, type Runtime } from './runtime.js';
 export { handleSweepJob } from './handleSweepJob.js';
 export { sweepTargets } from './sweepTargets.js';
+export { runRolloutTimer } from './runRolloutTimer.js';

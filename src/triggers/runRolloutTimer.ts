@@ -1,0 +1,10 @@
+import { applyDueWaves, type Log } from '../enforcer/index.js';
+import { sharedRuntime } from './runtime.js';
+
+/** The rollout timer's work: apply each due wave of the --auto plans, and say what ran or what is next. */
+export async function runRolloutTimer(log: Log): Promise<void> {
+  const { deps, arm, config } = await sharedRuntime(log);
+  const { applied, waiting } = await applyDueWaves({ ...deps, log }, arm, config.rollout.failureThreshold);
+  for (const r of applied) log(r.paused ? 'warn' : 'info', `rollout ${r.planId} wave ${r.wave}: ${r.status}${r.paused ? `; plan paused: ${r.paused}` : ''}`);
+  if (applied.length === 0) log('info', `no rollout wave due${waiting.length > 0 ? `; next: ${waiting.map((w) => `${w.planId} wave ${w.wave} at ${w.notBefore}`).join(', ')}` : ''}`);
+}
