@@ -11,6 +11,8 @@ export interface Config {
   host: { key?: string };
   sweep: { subscriptions: string[]; schedule: string; queue: string; queueUrl?: string };
   rollout: RolloutConfig;
+  /** Where sweep reports are stored: a container of the storage account (its blob URL with managed identity). */
+  reports: { container: string; blobUrl?: string };
 }
 
 /** How rollout plans rank debt and pace waves (src/rollout reads the tags; the CLI and timer the rest). */
@@ -107,6 +109,7 @@ function toConfig(s: RawSettings): Config {
       queue: s.MTLS_SWEEP_QUEUE,
       ...(s.MTLS_STORAGE_QUEUE_URL ? { queueUrl: s.MTLS_STORAGE_QUEUE_URL } : {}),
     },
+    reports: { container: s.MTLS_REPORT_CONTAINER, ...(blobUrlOf(s) ? { blobUrl: blobUrlOf(s) as string } : {}) },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
     rollout: {
       productionTags: s.MTLS_PRODUCTION_TAGS,
@@ -117,4 +120,10 @@ function toConfig(s: RawSettings): Config {
       schedule: s.MTLS_ROLLOUT_SCHEDULE,
     },
   };
+}
+
+/** The blob endpoint with managed identity: MTLS_STORAGE_BLOB_URL, else the table URL's account. */
+function blobUrlOf(s: RawSettings): string | undefined {
+  if (s.MTLS_STORAGE_BLOB_URL) return s.MTLS_STORAGE_BLOB_URL.replace(/\/+$/, '');
+  return s.MTLS_STORAGE_TABLE_URL?.replace(/\/+$/, '').replace('.table.', '.blob.');
 }

@@ -13,6 +13,7 @@ import type {
   SweepsPort,
 } from './ports.js';
 import type { RolloutsPort } from './rolloutPorts.js';
+import type { ReportStorePort } from './reportPorts.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -37,6 +38,8 @@ export interface EnforcerDeps {
   /** How rollout waves are paced and when they pause (absent: the defaults). */
   rollout?: RolloutConfig;
   remediation: RemediationConfig;
+  /** Stored sweep reports (Blob Storage); absent where no blob service is configured (memory runs, event-path-only deps). */
+  reports?: ReportStorePort;
   clock: () => Date;
   newId: () => string;
   log: Log;

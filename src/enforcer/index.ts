@@ -16,3 +16,5 @@ export * from './rollouts.js';
 export { sweepSubscription, type SiteLister, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
 export { planSweep, runSweepJob, failSweepJob, sweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
 export { loadReportInput, namesFromRuns, recordedSubscriptionNames, TREND_RUNS } from './reportInput.js';
+export { storeRunReport, type StoredReport } from './storeRunReport.js';
+export type { ReportStorePort, StoredReportFile } from './reportPorts.js';

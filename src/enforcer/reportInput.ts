@@ -9,7 +9,7 @@ import { runState } from './sweepRun.js';
 import { loadRolloutReportInput } from './rolloutReportInput.js';
 
 /** When a run's last subscription finished (its start, if none did): the state "as of the last sweep". */
-function finishedAt(run: SweepRunRecord): string {
+export function finishedAt(run: SweepRunRecord): string {
   const times = run.subscriptions.map((s) => s.finishedAt).filter((t): t is string => !!t).sort();
   return times.at(-1) ?? run.startedAt;
 }
@@ -51,7 +51,7 @@ export async function recordedSubscriptionNames(deps: EnforcerDeps): Promise<Rec
 }
 
 /** A run with work still pending after this long is reported incomplete (its worker died). */
-const STALE_AFTER_MS = 6 * 3_600_000;
+export const STALE_AFTER_MS = 6 * 3_600_000;
 /** Sweeps shown in the trend (two weeks of nightly runs). */
 export const TREND_RUNS = 14;
 

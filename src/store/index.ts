@@ -12,3 +12,4 @@ export { createSweepQueue, type SweepQueueOptions } from './sweepQueue.js';
 export { createMemoryStore, type MemoryStore } from './memoryStore.js';
 export type { RowExpectation } from './findingsTable.js';
 export type { QueueConnection } from './queueClient.js';
+export { createReportBlobs, type ReportBlobs, type ReportBlobsOptions, type ReportFile } from './reportBlobs.js';

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { failSweepJob, runSweepJob, type EnforcerDeps, type SiteLister, type SweepJob } from '../enforcer/index.js';
+import { failSweepJob, runSweepJob, storeRunReport, type EnforcerDeps, type SiteLister, type SweepJob } from '../enforcer/index.js';
 import { InvalidInputError } from '../errors.js';
 import { MAX_DEQUEUE_COUNT } from './handleQueueMessage.js';
 import { publicReason, shouldRetry } from './errorPolicy.js';
@@ -10,16 +10,32 @@ export async function handleSweepJob(deps: EnforcerDeps, lister: SiteLister, mes
   try {
     const result = await runSweepJob(deps, lister, job);
     deps.log('info', `sweep ${job.runId}: ${job.subscriptionId} ${result.status} (${result.evaluated ?? 0} evaluated)`);
+    await storeReportIfFinished(deps, job.runId);
   } catch (err) {
     const attempt = Number(context.triggerMetadata?.dequeueCount ?? 1);
     const reason = publicReason(err);
     if (!shouldRetry(err) || attempt >= MAX_DEQUEUE_COUNT) {
       await failSweepJob(deps, job, reason);
       deps.log('error', `sweep ${job.runId}: ${job.subscriptionId} failed for good: ${reason}`);
+      await storeReportIfFinished(deps, job.runId);
       return;
     }
     deps.log('warn', `sweep ${job.runId}: ${job.subscriptionId} will be retried (attempt ${attempt}): ${reason}`);
     throw err;
+  }
+}
+
+/**
+ * The worker that finishes a run (or marks it incomplete) stores its report; storing is
+ * idempotent, so workers finishing together are harmless. A storage failure here is logged, never
+ * retried with the job: the sweep's result is recorded already, and `report --run <id> --upload`
+ * stores it by hand.
+ */
+async function storeReportIfFinished(deps: EnforcerDeps, runId: string): Promise<void> {
+  try {
+    await storeRunReport(deps, runId);
+  } catch (err) {
+    deps.log('error', `sweep ${runId}: report not stored: ${publicReason(err)}`, { runId });
   }
 }
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites, createSubscriptionLister, type ArmSites, type SubscriptionLister } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { EnforcerDeps, Log } from '../enforcer/index.js';
-import { createSweepQueue, createTableStore, type MemoryStore, type QueueConnection } from '../store/index.js';
+import { createReportBlobs, createSweepQueue, createTableStore, type MemoryStore, type QueueConnection } from '../store/index.js';
 import type { SweepQueue } from '../enforcer/index.js';
 
 export interface Runtime {
@@ -48,6 +48,10 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
     newId: () => randomUUID(),
     log,
   };
+  if (!options.memory) {
+    const blobs = reportBlobs(config, credential);
+    if (blobs) deps.reports = blobs;
+  }
   const { connectionString } = config.storage;
   const queues: QueueConnection = connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential };
   const sweepQueue: SweepQueue = options.memory
@@ -79,4 +83,14 @@ export function sharedRuntime(log: Log): Promise<Runtime> {
     });
   }
   return shared;
+}
+
+/** Stored reports go to the storage account's blob service: the connection string's, or the blob URL with managed identity. */
+function reportBlobs(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): ReturnType<typeof createReportBlobs> | undefined {
+  const { container, blobUrl } = config.reports;
+  const { connectionString } = config.storage;
+  // A connection string naming endpoints without a blob one (a table-only Azurite) has no blob service.
+  if (connectionString && /Endpoint=/i.test(connectionString) && !/BlobEndpoint=/i.test(connectionString)) return undefined;
+  if (connectionString) return createReportBlobs({ container, connectionString });
+  return blobUrl ? createReportBlobs({ container, accountUrl: blobUrl, credential }) : undefined;
 }

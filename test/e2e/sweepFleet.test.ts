@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites, createSubscriptionLister } from '../../src/azure/index.js';
-import { loadReportInput, planSweep, runState, type SweepJob } from '../../src/enforcer/index.js';
+import { loadReportInput, planSweep, runState, storeRunReport, type SweepJob } from '../../src/enforcer/index.js';
 import { emulatorCredential, generatedSubscriptionId, makeEmulatorToken, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { createSweepQueue } from '../../src/store/index.js';
 import { handleSweepJob, sweepTargets } from '../../src/triggers/index.js';
 import { InvocationContext } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { inject } from 'vitest';
 import { proxyTables, type CountingProxy } from '../support/countingProxy.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
@@ -16,6 +17,7 @@ const SITES = 100;
 let stack: Stack;
 let queueName: string;
 let tables: CountingProxy;
+let firstRun: string | undefined;
 
 beforeAll(async () => {
   // Table traffic goes through a recording proxy, to see that findings are written in transactions.
@@ -83,6 +85,7 @@ describe('a 2,200-resource fleet over 20 subscriptions through the queue fan-out
     tables.requests.length = 0;
 
     const first = await sweepAll();
+    firstRun = first;
 
     // Findings of compliant resources went as $batch transactions, each new finding with its history
     // row (≤100 operations each: ⌈2 × compliant / 100⌉ per subscription partition); failing ones go
@@ -118,4 +121,26 @@ describe('a 2,200-resource fleet over 20 subscriptions through the queue fan-out
     expect(report.bySubscription.map((s) => s.subscriptionName)).toEqual(report.bySubscription.map((s) => generatedName(s.subscriptionId)));
     expect(report.run?.subscriptions.map((s) => s.subscriptionName)).toEqual(report.run?.subscriptions.map((s) => generatedName(s.subscriptionId)));
   }, 120_000);
+
+  it('stored the first run\'s report once: four artifacts under runs/<id>/, latest/ the newest run, a second finisher writes nothing', async () => {
+    const container = new ContainerClient(`${inject('azurite').blobUrl}/${stack.env.MTLS_REPORT_CONTAINER}`, new StorageSharedKeyCredential(inject('azurite').accountName, inject('azurite').accountKey));
+    const names: string[] = [];
+    for await (const blob of container.listBlobsFlat()) names.push(blob.name);
+    const runs = await stack.deps.sweeps.latestRuns(2);
+    const [second, first] = runs.map((r) => r.id);
+    expect(first).toBe(firstRun);
+    const files = ['csv', 'html', 'json', 'md'];
+    expect(names.sort()).toEqual([...files.map((f) => `latest/report.${f}`), ...files.map((f) => `runs/${second}/report.${f}`), ...files.map((f) => `runs/${first}/report.${f}`)].sort());
+    const text = async (name: string) => (await container.getBlockBlobClient(name).downloadToBuffer()).toString('utf8');
+    for (const f of files) expect(await text(`latest/report.${f}`), f).toBe(await text(`runs/${second}/report.${f}`));
+    const stored = JSON.parse(await text(`runs/${first}/report.json`)) as { run: { id: string; status: string }; totals: Record<string, number> };
+    expect(stored.run).toMatchObject({ id: first, status: 'complete' });
+    const etags = await Promise.all(names.map(async (n) => (await container.getBlockBlobClient(n).getProperties()).etag));
+
+    // Another worker finishing the first run (a redelivered last job) stores nothing new.
+    const again = await storeRunReport(stack.deps, first as string);
+
+    expect(again).toMatchObject({ state: 'complete', written: 0, latest: false });
+    expect(await Promise.all(names.map(async (n) => (await container.getBlockBlobClient(n).getProperties()).etag))).toEqual(etags);
+  }, 60_000);
 });

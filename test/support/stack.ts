@@ -55,9 +55,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'mtls-stack-'));
   const caPath = join(dir, 'ca.pem');
   await writeFile(caPath, emu.caCertPem);
+  const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const env: Record<string, string> = {
     MTLS_STORAGE_CONNECTION: azurite.connectionString,
-    MTLS_TABLE_PREFIX: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+    MTLS_TABLE_PREFIX: prefix,
+    // Stored reports in a container of the stack's own (the Azurite is shared).
+    MTLS_REPORT_CONTAINER: `reports-${prefix}`,
     MTLS_ARM_ENDPOINT: emu.url,
     MTLS_ARM_CA_CERT_PATH: caPath,
     MTLS_ARM_TOKEN: makeEmulatorToken(ENFORCER),
