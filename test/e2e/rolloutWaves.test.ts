@@ -109,6 +109,24 @@ describe('rollout waves (wave size 4)', () => {
     expect((await getRollout(stack.deps, planId)).waves[0]?.status).toBe('pending');
   });
 
+  it('dry runs store and write nothing: a plan with --dry-run, an apply with --dry-run says what it would do', async () => {
+    const plansBefore = JSON.parse((await cli('rollout', 'list', '--json')).out) as unknown[];
+
+    const dryPlan = await cli('rollout', 'plan', '--subscription', WAVES, '--wave-size', '4', '--format', 'csv', '--dry-run');
+    const dryApply = await cli('rollout', 'apply', '--plan', planId, '--wave', '1', '--now', '--dry-run', '--json');
+    await stack.settle();
+
+    expect(dryPlan.code).toBe(0);
+    expect(dryPlan.out.slice(1).split('\r\n')[0]).toBe('planId,wave,notBefore,owner,resourceId,subscriptionId,resourceGroup,name,tier,internetExposed,production,state,detail');
+    expect(dryPlan.out).toContain(',1,');
+    expect(JSON.parse((await cli('rollout', 'list', '--json')).out)).toHaveLength(plansBefore.length);
+    const predicted = JSON.parse(dryApply.out) as { dryRun: boolean; members: Array<{ name: string; state: string }> };
+    expect(predicted.dryRun).toBe(true);
+    expect(predicted.members.map((m) => [m.name, m.state])).toEqual([['api', 'remediated'], ['portal', 'remediated'], ['pay', 'remediated'], ['shop', 'remediated']]);
+    expect(enforcerPatches()).toEqual([]);
+    expect((await getRollout(stack.deps, planId)).waves[0]?.status).toBe('pending');
+  });
+
   it('with --now PATCHes exactly the members that need it: owner-fixed, exempt and denied members are not', async () => {
     // Prepare: the owner of portal fixes it first; pay gets an exemption; shop's PATCH is refused (403).
     stack.emu.userWrite(siteId(WAVES, 'rg-a', 'portal'), fine, ALICE);
