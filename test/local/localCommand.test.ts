@@ -35,6 +35,8 @@ describe('mtls-enforcer local --ready-json, as a child process', () => {
     expect(ready).toMatchObject({ subscriptionIds: expect.arrayContaining([ready.enforceSubscriptionId, ready.auditSubscriptionId]) });
     expect(ready.caCertPath).toEqual(expect.any(String));
     const ca = await readFile(ready.caCertPath as string, 'utf8');
+    // Azurite's blob service runs too (stored reports), and the connection string names it.
+    expect(ready.storageConnectionString).toMatch(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1;/);
 
     const report = await fetch(`${ready.hostUrl}/api/report?format=html&code=${encodeURIComponent(ready.hostKey)}`);
     expect(report.status).toBe(200);
@@ -55,7 +57,7 @@ describe('mtls-enforcer local --ready-json, as a child process', () => {
     await pollUntil(async () => (/reverted drift on \S+\/sites\/shop-frontend$/m.test(cli.stderr()) ? true : undefined), 20_000, cli.stderr);
 
     const ports = [ready.armEndpoint, ready.hostUrl, ...endpointsOf(ready.storageConnectionString)].map((u) => Number(new URL(u).port));
-    expect(ports.length).toBeGreaterThanOrEqual(4); // emulator, host, Azurite tables and queues
+    expect(ports.length).toBeGreaterThanOrEqual(5); // emulator, host, Azurite blobs, tables and queues
     for (const port of ports) expect(await isOpen(port)).toBe(true);
 
     cli.child.kill('SIGINT');

@@ -1,3 +1,4 @@
+import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SUBSCRIPTIONS, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { paint } from '../../src/cli/style.js';
@@ -36,6 +37,17 @@ describe('local mode (what npm start runs)', () => {
     expect(stack.emulator.fleet.getSite(DEMO_SUBSCRIPTIONS.enforce, 'rg-shop', 'shop-frontend')?.properties.clientCertEnabled).toBe(true);
     const [latest] = await stack.deps.history.list(id.toLowerCase());
     expect(latest).toMatchObject({ action: 'remediated', undoneCaller: { name: 'alice@contoso.example' } });
+  });
+
+  it('stores the first scan\'s report in Azurite blob, and says where', async () => {
+    const container = BlobServiceClient.fromConnectionString(stack.azurite.connectionString).getContainerClient('reports');
+    const names: string[] = [];
+    for await (const blob of container.listBlobsFlat()) names.push(blob.name);
+
+    const [run] = await stack.deps.sweeps.latestRuns(1);
+    expect(names.sort()).toEqual(['csv', 'html', 'json', 'md'].flatMap((f) => [`latest/report.${f}`, `runs/${run?.id}/report.${f}`]).sort());
+    expect(stack.firstReport).toBe(`${stack.azurite.blobUrl}/reports/runs/${run?.id}/`);
+    expect(narrative(stack)).toContain(`${stack.firstReport}report.html`);
   });
 
   it('prints endpoints, the scan and copy-paste drift commands', () => {

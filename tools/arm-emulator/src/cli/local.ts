@@ -11,7 +11,8 @@ emulator with a demo fleet, the local host with its webhook subscribed on the em
 subscription in enforce, one in audit, one off; a first scan. Prints how to cause drift.
 --ready-json prints one JSON line once everything is up (for scripts): armEndpoint, hostUrl,
 hostKey, storageConnectionString, subscriptionIds, enforceSubscriptionId, auditSubscriptionId,
-caCertPath, reportUrl.
+caCertPath, reportUrl, storedReport (the first scan's stored report; the connection string
+names Azurite's BlobEndpoint too).
 
 Example:
   npm start
@@ -33,6 +34,7 @@ export async function local(args: string[], io: CliIo): Promise<number> {
       auditSubscriptionId: DEMO_SUBSCRIPTIONS.audit,
       caCertPath: stack.caCertPath,
       reportUrl: reportUrl(stack),
+      ...(stack.firstReport ? { storedReport: stack.firstReport } : {}),
     };
     io.stdout(`${JSON.stringify(ready)}\n`);
   }

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../../src/config/index.js';
-import { newRunId, runSweepJob, setSubscriptionSettings, type EnforcerDeps, type Log, type SiteLister, type SubscriptionRunRecord } from '../../../../src/enforcer/index.js';
+import { newRunId, runSweepJob, setSubscriptionSettings, storeRunReport, type EnforcerDeps, type Log, type SiteLister, type SubscriptionRunRecord } from '../../../../src/enforcer/index.js';
 import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, startEmulator, type Emulator } from '../emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../../../src/host/index.js';
 import { createRuntime } from '../../../../src/triggers/index.js';
@@ -20,12 +20,14 @@ export interface LocalStack {
   hostKey: string;
   caCertPath: string;
   scans: SubscriptionRunRecord[];
+  /** Where the first scan's report was stored (Azurite blob), when it was. */
+  firstReport?: string;
   stop(): Promise<void>;
 }
 
 /** Azurite + ARM emulator (demo fleet) + local host, wired as in Azure, with modes set and a first scan. */
 export async function startLocalStack(log: Log, ports: { host?: number; emulator?: number } = {}): Promise<LocalStack> {
-  const azurite = await startAzurite({ table: true, queue: true });
+  const azurite = await startAzurite({ table: true, queue: true, blob: true });
   const stops: Array<() => Promise<void>> = [() => azurite.stop()];
   try {
     const emulator = await startEmulator({ seed: demoFleet(), ...(ports.emulator ? { port: ports.emulator } : {}) });
@@ -47,15 +49,15 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
     const host = await startLocalHost({ deps, key: hostKey, ...(ports.host ? { port: ports.host } : {}) });
     stops.unshift(() => host.stop());
     await emulator.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid' });
-    const scans = await prepare(deps, arm, emulator);
-    return { azurite, emulator, host, deps, hostKey, caCertPath, scans, stop: () => stopAll(stops) };
+    const { scans, firstReport } = await prepare(deps, arm, emulator);
+    return { azurite, emulator, host, deps, hostKey, caCertPath, scans, ...(firstReport ? { firstReport } : {}), stop: () => stopAll(stops) };
   } catch (err) {
     await stopAll(stops);
     throw err;
   }
 }
 
-async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulator): Promise<SubscriptionRunRecord[]> {
+async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulator): Promise<{ scans: SubscriptionRunRecord[]; firstReport?: string }> {
   const by = 'local mode';
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.enforce, mode: 'enforce', by });
   await setSubscriptionSettings(deps, { subscriptionId: DEMO_SUBSCRIPTIONS.audit, mode: 'audit', by });
@@ -68,7 +70,9 @@ async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulato
   const scans: SubscriptionRunRecord[] = [];
   for (const subscriptionId of subscriptionIds) scans.push(await runSweepJob(deps, lister, { runId: run.id, startedAt: run.startedAt, subscriptionId }));
   await emulator.idle();
-  return scans;
+  // Stored as a finished sweep's report is in Azure (Azurite's blob service here).
+  const stored = await storeRunReport(deps, run.id);
+  return { scans, ...(stored ? { firstReport: stored.location } : {}) };
 }
 
 async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
