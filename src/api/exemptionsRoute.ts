@@ -17,14 +17,20 @@ export async function exemptionsRoute(deps: EnforcerDeps, req: ApiRequest, rest:
       if (value !== undefined && typeof value !== 'string') throw new InvalidInputError(`${field} must be a string`);
       if (value !== undefined) input[field] = value;
     }
-    const result = await addExemption(deps, { ...(input as unknown as Parameters<typeof addExemption>[1]), by: req.caller }, deps.remediation.exemptionMaxDays);
+    // The approver is whoever calls (never a client-sent name), and may not approve their own exemption.
+    const owner = input.owner?.trim().toLowerCase();
+    if (owner && req.identity.aliases.some((a) => a.toLowerCase() === owner)) {
+      return { status: 403, body: { error: `${req.identity.actor} cannot approve an exemption naming themself as owner` } };
+    }
+    const approved = { ...input, approver: req.identity.actor, by: req.identity.actor } as unknown as Parameters<typeof addExemption>[1];
+    const result = await addExemption(deps, approved, deps.remediation.exemptionMaxDays);
     return { status: 200, body: result };
   }
   if (req.method === 'DELETE') {
     const scope = req.query.get('scope');
     const id = req.query.get('id');
     if (!scope || !id) throw new InvalidInputError('DELETE needs ?scope= and &id=');
-    const result = await removeExemption(deps, scope, id, req.caller);
+    const result = await removeExemption(deps, scope, id, req.identity.actor);
     return { status: result.removed ? 200 : 404, body: result };
   }
   return methodNotAllowed(req.method, 'GET, PUT or DELETE');

@@ -6,12 +6,18 @@ import { findingsRoute } from './findingsRoute.js';
 import { reportRoute } from './reportRoute.js';
 import { rolloutsRoute } from './rolloutsRoute.js';
 import { settingsRoute } from './settingsRoute.js';
+import { hasRole, requiredRole } from './routeRoles.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
 /** Route /api/* to its resource; every failure becomes a status and a one-line reason. */
 export async function handleApi(deps: EnforcerDeps, req: ApiRequest): Promise<ApiResponse> {
   try {
     const [resource, ...rest] = req.path.split('/').filter(Boolean).map(decodePart);
+    const role = requiredRole(req.method, resource);
+    if (!hasRole(req.identity, role)) {
+      deps.log('warn', `API ${req.method} /api/${req.path} refused (403): ${req.identity.actor} lacks role ${role}`);
+      return { status: 403, body: { error: `role ${role} required; ${req.identity.actor} has ${req.identity.roles.join(', ') || 'none'}` } };
+    }
     if (resource === 'settings') return await settingsRoute(deps, req, rest);
     if (resource === 'exemptions') return await exemptionsRoute(deps, req, rest);
     if (resource === 'findings') return await findingsRoute(deps, req, rest);

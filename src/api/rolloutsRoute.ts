@@ -24,7 +24,7 @@ export async function rolloutsRoute(deps: EnforcerDeps, req: ApiRequest, rest: s
   const body = req.body.trim() ? parseJsonBody(req.body) : {};
   const flag = (name: string) => body[name] === true || req.query.get(name) === 'true';
   const result = await applyWave(deps, groupListerOf(deps), {
-    planId, wave: number, force: flag('now'), dryRun: flag('dryRun'), by: req.caller, failureThreshold: deps.rollout?.failureThreshold ?? DEFAULT_THRESHOLD,
+    planId, wave: number, force: flag('now'), dryRun: flag('dryRun'), by: req.identity.actor, failureThreshold: deps.rollout?.failureThreshold ?? DEFAULT_THRESHOLD,
   });
   return { status: 200, body: result };
 }

@@ -19,6 +19,6 @@ export async function settingsRoute(deps: EnforcerDeps, req: ApiRequest, rest: s
   if (allowedModes !== undefined && !(Array.isArray(allowedModes) && allowedModes.every((m) => typeof m === 'string'))) {
     throw new InvalidInputError('body.allowedModes must be an array of strings');
   }
-  const change = { subscriptionId, mode: body.mode, by: req.caller, ...(allowedModes ? { allowedModes: allowedModes as string[] } : {}) };
+  const change = { subscriptionId, mode: body.mode, by: req.identity.actor, ...(allowedModes ? { allowedModes: allowedModes as string[] } : {}) };
   return { status: 200, body: await setSubscriptionSettings(deps, change) };
 }

@@ -1,3 +1,5 @@
+import type { ApiIdentity } from './identity.js';
+
 /** A framework-neutral HTTP request: the local host and Azure Functions HTTP triggers both build one. */
 export interface ApiRequest {
   method: string;
@@ -6,8 +8,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   /** Raw body text (JSON expected for PUT). */
   body: string;
-  /** Who calls, for history (the platform's authenticated principal, or the key's holder). */
-  caller: string;
+  /** Who calls, established by the front door (identifyCaller): history's actor and the roles checked. */
+  identity: ApiIdentity;
 }
 
 export interface ApiResponse {

@@ -1,2 +1,3 @@
 export { loadConfig, ConfigError, type Config, type Mode, type RemediationConfig, type RolloutConfig } from './load.js';
 export { SETTINGS, type SettingDoc } from './settings.js';
+export { API_ROLES, normaliseThumbprint, pemBlocks, type ApiAccessConfig, type ApiRole } from './apiSchema.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Policy } from '../policy/types.js';
 import { InvalidInputError } from '../errors.js';
 import { settingsSchema, type RawSettings } from './schema.js';
+import { toApiAccessConfig, type ApiAccessConfig } from './apiSchema.js';
 
 export interface Config {
   storage: { connectionString?: string; tableUrl?: string; tablePrefix: string; eventQueue: string };
@@ -13,6 +14,8 @@ export interface Config {
   rollout: RolloutConfig;
   /** Where sweep reports are stored: a container of the storage account (its blob URL with managed identity). */
   reports: { container: string; blobUrl?: string };
+  /** Who may call the HTTP API, with which roles. */
+  api: ApiAccessConfig;
 }
 
 /** How rollout plans rank debt and pace waves (src/rollout reads the tags; the CLI and timer the rest). */
@@ -119,6 +122,7 @@ function toConfig(s: RawSettings): Config {
       failureThreshold: s.MTLS_ROLLOUT_FAILURE_PERCENT / 100,
       schedule: s.MTLS_ROLLOUT_SCHEDULE,
     },
+    api: toApiAccessConfig(s),
   };
 }
 

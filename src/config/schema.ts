@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY } from '../policy/types.js';
+import { apiSettingsSchema } from './apiSchema.js';
 
 const CERT_MODES = ['Required', 'Optional', 'OptionalInteractiveUser'] as const;
 
@@ -68,6 +69,7 @@ export const settingsSchema = z
     ),
     MTLS_STORAGE_QUEUE_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     MTLS_HOST_KEY: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
-  });
+  })
+  .extend(apiSettingsSchema.shape);
 
 export type RawSettings = z.infer<typeof settingsSchema>;

@@ -44,5 +44,11 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'MTLS_SWEEP_SCHEDULE', sample: '0 0 2 * * *', meaning: 'NCRONTAB schedule of the nightly sweep (default 02:00 UTC daily); read by the timer trigger.' },
   { name: 'MTLS_SWEEP_QUEUE', sample: 'mtls-sweep-jobs', meaning: 'Storage queue the sweep fans out on, one message per subscription.' },
   { name: 'MTLS_STORAGE_QUEUE_URL', sample: '', meaning: 'Queue endpoint URL (https://<account>.queue.core.windows.net) for managed identity, when no connection string is set.' },
+  { name: 'MTLS_API_CLIENT_CA', sample: '', meaning: 'PEM bundle of the CAs an API client certificate must chain to (X-ARR-ClientCert in Azure, the TLS peer locally); may be a Key Vault reference.' },
+  { name: 'MTLS_API_CLIENT_THUMBPRINTS', sample: '', meaning: 'Comma-separated SHA-256 or SHA-1 thumbprints of API client certificates accepted without a CA (pinned); may be a Key Vault reference.' },
+  { name: 'MTLS_API_CLIENT_SUBJECTS', sample: '', meaning: "Optional allow-list, ';'-separated: a client certificate must carry one of these subject RDNs (CN=sec-ops) or SANs (email:ops@contoso.com, DNS:ops.contoso.com)." },
+  { name: 'MTLS_API_CERT_ROLES', sample: '', meaning: "API roles of certificate identities, ';'-separated <subject RDN or thumbprint>:<Role>[,<Role>], e.g. CN=sec-ops:Operator,ExemptionApprover." },
+  { name: 'MTLS_API_AUTH', sample: 'none', meaning: 'entra: trust X-MS-CLIENT-PRINCIPAL and its app roles (only with App Service Authentication on, which strips a client-sent copy); none: ignore that header.' },
+  { name: 'MTLS_API_KEY_ROLES', sample: 'Reader', meaning: 'API roles of a caller known only by a function key (or the local host key); default Reader.' },
   { name: 'MTLS_HOST_KEY', sample: 'change-me-local-key', meaning: 'Key the local host requires on its endpoints (x-functions-key header or code= query).' },
 ];

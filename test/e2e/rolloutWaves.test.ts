@@ -48,6 +48,8 @@ beforeAll(async () => {
         { id: AUTO, sites: ['a1', 'a2', 'a3'].map((n) => app('rg', n, off, { tags: { env: 'prod' } })) },
       ],
     },
+    // The API's rollout action needs Operator: this automation key is given it (issue 15; a key is a Reader by default).
+    env: { MTLS_API_KEY_ROLES: 'Reader,Operator' },
   });
   lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
   for (const subscriptionId of [WAVES, AUTO]) await setSubscriptionSettings(stack.deps, { subscriptionId, mode: 'enforce', by: 'platform-team' });

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { HttpRequest, InvocationContext } from '@azure/functions';
@@ -6,6 +7,7 @@ import { api } from '../../functions/api.js';
 import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../src/host/index.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';
+import { arrHeader, makeCertificate, type Pem } from '../support/testCertificates.js';
 
 // Gaps left by test/e2e/api.test.ts (401 on settings) and driftDetection.test.ts (401 and 413 on the webhook):
 // every route and method, every way of passing a key, an unset key, streamed bodies, handshakes, settings input.
@@ -13,8 +15,13 @@ const SUB = '5ec00000-0000-4000-8000-000000000001';
 const APP = siteId(SUB, 'rg', 'app');
 let stack: Stack;
 
+let pinned: Pem;
+
 beforeAll(async () => {
-  stack = await startStack({ subscribe: false, seed: { subscriptions: [{ id: SUB, sites: [{ resourceGroup: 'rg', name: 'app', clientCertEnabled: true, clientCertMode: 'Required' }] }] } });
+  // The key here is automation with every role, so input checks are reached (roles: test/api, test/e2e/api.test.ts).
+  pinned = await makeCertificate({ cn: 'security-test' });
+  const env = { MTLS_API_KEY_ROLES: 'Reader,Operator,ExemptionApprover', MTLS_API_CLIENT_THUMBPRINTS: new X509Certificate(pinned.cert).fingerprint256 };
+  stack = await startStack({ env, subscribe: false, seed: { subscriptions: [{ id: SUB, sites: [{ resourceGroup: 'rg', name: 'app', clientCertEnabled: true, clientCertMode: 'Required' }] }] } });
 });
 
 afterAll(async () => {
@@ -143,7 +150,7 @@ describe('request bodies are capped', () => {
     for (const [name, value] of Object.entries(stack.env)) vi.stubEnv(name, value);
     try {
       const before = await settingsRows();
-      const put = (text: string) => api(new HttpRequest({ method: 'PUT', url: `https://enforcer.example/api/settings/${SUB}`, body: { string: text } }), new InvocationContext({ functionName: 'settings' }));
+      const put = (text: string) => api(new HttpRequest({ method: 'PUT', url: `https://enforcer.example/api/settings/${SUB}`, headers: { 'x-arr-clientcert': arrHeader(pinned) }, body: { string: text } }), new InvocationContext({ functionName: 'settings' }));
 
       const big = await put(JSON.stringify({ mode: 'off', pad: 'x'.repeat(70 * 1024) }));
       expect(big.status).toBe(413);

@@ -33,6 +33,8 @@ export interface StackOptions {
   emulator?: EmulatorOptions;
   /** Subscribe the local host's webhook on the emulator (default true). */
   subscribe?: boolean;
+  /** Serve the local host over HTTPS with requestCert (the API's certificate gate on the TLS peer); default plain HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 /**
@@ -70,8 +72,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const logs: Stack['logs'] = [];
-  const { deps } = await createRuntime(loadConfig(env), (level, message) => logs.push({ level, message }));
-  const host = await startLocalHost({ deps, key: HOST_KEY });
+  const { deps, config } = await createRuntime(loadConfig(env), (level, message) => logs.push({ level, message }));
+  const host = await startLocalHost({ deps, key: HOST_KEY, access: config.api, ...(options.tls ? { tls: options.tls } : {}) });
   if (options.subscribe !== false) await emu.subscribeWebhook({ url: host.webhookUrl, schema: options.schema ?? 'eventgrid' });
   return {
     emu,

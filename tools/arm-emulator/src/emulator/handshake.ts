@@ -5,9 +5,14 @@ export interface HandshakeTarget {
   url: string;
   headers?: Record<string, string>;
   caCertPem?: string;
+  clientCertificate?: { cert: string; key: string };
 }
 
-const sendOptions = (t: HandshakeTarget): SendOptions => (t.caCertPem ? { caCertPem: t.caCertPem, timeoutMs: 30_000 } : { timeoutMs: 30_000 });
+const sendOptions = (t: HandshakeTarget): SendOptions => ({
+  timeoutMs: 30_000,
+  ...(t.caCertPem ? { caCertPem: t.caCertPem } : {}),
+  ...(t.clientCertificate ? { clientCertificate: t.clientCertificate } : {}),
+});
 
 /**
  * Event Grid schema: POST a SubscriptionValidationEvent (header `aeg-event-type: SubscriptionValidation`)

@@ -11,6 +11,8 @@ export interface SendResult {
 export interface SendOptions {
   /** An extra CA to trust for an HTTPS webhook (verification stays on). */
   caCertPem?: string;
+  /** A client certificate and key (PEM) to present in the TLS handshake. */
+  clientCertificate?: { cert: string; key: string };
   timeoutMs?: number;
 }
 
@@ -23,6 +25,7 @@ export function sendRequest(method: string, url: string, headers: Record<string,
   const isHttps = target.protocol === 'https:';
   const requestOptions: https.RequestOptions = { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } };
   if (isHttps && options.caCertPem) requestOptions.ca = [...tls.rootCertificates, options.caCertPem];
+  if (isHttps && options.clientCertificate) Object.assign(requestOptions, { cert: options.clientCertificate.cert, key: options.clientCertificate.key, agent: false });
   return new Promise((resolve, reject) => {
     const req = (isHttps ? https : http).request(target, requestOptions, (res) => {
       const chunks: Buffer[] = [];

@@ -13,6 +13,11 @@ export interface WebhookSubscription {
   headers?: Record<string, string>;
   /** CA to trust when the webhook is HTTPS with its own certificate. */
   caCertPem?: string;
+  /**
+   * A client certificate to present (PEM): Event Grid cannot, so in Azure an app that requires
+   * client certificates is reached through a queue; the local host accepts deliveries this way.
+   */
+  clientCertificate?: { cert: string; key: string };
   /** Events per delivery (Event Grid allows up to 5,000); default 1. */
   maxEventsPerBatch?: number;
   /** Only these event types (case-insensitive); default all. */
@@ -134,7 +139,11 @@ export class WebhookDeliveries {
     const body = JSON.stringify(batch.map((e) => inSchema(e, s.schema)));
     for (let attempt = 0; ; attempt++) {
       this.stats.sent++;
-      const options = { timeoutMs: this.options.timeoutMs ?? 30_000, ...(s.sub.caCertPem ? { caCertPem: s.sub.caCertPem } : {}) };
+      const options = {
+        timeoutMs: this.options.timeoutMs ?? 30_000,
+        ...(s.sub.caCertPem ? { caCertPem: s.sub.caCertPem } : {}),
+        ...(s.sub.clientCertificate ? { clientCertificate: s.sub.clientCertificate } : {}),
+      };
       const status = await sendRequest('POST', s.sub.url, headersFor(s, attempt), body, options).then((r) => r.status, () => 0);
       if (status >= 200 && status <= 204) {
         this.stats.delivered++;
