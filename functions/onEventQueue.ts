@@ -7,8 +7,9 @@ const load = () => import('../src/triggers/index.js');
 export async function onEventQueue(message: unknown, context: InvocationContext): Promise<void> {
   const { contextLog, handleQueueMessage, sharedRuntime } = await load();
   const log = contextLog(context);
-  const { deps } = await sharedRuntime(log);
-  await handleQueueMessage({ ...deps, log }, message, context);
+  const { deps, eventWindow } = await sharedRuntime(log);
+  // The host runs up to batchSize messages at once: their events are worked together, each settling on its own.
+  await handleQueueMessage({ ...deps, log }, message, context, eventWindow);
 }
 
 functions.app.storageQueue('onEventQueue', {

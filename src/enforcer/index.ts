@@ -1,6 +1,7 @@
 export type { EnforcerDeps, Log, LogLevel } from './deps.js';
 export { silentLog } from './deps.js';
-export { onSiteWrite, type EventOutcome } from './onSiteWrite.js';
+export { onSiteWrite, workEvents, type EventOutcome } from './onSiteWrite.js';
+export { EventWindow, WINDOW_GAP_MS, WINDOW_MAX_WAIT_MS, WINDOW_MAX_EVENTS, type WindowOptions } from './eventWindow.js';
 export { recordEvaluation, type Cause, type Recorded } from './recordEvaluation.js';
 export type { SiteReader, FindingsPort, HistoryPort, ProcessedEventsPort, ExemptionsPort } from './ports.js';
 export { assessAndAct, type Assessment } from './assess.js';

@@ -35,27 +35,59 @@ export interface EventOutcome {
  * marking the rest) when any resource must be retried.
  */
 export async function onSiteWrite(shared: EnforcerDeps, events: readonly SiteEvent[]): Promise<EventOutcome[]> {
+  return outcomesOf([...new Set((await workEvents(shared, events)).values())]);
+}
+
+/**
+ * The outcomes of resources worked, or what to throw: the first failure that is not transient,
+ * else one TransientError for all that must be retried.
+ */
+export function outcomesOf(results: ReadonlyArray<PromiseSettledResult<EventOutcome>>): EventOutcome[] {
+  const outcomes: EventOutcome[] = [];
+  const transient: TransientError[] = [];
+  for (const result of results) {
+    if (result.status === 'fulfilled') outcomes.push(result.value);
+    else if (result.reason instanceof TransientError) transient.push(result.reason);
+    else throw result.reason;
+  }
+  if (transient.length > 0) {
+    const first = transient[0] as TransientError;
+    throw new TransientError(`${transient.length} resource(s) must be retried: ${first.message}`, first.retryAfterMs, { cause: first });
+  }
+  return outcomes;
+}
+
+/**
+ * The work of `onSiteWrite`, with each resource's result kept apart: by event id, the outcome of
+ * the resource it is for (or why that failed), settled only once it is durable (its finding
+ * written, its events marked processed: a failed mark fails the events it was for, not the
+ * others). Every event of one resource shares one result object. Used as is where each event
+ * must succeed or fail on its own (queue invocations worked together, see EventWindow).
+ */
+export async function workEvents(shared: EnforcerDeps, events: readonly SiteEvent[]): Promise<Map<string, PromiseSettledResult<EventOutcome>>> {
   const groups = groupByResource(events);
   const writes = groups.size > 1 ? new DeliveryWrites(shared.findings, groups.size) : undefined;
   const deps = readsOnceForDelivery(writes ? { ...shared, findings: writes.port() } : shared, [...groups.values()].map((group) => (group[0] as SiteEvent).target));
   const seen = deps.processedEvents.seen(uniqueEvents(events).map(markOf));
   seen.catch(() => undefined);
   const settled = await Promise.allSettled([...groups.values()].map((group) => handleResource(deps, group, seen).finally(() => writes?.finished())));
-  const outcomes: EventOutcome[] = [];
-  const transient: TransientError[] = [];
-  for (const result of settled) {
-    if (result.status === 'fulfilled') outcomes.push(result.value);
-    else if (result.reason instanceof TransientError) transient.push(result.reason);
-    else throw result.reason;
-  }
   const byId = new Map(events.map((e) => [e.eventId, e]));
-  const handled = outcomes.filter((o) => o.outcome === 'recorded' || o.outcome === 'error').flatMap((o) => o.eventIds.map((id) => byId.get(id) as SiteEvent));
-  if (handled.length > 0) await deps.processedEvents.mark(handled.map(markOf), deps.clock().toISOString());
-  if (transient.length > 0) {
-    const first = transient[0] as TransientError;
-    throw new TransientError(`${transient.length} resource(s) must be retried: ${first.message}`, first.retryAfterMs, { cause: first });
+  const handled = settled.flatMap((r) => (r.status === 'fulfilled' && (r.value.outcome === 'recorded' || r.value.outcome === 'error') ? r.value.eventIds.map((id) => byId.get(id) as SiteEvent) : []));
+  let markFailed: PromiseRejectedResult | undefined;
+  if (handled.length > 0) {
+    try {
+      await deps.processedEvents.mark(handled.map(markOf), deps.clock().toISOString());
+    } catch (err) {
+      markFailed = { status: 'rejected', reason: err };
+    }
   }
-  return outcomes;
+  const results = new Map<string, PromiseSettledResult<EventOutcome>>();
+  [...groups.values()].forEach((group, i) => {
+    const result = settled[i] as PromiseSettledResult<EventOutcome>;
+    const unmarked = markFailed && result.status === 'fulfilled' && (result.value.outcome === 'recorded' || result.value.outcome === 'error');
+    for (const event of group) results.set(event.eventId, unmarked ? (markFailed as PromiseRejectedResult) : result);
+  });
+  return results;
 }
 
 const markOf = (event: SiteEvent): EventMark => ({ eventId: event.eventId, eventTime: event.eventTime });

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import type { EnforcerDeps } from '../enforcer/index.js';
+import type { EnforcerDeps, EventWindow } from '../enforcer/index.js';
 import { publicReason, shouldRetry } from './errorPolicy.js';
 import { processDelivery, type DeliveryResult } from './processDelivery.js';
 
@@ -9,11 +9,13 @@ export const MAX_DEQUEUE_COUNT = 10;
 /**
  * A Storage Queue message written by an Event Grid subscription (one event per message; the
  * runtime has already base64-decoded it). Throws to have the runtime retry; says when the
- * message is about to go to the poison queue, with the reason.
+ * message is about to go to the poison queue, with the reason. With `window`, its event is worked
+ * together with those of the invocations running beside it in this process (one dedupe query,
+ * one ARM read per resource, ...), and the invocation still settles on its own event alone.
  */
-export async function handleQueueMessage(deps: EnforcerDeps, message: unknown, context: InvocationContext): Promise<DeliveryResult> {
+export async function handleQueueMessage(deps: EnforcerDeps, message: unknown, context: InvocationContext, window?: EventWindow): Promise<DeliveryResult> {
   try {
-    return await processDelivery(deps, message);
+    return await processDelivery(deps, message, {}, window ? (d, events) => window.submit(d, events) : undefined);
   } catch (err) {
     const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
     const reason = publicReason(err);

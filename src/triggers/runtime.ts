@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites, createSubscriptionLister, type ArmSites, type SubscriptionLister } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
-import type { EnforcerDeps, Log } from '../enforcer/index.js';
+import { EventWindow, type EnforcerDeps, type Log } from '../enforcer/index.js';
 import { createReportBlobs, createSweepQueue, createTableStore, type MemoryStore, type QueueConnection } from '../store/index.js';
 import type { SweepQueue } from '../enforcer/index.js';
 
@@ -16,6 +16,8 @@ export interface Runtime {
   subscriptions: SubscriptionLister;
   /** The storage account's queues (sweep fan-out, the event queue's poison queue). */
   queues: QueueConnection;
+  /** Where this process's concurrent queue invocations join to be worked together (see EventWindow). */
+  eventWindow: EventWindow;
 }
 
 export interface RuntimeOptions {
@@ -58,7 +60,7 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
     ? { send: () => Promise.reject(new Error('no sweep queue: this runtime keeps its records in memory')) }
     : createSweepQueue({ queueName: config.sweep.queue, ...queues });
   const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
-  return { config, deps, arm: sites, sweepQueue, subscriptions, queues };
+  return { config, deps, arm: sites, sweepQueue, subscriptions, queues, eventWindow: new EventWindow() };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {
