@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpsCall } from '../support/httpsCall.js';
 import { makeEmulatorToken } from '../../tools/arm-emulator/src/emulator/index.js';
 import { spawnCli, waitForOutput, type ChildCli } from './childCli.js';
 
@@ -14,6 +15,11 @@ interface Ready {
   enforceSubscriptionId: string;
   auditSubscriptionId: string;
   caCertPath: string | null;
+  hostCaCertPath: string;
+  clientCertPath: string;
+  clientKeyPath: string;
+  readerCertPath: string;
+  readerKeyPath: string;
 }
 
 const ALICE = makeEmulatorToken({ oid: 'a11ce000-0000-4000-8000-000000000001', name: 'alice@contoso.example', upn: 'alice@contoso.example' });
@@ -38,10 +44,14 @@ describe('mtls-enforcer local --ready-json, as a child process', () => {
     // Azurite's blob service runs too (stored reports), and the connection string names it.
     expect(ready.storageConnectionString).toMatch(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1;/);
 
-    const report = await fetch(`${ready.hostUrl}/api/report?format=html&code=${encodeURIComponent(ready.hostKey)}`);
+    // The local host is HTTPS behind the client-certificate gate: its CA and the Reader's certificate from --ready-json.
+    const reader = { cert: await readFile(ready.readerCertPath, 'utf8'), key: await readFile(ready.readerKeyPath, 'utf8') };
+    const report = await httpsCall(`${ready.hostUrl}/api/report?format=html`, { ca: await readFile(ready.hostCaCertPath, 'utf8'), cert: reader });
     expect(report.status).toBe(200);
-    expect(report.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await report.text()).toMatch(/Non-compliant apps[\s\S]*dev-portal/); // the audit subscription's drift, left in place
+    expect(report.text).toMatch(/Non-compliant apps[\s\S]*dev-portal/); // the audit subscription's drift, left in place
+    const admin = { cert: await readFile(ready.clientCertPath, 'utf8'), key: await readFile(ready.clientKeyPath, 'utf8') };
+    const settings = await httpsCall(`${ready.hostUrl}/api/settings`, { ca: await readFile(ready.hostCaCertPath, 'utf8'), cert: admin });
+    expect(settings.status).toBe(200);
 
     const site = `${ready.armEndpoint}/subscriptions/${ready.enforceSubscriptionId}/resourceGroups/rg-shop/providers/Microsoft.Web/sites/shop-frontend?api-version=2024-04-01`;
     const drift = await arm(ca, 'PATCH', site, { properties: { clientCertEnabled: false } });

@@ -1,5 +1,7 @@
 import { BlobServiceClient } from '@azure/storage-blob';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpsCall } from '../support/httpsCall.js';
 import { DEMO_SUBSCRIPTIONS, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { paint } from '../../src/cli/style.js';
 import { narrative, reportUrl } from '../../tools/arm-emulator/src/local/narrative.js';
@@ -84,15 +86,31 @@ describe('local mode (what npm start runs)', () => {
     expect(run?.subscriptions.find((s) => s.subscriptionId === DEMO_SUBSCRIPTIONS.off)?.mode).toBe('off');
   });
 
-  it('prints a report URL the local host answers with the HTML report', async () => {
+  it('prints a report URL the local host answers with the HTML report, to the printed Reader certificate', async () => {
     const url = reportUrl(stack);
+    const printed = new RegExp(`curl --cacert (\\S+) --cert (\\S+) --key (\\S+) '${url.replace(/[?.]/g, '\\$&')}'`).exec(narrative(stack));
+    expect(printed).not.toBeNull();
+    const [, ca, cert, key] = printed as unknown as [string, string, string, string];
 
-    const answer = await fetch(url);
+    const answer = await httpsCall(url, { ca: await readFile(ca, 'utf8'), cert: { cert: await readFile(cert, 'utf8'), key: await readFile(key, 'utf8') } });
 
-    expect(narrative(stack)).toContain(url);
     expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await answer.text()).toContain('<html');
+    expect(answer.text).toContain('<html');
+  });
+
+  it('serves the API over HTTPS behind the client-certificate gate: roles by certificate, a forged X-ARR-ClientCert ignored', async () => {
+    const c = stack.certificates;
+    const ca = c.hostCa.cert;
+    const path = `${stack.host.url}/api/settings/${DEMO_SUBSCRIPTIONS.audit}`;
+    const put = (cert: { cert: string; key: string } | undefined, headers: Record<string, string> = {}) =>
+      httpsCall(path, { method: 'PUT', ca, ...(cert ? { cert } : {}), headers, body: JSON.stringify({ mode: 'audit' }) });
+
+    expect(stack.host.url).toMatch(/^https:/);
+    expect((await put(undefined, { 'x-functions-key': stack.hostKey })).status).toBe(403);
+    expect((await put(c.reader, { 'x-arr-clientcert': c.admin.cert.replace(/-----[A-Z ]+-----|\s/g, '') })).status).toBe(403);
+    const changed = await put(c.admin);
+    expect(changed.status).toBe(200);
+    expect((await stack.deps.settings.history(DEMO_SUBSCRIPTIONS.audit))[0]?.by).toMatch(/^CN=mtls-local-admin \(certificate [0-9A-F]{64}\)$/);
   });
 
   it('colours the narrative only for a terminal without NO_COLOR', () => {

@@ -12,7 +12,9 @@ subscription in enforce, one in audit, one off; a first scan. Prints how to caus
 --ready-json prints one JSON line once everything is up (for scripts): armEndpoint, hostUrl,
 hostKey, storageConnectionString, subscriptionIds, enforceSubscriptionId, auditSubscriptionId,
 caCertPath, reportUrl, storedReport (the first scan's stored report; the connection string
-names Azurite's BlobEndpoint too).
+names Azurite's BlobEndpoint too), and the local host's HTTPS: hostCaCertPath (its CA),
+clientCertPath and clientKeyPath (a client certificate with every role), readerCertPath and
+readerKeyPath (Reader only).
 
 Example:
   npm start
@@ -35,6 +37,11 @@ export async function local(args: string[], io: CliIo): Promise<number> {
       caCertPath: stack.caCertPath,
       reportUrl: reportUrl(stack),
       ...(stack.firstReport ? { storedReport: stack.firstReport } : {}),
+      hostCaCertPath: stack.certificates.hostCaCertPath,
+      clientCertPath: stack.certificates.clientCertPath,
+      clientKeyPath: stack.certificates.clientKeyPath,
+      readerCertPath: stack.certificates.readerCertPath,
+      readerKeyPath: stack.certificates.readerKeyPath,
     };
     io.stdout(`${JSON.stringify(ready)}\n`);
   }

@@ -6,9 +6,16 @@ export type Paint = (colour: 'bold' | 'green' | 'red' | 'yellow' | 'dim', text: 
 
 const plain: Paint = (_colour, text) => text;
 
-/** The HTML report of the current findings on the local host; the key rides in `code`, as Functions keys do. */
-export function reportUrl(stack: Pick<LocalStack, 'host' | 'hostKey'>): string {
-  return `${stack.host.url}/api/report?format=html&code=${encodeURIComponent(stack.hostKey)}`;
+/** The HTML report of the current findings on the local host (HTTPS: present a client certificate, e.g. the Reader's). */
+export function reportUrl(stack: Pick<LocalStack, 'host'>): string {
+  return `${stack.host.url}/api/report?format=html`;
+}
+
+/** curl with the local host's CA and a client certificate: the API's front door wants both. */
+export function curlWith(stack: Pick<LocalStack, 'certificates'>, who: 'admin' | 'reader'): string {
+  const c = stack.certificates;
+  const [cert, key] = who === 'admin' ? [c.clientCertPath, c.clientKeyPath] : [c.readerCertPath, c.readerKeyPath];
+  return `curl --cacert ${c.hostCaCertPath} --cert ${cert} --key ${key}`;
 }
 
 /** What `npm start` prints once the stack is up: where things are, what was found, how to cause drift. */
@@ -21,7 +28,9 @@ export function narrative(stack: LocalStack, paint: Paint = plain): string {
     paint('bold', 'appservice-mtls-enforcer — local mode (no Azure account needed)'),
     '',
     `  ARM emulator     ${arm}  (CA: ${stack.caCertPath})`,
-    `  local host       ${stack.host.url}  (key: x-functions-key: ${stack.hostKey})`,
+    `  local host       ${stack.host.url}  (HTTPS, client certificate required; CA: ${stack.certificates.hostCaCertPath})`,
+    `  client certs     every role: ${stack.certificates.clientCertPath}  Reader: ${stack.certificates.readerCertPath}  (keys beside them)`,
+    `  host key         x-functions-key: ${stack.hostKey}  (a Reader, with any certificate of the local client CA)`,
     `  Storage          Azurite (tables prefixed "Local", queues, blob container "reports")`,
     `  report (HTML)    ${reportUrl(stack)}`,
     ...(stack.firstReport ? [`  stored report    ${stack.firstReport}report.html  (Azurite blob: html, csv, json, md)`] : []),
@@ -44,8 +53,11 @@ export function narrative(stack: LocalStack, paint: Paint = plain): string {
     `  MTLS_TABLE_PREFIX=Local MTLS_STORAGE_CONNECTION='${stack.azurite.connectionString}' \\`,
     `    node bin/mtls-enforcer.js evaluate ${site}`,
     '',
-    `  # current findings`,
-    `  curl -H 'x-functions-key: ${stack.hostKey}' '${stack.host.url}/api/findings?status=noncompliant'`,
+    `  # current findings (Reader), the HTML report, and a mode change (Operator: the admin certificate has every role)`,
+    `  ${curlWith(stack, 'reader')} '${stack.host.url}/api/findings?status=noncompliant'`,
+    `  ${curlWith(stack, 'reader')} '${reportUrl(stack)}' -o report.html`,
+    `  ${curlWith(stack, 'admin')} -X PUT -H 'content-type: application/json' \\`,
+    `    '${stack.host.url}/api/settings/${DEMO_SUBSCRIPTIONS.audit}' -d '{"mode":"enforce"}'`,
     '',
     paint('bold', 'Ctrl-C stops everything.'),
     '',

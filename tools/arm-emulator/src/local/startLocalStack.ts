@@ -8,6 +8,7 @@ import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, startEmulator, type E
 import { startLocalHost, type LocalHost } from '../../../../src/host/index.js';
 import { createRuntime } from '../../../../src/triggers/index.js';
 import { startAzurite, type Azurite } from './azurite.js';
+import { LOCAL_CERT_ROLES, makeLocalCertificates, type LocalCertificates } from './localCertificates.js';
 
 /** The identity local mode gives the enforcer on the emulator (the loop guard knows it). */
 export const LOCAL_ENFORCER = { oid: '0e0e0e0e-0000-4000-8000-00000000e0f0', appid: '0e0e0e0e-0000-4000-8000-0000000000a1', name: 'mtls-enforcer (local)' };
@@ -19,6 +20,8 @@ export interface LocalStack {
   deps: EnforcerDeps;
   hostKey: string;
   caCertPath: string;
+  /** The local host's HTTPS: its CA, and the client certificates (every role; Reader) curl presents. */
+  certificates: LocalCertificates;
   scans: SubscriptionRunRecord[];
   /** Where the first scan's report was stored (Azurite blob), when it was. */
   firstReport?: string;
@@ -32,8 +35,10 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
   try {
     const emulator = await startEmulator({ seed: demoFleet(), ...(ports.emulator ? { port: ports.emulator } : {}) });
     stops.unshift(() => emulator.stop());
-    const caCertPath = join(await mkdtemp(join(tmpdir(), 'mtls-local-')), 'emulator-ca.pem');
+    const dir = await mkdtemp(join(tmpdir(), 'mtls-local-'));
+    const caCertPath = join(dir, 'emulator-ca.pem');
     await writeFile(caCertPath, emulator.caCertPem);
+    const certificates = await makeLocalCertificates(dir);
     const hostKey = randomBytes(18).toString('base64url');
     const config = loadConfig({
       MTLS_STORAGE_CONNECTION: azurite.connectionString,
@@ -44,13 +49,18 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
       MTLS_ENFORCER_OBJECT_ID: LOCAL_ENFORCER.oid,
       MTLS_ENFORCER_APP_ID: LOCAL_ENFORCER.appid,
       MTLS_HOST_KEY: hostKey,
+      // The API's front door as in Azure: client certificates of the local client CA, mapped to roles.
+      MTLS_API_CLIENT_CA: certificates.clientCa.cert,
+      MTLS_API_CERT_ROLES: LOCAL_CERT_ROLES,
     });
     const { deps, arm } = await createRuntime(config, log);
-    const host = await startLocalHost({ deps, key: hostKey, ...(ports.host ? { port: ports.host } : {}) });
+    const tls = { cert: certificates.server.cert, key: certificates.server.key };
+    const host = await startLocalHost({ deps, key: hostKey, access: config.api, tls, ...(ports.host ? { port: ports.host } : {}) });
     stops.unshift(() => host.stop());
-    await emulator.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid' });
+    // Event Grid cannot present a client certificate (in Azure events come through the queue); the emulator does, so the webhook stays behind the same gate.
+    await emulator.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid', caCertPem: certificates.hostCa.cert, clientCertificate: certificates.events });
     const { scans, firstReport } = await prepare(deps, arm, emulator);
-    return { azurite, emulator, host, deps, hostKey, caCertPath, scans, ...(firstReport ? { firstReport } : {}), stop: () => stopAll(stops) };
+    return { azurite, emulator, host, deps, hostKey, caCertPath, certificates, scans, ...(firstReport ? { firstReport } : {}), stop: () => stopAll(stops) };
   } catch (err) {
     await stopAll(stops);
     throw err;
@@ -72,7 +82,7 @@ async function prepare(deps: EnforcerDeps, lister: SiteLister, emulator: Emulato
   await emulator.idle();
   // Stored as a finished sweep's report is in Azure (Azurite's blob service here).
   const stored = await storeRunReport(deps, run.id);
-  return { scans, ...(stored ? { firstReport: stored.location } : {}) };
+  return { scans, ...(stored.location ? { firstReport: stored.location } : {}) };
 }
 
 async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
