@@ -8,7 +8,7 @@ import { evaluate } from '../src/policy/index.js';
 import { parseSiteId } from '../src/policy/resourceId.js';
 import type { SiteSnapshot } from '../src/policy/types.js';
 import { createTableStore } from '../src/store/index.js';
-import type { Finding } from '../src/store/types.js';
+import type { Finding } from '../src/model/index.js';
 import { startRemoteEmulator, type EmulatorStatsReply, type RemoteEmulator } from './remoteEmulator.js';
 import type { SweepWorkerInput, SweepWorkerResult } from './sweepWorker.js';
 

@@ -1,5 +1,5 @@
 import { checkSubscriptionId, type EnforcerDeps } from '../enforcer/index.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import { methodNotAllowed } from './handleApi.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { EnforcerDeps } from '../enforcer/index.js';
 import { InvalidInputError } from '../errors.js';
-import { httpStatusFor, publicReason } from '../triggers/errorPolicy.js';
+import { httpStatusFor, publicReason } from '../triggers/index.js';
 import { exemptionsRoute } from './exemptionsRoute.js';
 import { findingsRoute } from './findingsRoute.js';
 import { reportRoute } from './reportRoute.js';

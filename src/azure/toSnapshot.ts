@@ -1,5 +1,5 @@
 import type { Site } from '@azure/arm-appservice';
-import type { SiteSnapshot } from '../policy/types.js';
+import type { SiteSnapshot } from '../policy/index.js';
 
 /** The fields the control reads, from an SDK `Site` (get or list payload: both carry them). */
 export function toSnapshot(site: Site): SiteSnapshot {

@@ -1,7 +1,7 @@
-import type { Mode, SiteReader } from '../enforcer/index.js';
+import type { Mode, SiteReader } from '../model/index.js';
 import { recordedSubscriptionNames, silentLog, subscriptionContext } from '../enforcer/index.js';
 import type { Baseline, Exemption, Policy, SiteRef } from '../policy/index.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import { createMemoryStore } from '../store/index.js';
 import { createRuntime } from '../triggers/index.js';
 import type { CliIo } from './io.js';

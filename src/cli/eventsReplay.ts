@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { silentLog } from '../enforcer/index.js';
 import { createRuntime } from '../triggers/index.js';
-import { replayPoisonQueue, poisonQueueName } from '../store/poisonQueue.js';
+import { replayPoisonQueue, poisonQueueName } from '../store/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { configFor } from './runtimeFor.js';
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { addExemption, listExemptions, removeExemption, type ExemptionRecord } from '../enforcer/index.js';
+import { addExemption, listExemptions, removeExemption } from '../enforcer/index.js';
+import type { ExemptionRecord } from '../model/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { cliActor, depsFor } from './runtimeFor.js';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { recordedSubscriptionNames } from '../enforcer/index.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { depsFor } from './runtimeFor.js';
 

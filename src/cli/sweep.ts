@@ -1,25 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.js';
-import {
-  checkSubscriptionId,
-  failSweepJob,
-  loadReportInput,
-  namesFromRuns,
-  newRunId,
-  runSweepJob,
-  silentLog,
-  sweepJob,
-  TREND_RUNS,
-  type EnforcerDeps,
-  type Mode,
-  type SettingsPort,
-  type SiteWriter,
-} from '../enforcer/index.js';
+import { checkSubscriptionId, failSweepJob, loadReportInput, namesFromRuns, newRunId, runSweepJob, silentLog, sweepJob, TREND_RUNS, type EnforcerDeps } from '../enforcer/index.js';
+import type { Mode, SettingsPort, SiteWriter } from '../model/index.js';
 import { buildReport, FAILING, isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
-import { forEachLimited } from '../shared/forEachLimited.js';
+import { forEachLimited } from '../shared/index.js';
 import { createMemoryStore, type MemoryStore } from '../store/index.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import { createRuntime, sweepTargets, type Runtime } from '../triggers/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { progressBar } from './progress.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Policy } from '../policy/types.js';
+import type { Policy } from '../policy/index.js';
 import { InvalidInputError } from '../errors.js';
 import { settingsSchema, type RawSettings } from './schema.js';
 import { toApiAccessConfig, type ApiAccessConfig } from './apiSchema.js';

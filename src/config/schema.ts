@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_POLICY } from '../policy/types.js';
+import { DEFAULT_POLICY } from '../policy/index.js';
 import { apiSettingsSchema } from './apiSchema.js';
 
 const CERT_MODES = ['Required', 'Optional', 'OptionalInteractiveUser'] as const;

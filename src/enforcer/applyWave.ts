@@ -1,9 +1,9 @@
 import { InvalidInputError } from '../errors.js';
-import { parseSiteId } from '../policy/resourceId.js';
-import { forEachLimited } from '../shared/forEachLimited.js';
+import { parseSiteId } from '../policy/index.js';
+import { forEachLimited } from '../shared/index.js';
 import type { EnforcerDeps } from './deps.js';
 import { getRollout, requireRollouts } from './rolloutAccess.js';
-import type { MemberState, RolloutMemberRecord, RolloutRecord, RolloutWaveRecord, WaveStatus } from './rolloutPorts.js';
+import type { MemberState, RolloutMemberRecord, RolloutRecord, RolloutWaveRecord, WaveStatus } from '../model/index.js';
 import { memberOutcome, predictOutcome, type Outcome } from './memberOutcome.js';
 import { rescanMembers, type GroupLister } from './rescanMembers.js';
 import { planOrder } from './rolloutView.js';

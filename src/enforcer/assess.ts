@@ -1,7 +1,7 @@
 import { withStanding } from '../policy/index.js';
-import type { SiteRef } from '../policy/resourceId.js';
-import type { SiteSnapshot, Status, Verdict } from '../policy/types.js';
-import type { Finding } from '../store/types.js';
+import type { SiteRef } from '../policy/index.js';
+import type { SiteSnapshot, Status, Verdict } from '../policy/index.js';
+import type { Finding } from '../model/index.js';
 import type { EnforcerDeps } from './deps.js';
 import { callerLabel, flapState } from './flapGuard.js';
 import { isOwnWrite } from './isOwnWrite.js';

@@ -1,5 +1,5 @@
-import type { Policy, SiteSnapshot } from '../policy/types.js';
-import type { ClientCertPatch } from './ports.js';
+import type { Policy, SiteSnapshot } from '../policy/index.js';
+import type { ClientCertPatch } from '../model/index.js';
 
 /**
  * The PATCH that fixes a site's client-cert drift: certificates on, its mode kept if the policy

@@ -1,4 +1,4 @@
-import type { SiteRef } from '../policy/resourceId.js';
+import type { SiteRef } from '../policy/index.js';
 import type { EnforcerDeps } from './deps.js';
 
 /**

@@ -1,6 +1,6 @@
 import { ConflictError, TransientError } from '../errors.js';
-import type { Finding, HistoryEntry } from '../store/types.js';
-import type { FindingsPort } from './ports.js';
+import type { Finding, HistoryEntry } from '../model/index.js';
+import type { FindingsPort } from '../model/index.js';
 
 type Expectation = { etag: string } | { absent: true };
 

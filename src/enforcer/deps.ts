@@ -1,5 +1,5 @@
 import type { RemediationConfig, RolloutConfig } from '../config/index.js';
-import type { Policy } from '../policy/types.js';
+import type { Policy } from '../policy/index.js';
 import type {
   ExemptionRegisterPort,
   ExemptionsPort,
@@ -11,8 +11,8 @@ import type {
   SiteReader,
   SiteWriter,
   SweepsPort,
-} from './ports.js';
-import type { RolloutsPort } from './rolloutPorts.js';
+} from '../model/index.js';
+import type { RolloutsPort } from '../model/index.js';
 import type { ReportStorePort } from './reportPorts.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';

@@ -1,6 +1,6 @@
-import type { SiteRef } from '../policy/resourceId.js';
-import type { Reason, SiteSnapshot, Status, Verdict } from '../policy/types.js';
-import type { Finding, HistoryEntry, ObservedCert } from '../store/types.js';
+import type { SiteRef } from '../policy/index.js';
+import type { Reason, SiteSnapshot, Status, Verdict } from '../policy/index.js';
+import type { Finding, HistoryEntry, ObservedCert } from '../model/index.js';
 import type { Cause, HistoryExtra } from './recordEvaluation.js';
 import { applyStanding } from './standing.js';
 

@@ -1,5 +1,5 @@
-import type { Caller } from '../events/types.js';
-import type { HistoryEntry } from '../store/types.js';
+import type { Caller } from '../model/index.js';
+import type { HistoryEntry } from '../model/index.js';
 
 export interface FlapState {
   flapping: boolean;

@@ -1,4 +1,4 @@
-import type { Caller } from '../events/types.js';
+import type { Caller } from '../model/index.js';
 
 /** Loop guard: whether the caller is the enforcer's own identity (by object id or app id, case-insensitive). */
 export function isOwnWrite(caller: Caller | undefined, self: { objectId?: string; appId?: string }): boolean {

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../errors.js';
 import { parseIsoDate, parseSiteId } from '../policy/index.js';
 import type { EnforcerDeps } from './deps.js';
-import { inScope, parseExemptionScope } from './exemptionScope.js';
-import type { ExemptionRecord } from './ports.js';
+import { inScope } from '../policy/index.js';
+import { parseExemptionScope } from './exemptionScope.js';
+import type { ExemptionRecord } from '../model/index.js';
 import { reevaluate } from './reevaluate.js';
 
 export interface ExemptionInput {

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
-import type { Mode, SubscriptionSettings } from './ports.js';
+import type { Mode, SubscriptionSettings } from '../model/index.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MODES: readonly Mode[] = ['off', 'audit', 'enforce'];

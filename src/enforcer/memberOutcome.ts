@@ -1,9 +1,9 @@
-import type { SiteRef } from '../policy/resourceId.js';
-import type { Status } from '../policy/types.js';
+import type { SiteRef } from '../policy/index.js';
+import type { Status } from '../policy/index.js';
 import type { EnforcerDeps } from './deps.js';
 import { judge, type Cause } from './recordEvaluation.js';
 import { remediate } from './remediate.js';
-import type { MemberState } from './rolloutPorts.js';
+import type { MemberState } from '../model/index.js';
 import type { SubscriptionContext } from './subscriptionContext.js';
 
 export interface Outcome {

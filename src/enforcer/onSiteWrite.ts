@@ -1,17 +1,17 @@
-import type { SiteEvent } from '../events/types.js';
-import type { Status } from '../policy/types.js';
+import type { SiteEvent } from '../events/index.js';
+import type { Status } from '../policy/index.js';
 import { EnforcerError, PermanentError, PermissionError, TransientError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
 import { assessAndAct, type Assessment } from './assess.js';
 import { record, type Cause } from './recordEvaluation.js';
 import { deletedVerdict } from './findingBuilder.js';
-import { parseSiteId, type SiteRef } from '../policy/resourceId.js';
+import { parseSiteId, type SiteRef } from '../policy/index.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 import { isOwnWrite } from './isOwnWrite.js';
 import { readsOnceForDelivery } from './deliveryReads.js';
 import { DeliveryWrites } from './deliveryWrites.js';
-import type { EventMark } from './ports.js';
-import type { Finding } from '../store/types.js';
+import type { EventMark } from '../model/index.js';
+import type { Finding } from '../model/index.js';
 
 export interface EventOutcome {
   /** Lowercased id of the site or slot evaluated. */

@@ -1,11 +1,11 @@
 import { InvalidInputError } from '../errors.js';
 import { planRollout, type RolloutPlan, type RolloutRules } from '../rollout/index.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import { scheduleOnFindings } from './scheduleOnFindings.js';
 import type { EnforcerDeps } from './deps.js';
 import { checkSubscriptionId } from './manageSettings.js';
 import { requireRollouts } from './rolloutAccess.js';
-import type { RolloutMemberRecord, RolloutRecord } from './rolloutPorts.js';
+import type { RolloutMemberRecord, RolloutRecord } from '../model/index.js';
 import { subscriptionContext } from './subscriptionContext.js';
 
 export interface PlanRequest {

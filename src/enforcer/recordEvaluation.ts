@@ -1,9 +1,9 @@
-import type { Caller } from '../events/types.js';
-import type { SiteRef } from '../policy/resourceId.js';
+import type { Caller } from '../model/index.js';
+import type { SiteRef } from '../policy/index.js';
 import { ConflictError, TransientError } from '../errors.js';
 import { evaluate } from '../policy/index.js';
-import type { Policy, SiteSnapshot, Verdict } from '../policy/types.js';
-import type { Finding, FindingSource, HistoryEntry, ObservedCert } from '../store/types.js';
+import type { Policy, SiteSnapshot, Verdict } from '../policy/index.js';
+import type { Finding, FindingSource, HistoryEntry, ObservedCert } from '../model/index.js';
 import { buildFinding, deletedVerdict, historyEntry, outcomeChanged, withoutCaller } from './findingBuilder.js';
 export { observedCert } from './findingBuilder.js';
 import type { EnforcerDeps } from './deps.js';

@@ -1,5 +1,5 @@
-import type { SiteRef } from '../policy/resourceId.js';
-import { forEachLimited } from '../shared/forEachLimited.js';
+import type { SiteRef } from '../policy/index.js';
+import { forEachLimited } from '../shared/index.js';
 import { assessAndAct } from './assess.js';
 import type { EnforcerDeps } from './deps.js';
 import { subscriptionContext } from './subscriptionContext.js';

@@ -1,10 +1,10 @@
-import type { SiteRef } from '../policy/resourceId.js';
-import type { Policy, SiteSnapshot, Status, Verdict } from '../policy/types.js';
+import type { SiteRef } from '../policy/index.js';
+import type { Policy, SiteSnapshot, Status, Verdict } from '../policy/index.js';
 import { ArmRefusedError, PermissionError, TransientError, UnsupportedPlanError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
-import type { ClientCertPatch } from './ports.js';
+import type { ClientCertPatch } from '../model/index.js';
 import { landed, patchFor } from './clientCertPatch.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import { judge, observedCert, record, type Cause } from './recordEvaluation.js';
 import { withLease } from './withLease.js';
 

@@ -1,8 +1,8 @@
 import { FAILING, type ReportInput, type RunInput, type TrendRunInput } from '../report/index.js';
 import { InvalidInputError } from '../errors.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import type { EnforcerDeps } from './deps.js';
-import type { SweepRunRecord } from './ports.js';
+import type { SweepRunRecord } from '../model/index.js';
 import { listExemptions } from './manageExemptions.js';
 import { listSubscriptionSettings } from './manageSettings.js';
 import { runState } from './sweepRun.js';

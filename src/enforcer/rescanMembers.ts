@@ -1,9 +1,9 @@
-import { parseSiteId } from '../policy/resourceId.js';
-import type { SiteSnapshot } from '../policy/types.js';
-import { forEachLimited } from '../shared/forEachLimited.js';
+import { parseSiteId } from '../policy/index.js';
+import type { SiteSnapshot } from '../policy/index.js';
+import { forEachLimited } from '../shared/index.js';
 import type { EnforcerDeps } from './deps.js';
 import { recordEvaluation, type Cause } from './recordEvaluation.js';
-import type { RolloutMemberRecord } from './rolloutPorts.js';
+import type { RolloutMemberRecord } from '../model/index.js';
 import type { SubscriptionContext } from './subscriptionContext.js';
 
 /** Lists a resource group's sites with their slots in one paged listing (the sweep's lister has it). */

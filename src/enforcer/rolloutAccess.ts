@@ -1,8 +1,8 @@
 import { InvalidInputError } from '../errors.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import type { EnforcerDeps } from './deps.js';
 import { scheduleOnFindings } from './scheduleOnFindings.js';
-import type { PlanStatus, RolloutRecord, RolloutsPort } from './rolloutPorts.js';
+import type { PlanStatus, RolloutRecord, RolloutsPort } from '../model/index.js';
 
 /** The Rollouts table; deps built for the event path alone have none. */
 export function requireRollouts(deps: Pick<EnforcerDeps, 'rollouts'>): RolloutsPort {

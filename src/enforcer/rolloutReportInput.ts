@@ -1,6 +1,6 @@
 import type { BurnDownInput, RolloutReportInput } from '../report/index.js';
 import type { EnforcerDeps } from './deps.js';
-import type { SweepRunRecord } from './ports.js';
+import type { SweepRunRecord } from '../model/index.js';
 import { listRollouts } from './rolloutAccess.js';
 import { planView } from './rolloutView.js';
 

@@ -1,5 +1,5 @@
 import type { RolloutAppView, RolloutPlanView } from '../report/index.js';
-import type { RolloutMemberRecord, RolloutRecord } from './rolloutPorts.js';
+import type { RolloutMemberRecord, RolloutRecord } from '../model/index.js';
 
 const HOUR = 3_600_000;
 

@@ -6,4 +6,4 @@ export { changeRolloutStatus, getRollout, listRollouts } from './rolloutAccess.j
 export { planView, everyText } from './rolloutView.js';
 export type { GroupLister } from './rescanMembers.js';
 export { groupListerOf } from './groupLister.js';
-export type { MemberState, PlanStatus, RolloutMemberRecord, RolloutPlanRecord, RolloutRecord, RolloutsPort, RolloutWaveRecord, WaveStatus } from './rolloutPorts.js';
+export type { MemberState, PlanStatus, RolloutMemberRecord, RolloutPlanRecord, RolloutRecord, RolloutsPort, RolloutWaveRecord, WaveStatus } from '../model/index.js';

@@ -1,6 +1,6 @@
 import { ConflictError } from '../errors.js';
 import { baselineDebtReason, type Debt } from '../policy/index.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import type { EnforcerDeps } from './deps.js';
 
 /** The wave a plan gives an app (undefined: no wave any more, e.g. its plan was cancelled). */

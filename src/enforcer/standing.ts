@@ -1,6 +1,6 @@
 import { baselineDebtReason, nextStanding } from '../policy/index.js';
-import type { Verdict } from '../policy/types.js';
-import type { Finding } from '../store/types.js';
+import type { Verdict } from '../policy/index.js';
+import type { Finding } from '../model/index.js';
 
 /**
  * Put the verdict's standing (debt or guarded) on the row about to be written. A verdict recorded

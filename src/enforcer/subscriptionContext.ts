@@ -1,7 +1,7 @@
 import { policyForSubscription, type Baseline } from '../policy/index.js';
-import type { Policy } from '../policy/types.js';
+import type { Policy } from '../policy/index.js';
 import type { EnforcerDeps } from './deps.js';
-import type { Mode } from './ports.js';
+import type { Mode } from '../model/index.js';
 
 export interface SubscriptionContext {
   mode: Mode;

@@ -1,6 +1,6 @@
 import type { EnforcerDeps } from './deps.js';
-import type { SubscriptionRunRecord, SweepJob, SweepQueue, SweepRunRecord } from './ports.js';
-export type { SweepJob, SweepQueue } from './ports.js';
+import type { SubscriptionRunRecord, SweepJob, SweepQueue, SweepRunRecord } from '../model/index.js';
+export type { SweepJob, SweepQueue } from '../model/index.js';
 import { sweepSubscription, type SiteLister, type SweepOptions } from './sweepSubscription.js';
 
 

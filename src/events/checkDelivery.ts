@@ -1,6 +1,7 @@
 import type { SiteRef } from '../policy/index.js';
 import { parseDelivery } from './parseDelivery.js';
-import type { Caller, ClassifiedEvent, EventSchema, SiteEvent } from './types.js';
+import type { ClassifiedEvent, EventSchema, SiteEvent } from './types.js';
+import type { Caller } from '../model/index.js';
 import { validationResponse } from './validationResponse.js';
 
 export interface CheckedEvent {

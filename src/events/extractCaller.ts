@@ -1,5 +1,5 @@
 import { nonEmptyString } from './nonEmptyString.js';
-import type { Caller } from './types.js';
+import type { Caller } from '../model/index.js';
 
 // ARM events carry the token's claims under their long SAML names; tokens of other issuers use
 // the short JWT names. The first present name wins.

@@ -4,7 +4,7 @@ export { extractCaller } from './extractCaller.js';
 export type { HeaderMap } from './headerValue.js';
 export { isCloudEventsOptionsHandshake, optionsHandshakeResponse } from './optionsHandshake.js';
 export { parseDelivery } from './parseDelivery.js';
-export type { Caller, ClassifiedEvent, Delivery, EventSchema, SiteEvent } from './types.js';
+export type { ClassifiedEvent, Delivery, EventSchema, SiteEvent } from './types.js';
 export { validationResponse } from './validationResponse.js';
 export { handledOperations } from './siteOperation.js';
 export { RESOURCE_DELETE_SUCCESS, RESOURCE_WRITE_SUCCESS } from './eventTypes.js';

@@ -1,14 +1,8 @@
-import type { SiteRef } from '../policy/resourceId.js';
+import type { Caller } from '../model/index.js';
+import type { SiteRef } from '../policy/index.js';
 
 export type EventSchema = 'eventgrid' | 'cloudevents';
 
-/** Who made the write, from `data.claims`. */
-export interface Caller {
-  objectId?: string;
-  appId?: string;
-  /** UPN for people, else the `name` claim. */
-  name?: string;
-}
 
 /** A relevant event, reduced to what the enforcer needs. */
 export interface SiteEvent {

@@ -20,3 +20,4 @@ export {
   type Status,
   type Verdict,
 } from './types.js';
+export { inScope, registerExemptionsFor, type RegisterEntry } from './registerExemptions.js';

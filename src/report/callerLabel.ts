@@ -1,4 +1,4 @@
-import type { Caller } from '../events/types.js';
+import type { Caller } from '../model/index.js';
 
 /** Who last wrote the app, as a person reads it: the name or UPN, else the object id, else the app id. */
 export function callerLabel(caller: Caller | undefined): string | undefined {

@@ -1,5 +1,5 @@
-import type { Status } from '../policy/types.js';
-import type { Finding } from '../store/types.js';
+import type { Status } from '../policy/index.js';
+import type { Finding } from '../model/index.js';
 import { compareText } from './compareText.js';
 import { FAILING } from './statusCounts.js';
 import type { ReportChange } from './types.js';

@@ -1,6 +1,6 @@
 import { escapeHtml } from './escapeHtml.js';
 import { STATUSES } from './statusCounts.js';
-import type { Status } from '../policy/types.js';
+import type { Status } from '../policy/index.js';
 import type { Report, TrendPoint } from './types.js';
 import { burnDownChart } from './rolloutReport.js';
 

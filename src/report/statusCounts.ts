@@ -1,4 +1,4 @@
-import type { Status } from '../policy/types.js';
+import type { Status } from '../policy/index.js';
 import type { StatusCounts } from './types.js';
 
 // A Record over Status: adding a status to the policy fails compilation here until it is counted.

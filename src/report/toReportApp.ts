@@ -1,5 +1,5 @@
 import { exclusionPaths, portalName } from '../policy/index.js';
-import type { Finding } from '../store/types.js';
+import type { Finding } from '../model/index.js';
 import { appKind } from './appKind.js';
 import { callerLabel } from './callerLabel.js';
 import { driftAge } from './driftAge.js';

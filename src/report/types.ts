@@ -1,5 +1,5 @@
-import type { Reason, Status } from '../policy/types.js';
-import type { Finding } from '../store/types.js';
+import type { Reason, Status } from '../policy/index.js';
+import type { Finding } from '../model/index.js';
 import type { AppRollout, RolloutReportInput, RolloutSection } from './rolloutTypes.js';
 
 export type ReportFormat = 'json' | 'csv' | 'markdown' | 'html';

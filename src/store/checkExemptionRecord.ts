@@ -1,7 +1,7 @@
-import type { ExemptionRecord } from '../enforcer/ports.js';
+import type { ExemptionRecord } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
-import { parseIsoDate } from '../policy/parseIsoDate.js';
-import { normaliseId } from '../policy/resourceId.js';
+import { parseIsoDate } from '../policy/index.js';
+import { normaliseId } from '../policy/index.js';
 import { encodeKey } from './encodeKey.js';
 import { CATEGORIES } from './exemptionEntity.js';
 import { registerScope } from './registerScope.js';

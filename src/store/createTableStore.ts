@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { ExemptionRegisterPort, ExemptionsPort, HistoryPort, LeasesPort, ProcessedEventsPort, SettingsPort, SweepsPort } from '../enforcer/ports.js';
+import type { ExemptionRegisterPort, ExemptionsPort, HistoryPort, LeasesPort, ProcessedEventsPort, SettingsPort, SweepsPort } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
 import { createExemptionRegister } from './exemptionRegisterTable.js';
 import { createExemptionsTable } from './exemptionsTable.js';
@@ -8,7 +8,7 @@ import { createFindingHistory } from './findingHistory.js';
 import { createLeasesTable } from './leasesTable.js';
 import { createSweepsTable } from './sweepsTable.js';
 import { createRolloutsTable } from './rolloutsTable.js';
-import type { RolloutsPort } from '../enforcer/rolloutPorts.js';
+import type { RolloutsPort } from '../model/index.js';
 import { createProcessedEventsTable } from './processedEventsTable.js';
 import { createSettingsTable } from './settingsTable.js';
 import { createTableOpener } from './tableAccess.js';

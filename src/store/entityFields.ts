@@ -1,5 +1,5 @@
-import type { Reason } from '../policy/types.js';
-import type { ObservedCert } from './types.js';
+import type { Reason } from '../policy/index.js';
+import type { ObservedCert } from '../model/index.js';
 import { fitTexts, type EntityValue } from './entityLimits.js';
 
 /** An entity as the SDK returns it: our properties plus partitionKey, rowKey, etag, timestamp. */

@@ -1,6 +1,6 @@
-import type { ExemptionRecord } from '../enforcer/ports.js';
-import { normaliseId, type SiteRef } from '../policy/resourceId.js';
-import type { Exemption, ExemptionCategory } from '../policy/types.js';
+import type { ExemptionRecord } from '../model/index.js';
+import { normaliseId, type SiteRef } from '../policy/index.js';
+import type { Exemption, ExemptionCategory } from '../policy/index.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
 import { definedProperties, readString, withoutUndefined, type StoredEntity } from './entityFields.js';

@@ -1,4 +1,4 @@
-import type { ExemptionRegisterPort } from '../enforcer/ports.js';
+import type { ExemptionRegisterPort } from '../model/index.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { checkEntity, type EntityValue } from './entityLimits.js';
 import { readString, type StoredEntity } from './entityFields.js';

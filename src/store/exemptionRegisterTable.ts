@@ -1,4 +1,4 @@
-import type { ExemptionRecord, ExemptionRegisterPort } from '../enforcer/ports.js';
+import type { ExemptionRecord, ExemptionRegisterPort } from '../model/index.js';
 import { ConflictError } from '../errors.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { checkExemptionRecord, checkExemptionRemoval } from './checkExemptionRecord.js';

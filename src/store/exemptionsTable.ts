@@ -1,9 +1,9 @@
 import { odata } from '@azure/data-tables';
-import type { ExemptionsPort } from '../enforcer/ports.js';
-import type { SiteRef } from '../policy/resourceId.js';
-import type { Exemption } from '../policy/types.js';
-import { chunk } from '../shared/chunk.js';
-import { forEachLimited } from '../shared/forEachLimited.js';
+import type { ExemptionsPort } from '../model/index.js';
+import type { SiteRef } from '../policy/index.js';
+import type { Exemption } from '../policy/index.js';
+import { chunk } from '../shared/index.js';
+import { forEachLimited } from '../shared/index.js';
 import { exemptionPartition, exemptionScopes, fromExemptionEntity } from './exemptionEntity.js';
 import type { Table } from './tableAccess.js';
 

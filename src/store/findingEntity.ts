@@ -1,8 +1,8 @@
-import type { Caller } from '../events/types.js';
+import type { Caller } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
-import { normaliseId } from '../policy/resourceId.js';
-import type { Debt, Reason, Status } from '../policy/types.js';
-import type { Finding, FindingSource } from './types.js';
+import { normaliseId } from '../policy/index.js';
+import type { Debt, Reason, Status } from '../policy/index.js';
+import type { Finding, FindingSource } from '../model/index.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
 import { definedProperties, readBoolean, readJson, readString, reasonsJson, textsJson, withoutUndefined, type StoredEntity } from './entityFields.js';

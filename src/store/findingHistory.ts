@@ -1,5 +1,5 @@
 import { odata } from '@azure/data-tables';
-import type { HistoryPort } from '../enforcer/ports.js';
+import type { HistoryPort } from '../model/index.js';
 import { fromHistoryEntity, historyRange, historyTimeOffset } from './historyEntity.js';
 import { readNewestIn } from './newestFirst.js';
 import type { Table } from './tableAccess.js';

@@ -1,7 +1,7 @@
 import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
-import type { FindingsPort } from '../enforcer/ports.js';
-import type { Finding, HistoryEntry } from './types.js';
-import { forEachLimited } from '../shared/forEachLimited.js';
+import type { FindingsPort } from '../model/index.js';
+import type { Finding, HistoryEntry } from '../model/index.js';
+import { forEachLimited } from '../shared/index.js';
 import { planUnitBatches } from './batches.js';
 import { CURRENT_ROWS_FROM, CURRENT_ROWS_TO, findingKeys, fromFindingEntity, subscriptionPartition, toFindingEntity } from './findingEntity.js';
 import { toHistoryEntity } from './historyEntity.js';

@@ -1,7 +1,7 @@
-import type { Caller } from '../events/types.js';
+import type { Caller } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
-import type { Reason, Status } from '../policy/types.js';
-import type { FindingSource, HistoryEntry, ObservedCert } from './types.js';
+import type { Reason, Status } from '../policy/index.js';
+import type { FindingSource, HistoryEntry, ObservedCert } from '../model/index.js';
 import { decodeKey, encodeKey, MAX_KEY_LENGTH } from './encodeKey.js';
 import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
 import { definedProperties, observedCertJson, readJson, readString, reasonsJson, withoutUndefined, type StoredEntity } from './entityFields.js';

@@ -7,9 +7,10 @@ export { toExemptionEntity, exemptionScopes, type ExemptionRecord } from './exem
 export { registerScope } from './registerScope.js';
 export type { RegisterChange } from './exemptionHistoryEntity.js';
 export type { SettingsChange } from './settingsEntity.js';
-export type { Finding, FindingSource, HistoryEntry, HistoryAction, ObservedCert } from './types.js';
 export { createSweepQueue, type SweepQueueOptions } from './sweepQueue.js';
 export { createMemoryStore, type MemoryStore } from './memoryStore.js';
 export type { RowExpectation } from './findingsTable.js';
 export type { QueueConnection } from './queueClient.js';
 export { createReportBlobs, type ReportBlobs, type ReportBlobsOptions, type ReportFile } from './reportBlobs.js';
+export { poisonQueueName } from './poisonQueue.js';
+export { replayPoisonQueue } from './poisonQueue.js';

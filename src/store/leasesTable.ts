@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import type { LeasesPort } from '../enforcer/ports.js';
+import type { LeasesPort } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
 import { encodeKey } from './encodeKey.js';
 import { readString } from './entityFields.js';

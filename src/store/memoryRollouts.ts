@@ -1,4 +1,4 @@
-import type { RolloutMemberRecord, RolloutRecord, RolloutsPort } from '../enforcer/rolloutPorts.js';
+import type { RolloutMemberRecord, RolloutRecord, RolloutsPort } from '../model/index.js';
 import { planKey } from './rolloutEntity.js';
 
 /** The `Rollouts` table's contract held in memory (dry runs, `--no-store`, tests of the use cases). */

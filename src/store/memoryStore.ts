@@ -1,10 +1,10 @@
-import type { ExemptionRecord, Mode, SubscriptionRunRecord, SubscriptionSettings, SweepRunRecord } from '../enforcer/ports.js';
+import type { ExemptionRecord, Mode, SubscriptionRunRecord, SubscriptionSettings, SweepRunRecord } from '../model/index.js';
 import type { TableStore } from './createTableStore.js';
 import { ConflictError } from '../errors.js';
-import { registerExemptionsFor } from '../enforcer/exemptionScope.js';
+import { registerExemptionsFor } from '../policy/index.js';
 import { acceptsBaseline } from './settingsEntity.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
-import type { Finding, HistoryEntry } from './types.js';
+import type { Finding, HistoryEntry } from '../model/index.js';
 import { createMemoryRollouts } from './memoryRollouts.js';
 
 /** The same ports as the Table Storage adapters, held in this process only. */

@@ -1,9 +1,9 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
-import type { EventMark, ProcessedEventsPort } from '../enforcer/ports.js';
+import type { EventMark, ProcessedEventsPort } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
-import { parseIsoDate } from '../policy/parseIsoDate.js';
-import { chunk } from '../shared/chunk.js';
-import { forEachLimited } from '../shared/forEachLimited.js';
+import { parseIsoDate } from '../policy/index.js';
+import { chunk } from '../shared/index.js';
+import { forEachLimited } from '../shared/index.js';
 import { planBatches } from './batches.js';
 import { encodeKey } from './encodeKey.js';
 import type { EntityKeys } from './findingEntity.js';

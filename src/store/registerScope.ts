@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import { normaliseId, parseSiteId } from '../policy/resourceId.js';
+import { normaliseId, parseSiteId } from '../policy/index.js';
 import { isGuid } from './guid.js';
 
 const SUBSCRIPTION = /^\/subscriptions\/([^/]+)$/;

@@ -1,7 +1,7 @@
-import type { MemberState, PlanStatus, RolloutMemberRecord, RolloutPlanRecord, RolloutWaveRecord, WaveStatus } from '../enforcer/rolloutPorts.js';
+import type { MemberState, PlanStatus, RolloutMemberRecord, RolloutPlanRecord, RolloutWaveRecord, WaveStatus } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
-import type { Status } from '../policy/types.js';
-import type { Tier } from '../rollout/types.js';
+import type { Status } from '../policy/index.js';
+import type { Tier } from '../rollout/index.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { definedProperties, readBoolean, readJson, readString, withoutUndefined, type StoredEntity } from './entityFields.js';
 import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';

@@ -1,5 +1,5 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
-import type { RolloutMemberRecord, RolloutRecord, RolloutsPort } from '../enforcer/rolloutPorts.js';
+import type { RolloutMemberRecord, RolloutRecord, RolloutsPort } from '../model/index.js';
 import { planBatches } from './batches.js';
 import type { StoredEntity } from './entityFields.js';
 import { fromMemberEntity, fromPlanEntity, fromWaveEntity, isMemberRow, isWaveRow, PLAN_ROW, planKey, toMemberEntity, toPlanEntity, toWaveEntity } from './rolloutEntity.js';

@@ -1,6 +1,6 @@
-import type { Mode, SettingsPort, SubscriptionSettings } from '../enforcer/ports.js';
+import type { Mode, SettingsPort, SubscriptionSettings } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
-import { parseIsoDate } from '../policy/parseIsoDate.js';
+import { parseIsoDate } from '../policy/index.js';
 import { encodeKey } from './encodeKey.js';
 import { checkEntity, type EntityValue } from './entityLimits.js';
 import { definedProperties, readJson, readString, withoutUndefined, type StoredEntity } from './entityFields.js';

@@ -1,5 +1,5 @@
 import { odata } from '@azure/data-tables';
-import type { Mode, SettingsPort, SubscriptionSettings } from '../enforcer/ports.js';
+import type { Mode, SettingsPort, SubscriptionSettings } from '../model/index.js';
 import { withoutUndefined } from './entityFields.js';
 import { readNewest } from './newestFirst.js';
 import { isEntityNotFound, isPreconditionFailed } from './mapTableError.js';

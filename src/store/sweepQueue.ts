@@ -1,5 +1,5 @@
 import type { QueueClient } from '@azure/storage-queue';
-import type { SweepJob, SweepQueue } from '../enforcer/ports.js';
+import type { SweepJob, SweepQueue } from '../model/index.js';
 import { mapTableError } from './mapTableError.js';
 import { queueClient, type QueueConnection } from './queueClient.js';
 

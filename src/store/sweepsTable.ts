@@ -1,5 +1,5 @@
 import { odata } from '@azure/data-tables';
-import type { SubscriptionRunRecord, SweepRunRecord, SweepsPort } from '../enforcer/ports.js';
+import type { SubscriptionRunRecord, SweepRunRecord, SweepsPort } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
 import { definedProperties, readJson, readString, withoutUndefined, type StoredEntity } from './entityFields.js';

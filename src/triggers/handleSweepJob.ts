@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
-import { failSweepJob, runSweepJob, storeRunReport, type EnforcerDeps, type SiteLister, type SweepJob } from '../enforcer/index.js';
+import { failSweepJob, runSweepJob, storeRunReport, type EnforcerDeps, type SiteLister } from '../enforcer/index.js';
+import type { SweepJob } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
 import { MAX_DEQUEUE_COUNT } from './handleQueueMessage.js';
 import { publicReason, shouldRetry } from './errorPolicy.js';

@@ -7,3 +7,5 @@ export { createRuntime, sharedRuntime, type Runtime } from './runtime.js';
 export { handleSweepJob } from './handleSweepJob.js';
 export { sweepTargets } from './sweepTargets.js';
 export { runRolloutTimer } from './runRolloutTimer.js';
+export { runSweepTimer } from './runSweepTimer.js';
+export { handleApiRequest } from './handleApiRequest.js';

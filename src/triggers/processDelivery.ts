@@ -1,5 +1,5 @@
 import { parseDelivery, validationResponse } from '../events/index.js';
-import type { ClassifiedEvent, SiteEvent } from '../events/types.js';
+import type { ClassifiedEvent, SiteEvent } from '../events/index.js';
 import { onSiteWrite, type EnforcerDeps, type EventOutcome } from '../enforcer/index.js';
 
 /** What works a delivery's relevant events: onSiteWrite, or an EventWindow's submit (queue invocations worked together). */

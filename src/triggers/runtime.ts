@@ -4,7 +4,7 @@ import { createArmCredential, createArmSites, createSubscriptionLister, type Arm
 import { loadConfig, type Config } from '../config/index.js';
 import { EventWindow, type EnforcerDeps, type Log } from '../enforcer/index.js';
 import { createReportBlobs, createSweepQueue, createTableStore, type MemoryStore, type QueueConnection } from '../store/index.js';
-import type { SweepQueue } from '../enforcer/index.js';
+import type { SweepQueue } from '../model/index.js';
 
 export interface Runtime {
   config: Config;

@@ -1,5 +1,6 @@
-import { isActiveSubscription, type ReadableSubscription, type SubscriptionLister } from '../azure/armSubscriptions.js';
-import type { EnforcerDeps, Mode } from '../enforcer/index.js';
+import { isActiveSubscription, type ReadableSubscription, type SubscriptionLister } from '../azure/index.js';
+import type { EnforcerDeps } from '../enforcer/index.js';
+import type { Mode } from '../model/index.js';
 
 export interface SweepTargets {
   /** The subscriptions to sweep, lowercased, in the order found. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
 import { setSubscriptionSettings, sweepSubscription, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
-import type { Finding } from '../../src/store/types.js';
+import type { Finding } from '../../src/model/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { bearer, rawRequest } from '../emulator/support.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';

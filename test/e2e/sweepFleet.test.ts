@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites, createSubscriptionLister } from '../../src/azure/index.js';
-import { loadReportInput, planSweep, runState, storeRunReport, type SweepJob } from '../../src/enforcer/index.js';
+import { loadReportInput, planSweep, runState, storeRunReport } from '../../src/enforcer/index.js';
+import type { SweepJob } from '../../src/model/index.js';
 import { emulatorCredential, generatedSubscriptionId, makeEmulatorToken, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { createSweepQueue } from '../../src/store/index.js';

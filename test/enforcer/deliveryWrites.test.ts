@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryWrites } from '../../src/enforcer/deliveryWrites.js';
-import type { FindingsPort } from '../../src/enforcer/ports.js';
+import type { FindingsPort } from '../../src/model/index.js';
 import { ConflictError, TransientError } from '../../src/errors.js';
 import { createMemoryStore } from '../../src/store/index.js';
-import type { Finding } from '../../src/store/types.js';
+import type { Finding } from '../../src/model/index.js';
 import { sampleFinding, siteId, SUB_A } from '../store/storeFixture.js';
 
 const finding = (i: number, overrides: Partial<Finding> = {}) => sampleFinding({ resourceId: siteId(SUB_A, 'rg', `app-${i}`), ...overrides });

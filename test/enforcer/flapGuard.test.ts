@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flapState, isOwnWrite } from '../../src/enforcer/index.js';
-import type { HistoryEntry } from '../../src/store/types.js';
+import type { HistoryEntry } from '../../src/model/index.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
 

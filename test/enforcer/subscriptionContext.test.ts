@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { setSubscriptionSettings, subscriptionContext, type EnforcerDeps, type SettingsPort } from '../../src/enforcer/index.js';
+import { setSubscriptionSettings, subscriptionContext, type EnforcerDeps } from '../../src/enforcer/index.js';
+import type { SettingsPort } from '../../src/model/index.js';
 import { createMemoryStore } from '../../src/store/index.js';
 
 const SUB = '5c0e0000-0000-4000-8000-000000000001';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractCaller, type Caller } from '../../src/events/index.js';
+import { extractCaller } from '../../src/events/index.js';
+import type { Caller } from '../../src/model/index.js';
 
 const OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 const UPN = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';

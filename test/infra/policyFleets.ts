@@ -3,7 +3,7 @@ import type { Site } from '@azure/arm-appservice';
 import { toSnapshot } from '../../src/azure/toSnapshot.js';
 import { policyForSubscription } from '../../src/policy/policyForSubscription.js';
 import { DEFAULT_POLICY, type Exemption, type Policy, type SiteSnapshot } from '../../src/policy/types.js';
-import type { Finding } from '../../src/store/types.js';
+import type { Finding } from '../../src/model/index.js';
 import { demoFleet } from '../../tools/arm-emulator/src/emulator/demoFleet.js';
 import { Fleet } from '../../tools/arm-emulator/src/emulator/fleet.js';
 import { generateFleet } from '../../tools/arm-emulator/src/emulator/generateFleet.js';

@@ -1,7 +1,8 @@
 import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { planSweep, setSubscriptionSettings, type SweepJob } from '../../src/enforcer/index.js';
+import { planSweep, setSubscriptionSettings } from '../../src/enforcer/index.js';
+import type { SweepJob } from '../../src/model/index.js';
 import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { AZURITE_ACCOUNT_KEY } from '../../tools/arm-emulator/src/local/azurite.js';
 import { createRuntime, handleQueueMessage, handleSweepJob, processDelivery, publicReason } from '../../src/triggers/index.js';

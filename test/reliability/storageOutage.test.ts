@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/index.js';
 import type { EnforcerDeps } from '../../src/enforcer/index.js';
 import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { TransientError } from '../../src/errors.js';
-import type { Finding, HistoryEntry } from '../../src/store/types.js';
+import type { Finding, HistoryEntry } from '../../src/model/index.js';
 import { createRuntime, handleQueueMessage, processDelivery } from '../../src/triggers/index.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { ALICE, HOST_KEY, startStack, type Stack } from '../support/stack.js';

@@ -1,7 +1,8 @@
 import { InvocationContext } from '@azure/functions';
 import { siteId, type Emulator } from '../../tools/arm-emulator/src/emulator/index.js';
-import type { Finding, HistoryEntry } from '../../src/store/types.js';
-import { planSweep, type EnforcerDeps, type SweepJob } from '../../src/enforcer/index.js';
+import type { Finding, HistoryEntry } from '../../src/model/index.js';
+import { planSweep, type EnforcerDeps } from '../../src/enforcer/index.js';
+import type { SweepJob } from '../../src/model/index.js';
 import { handleSweepJob, type Runtime } from '../../src/triggers/index.js';
 
 /** A deterministic generator (mulberry32), so a failing storm can be replayed from its seed. */

@@ -1,5 +1,5 @@
 import type { ReasonCode, Status } from '../../src/policy/types.js';
-import type { Finding } from '../../src/store/types.js';
+import type { Finding } from '../../src/model/index.js';
 
 // A small fleet with one of everything the report must tell apart, built here so every count
 // in the tests can be checked by reading this file.

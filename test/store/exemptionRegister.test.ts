@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExemptionRecord } from '../../src/enforcer/ports.js';
+import type { ExemptionRecord } from '../../src/model/index.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { collect, newStore, siteId, SUB_A, useAzurite } from './storeFixture.js';
 

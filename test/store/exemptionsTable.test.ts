@@ -1,6 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
-import type { ExemptionRecord } from '../../src/enforcer/ports.js';
+import type { ExemptionRecord } from '../../src/model/index.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/resourceId.js';
 import { createTableStore, encodeKey, exemptionScopes, type TableStore } from '../../src/store/index.js';
 import { proxyTables } from '../support/countingProxy.js';

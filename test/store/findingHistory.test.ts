@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import { MAX_STRING_CHARS } from '../../src/store/entityLimits.js';
 import { ConflictError } from '../../src/errors.js';
 import type { TableStore } from '../../src/store/createTableStore.js';
-import type { HistoryEntry } from '../../src/store/index.js';
+import type { HistoryEntry } from '../../src/model/index.js';
 import { collect, newStore, sampleFinding, sampleHistory, siteId, SUB_A, useAzurite } from './storeFixture.js';
 
 const connection = useAzurite();

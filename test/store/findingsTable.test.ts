@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError } from '../../src/errors.js';
 import { MAX_STRING_CHARS } from '../../src/store/entityLimits.js';
-import type { Finding } from '../../src/store/index.js';
+import type { Finding } from '../../src/model/index.js';
 import { collect, newStore, sampleFinding, siteId, SUB_A, SUB_B, SUB_C, useAzurite } from './storeFixture.js';
 
 const connection = useAzurite();

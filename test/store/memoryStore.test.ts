@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.js';
 import { createMemoryStore } from '../../src/store/index.js';
-import type { HistoryEntry } from '../../src/store/index.js';
+import type { HistoryEntry } from '../../src/model/index.js';
 import { collect, sampleFinding, siteId, SUB_A, SUB_B } from './storeFixture.js';
 
 /** The in-memory store keeps Table Storage's contract: what `sweep --no-store` and `--dry-run` rely on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RolloutMemberRecord, RolloutRecord, RolloutsPort } from '../../src/enforcer/rolloutPorts.js';
+import type { RolloutMemberRecord, RolloutRecord, RolloutsPort } from '../../src/model/index.js';
 import { createMemoryStore } from '../../src/store/index.js';
 import { newStore, SUB_A, siteId, useAzurite } from './storeFixture.js';
 

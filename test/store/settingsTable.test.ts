@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SubscriptionSettings } from '../../src/enforcer/ports.js';
+import type { SubscriptionSettings } from '../../src/model/index.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { collect, newStore, SUB_A, SUB_B, useAzurite } from './storeFixture.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createTableStore, type Finding, type HistoryEntry, type TableStore } from '../../src/store/index.js';
+import { createTableStore, type TableStore } from '../../src/store/index.js';
+import type { Finding, HistoryEntry } from '../../src/model/index.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import type { ProvidedAzurite } from '../support/globalSetup.js';
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { consoleLog, EXIT, paint, parsePort, type CliIo } from '../../../../src/cli/index.js';
 import { DEMO_SUBSCRIPTIONS } from '../emulator/index.js';
-import { narrative, reportUrl } from '../local/narrative.js';
-import { startLocalStack } from '../local/startLocalStack.js';
+import { narrative, reportUrl } from '../local/index.js';
+import { startLocalStack } from '../local/index.js';
 
 export const LOCAL_HELP = `Usage: mtls-enforcer local [--ready-json] [--port <host port>]
 

@@ -1,5 +1,5 @@
-import type { Status } from '../policy/types.js';
-import type { Tier } from '../rollout/types.js';
+import type { Status } from '../policy/index.js';
+import type { Tier } from '../rollout/index.js';
 
 /** active: waves run (by hand, or on their date with auto); paused: none runs until resumed. */
 export type PlanStatus = 'active' | 'paused' | 'cancelled' | 'superseded' | 'done';

@@ -1,5 +1,5 @@
-import type { Caller } from '../events/types.js';
-import type { Debt, Reason, Status } from '../policy/types.js';
+import type { Caller } from './caller.js';
+import type { Debt, Reason, Status } from '../policy/index.js';
 
 export type FindingSource = 'event' | 'sweep' | 'cli' | 'rollout';
 

@@ -1,6 +1,6 @@
-import type { SiteRef } from '../policy/resourceId.js';
-import type { Exemption, SiteSnapshot } from '../policy/types.js';
-import type { Finding, HistoryEntry } from '../store/types.js';
+import type { SiteRef } from '../policy/index.js';
+import type { Exemption, SiteSnapshot } from '../policy/index.js';
+import type { Finding, HistoryEntry } from './finding.js';
 
 /** Reads one site or slot from ARM. `undefined` means it does not exist (deleted). */
 export interface SiteReader {

@@ -1,0 +1,2 @@
+export { chunk } from './chunk.js';
+export { forEachLimited } from './forEachLimited.js';

@@ -1,0 +1,3 @@
+export { narrative } from './narrative.js';
+export { reportUrl } from './narrative.js';
+export { startLocalStack } from './startLocalStack.js';
