@@ -46,6 +46,11 @@ export class DeliveryWrites {
     return { ...this.store, put: (finding, expect, history) => this.put(finding, expect, history) };
   }
 
+  /** One more handler is running (for callers that start them as they go, from `handlers` = 0). */
+  began(): void {
+    this.running++;
+  }
+
   /** A handler is done (it will write nothing more). */
   finished(): void {
     this.running--;

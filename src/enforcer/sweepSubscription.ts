@@ -2,13 +2,13 @@ import { evaluate } from '../policy/index.js';
 import { parseSiteId, type SiteRef } from '../policy/index.js';
 import type { SiteSnapshot, Status, Verdict } from '../policy/index.js';
 import { forEachLimited } from '../shared/index.js';
-import type { Finding, HistoryEntry } from '../model/index.js';
+import type { ExemptionRecord, Finding, HistoryEntry } from '../model/index.js';
 import { assessAndAct } from './assess.js';
 import { listExemptions } from './manageExemptions.js';
 import type { EnforcerDeps } from './deps.js';
 import { registerExemptionsFor } from '../policy/index.js';
+import { DeliveryWrites } from './deliveryWrites.js';
 import { buildFinding, deletedVerdict, historyEntry, outcomeChanged } from './findingBuilder.js';
-import type { ExemptionRecord } from '../model/index.js';
 import { record, type Cause } from './recordEvaluation.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 import { recordSweepBaseline } from './sweepBaseline.js';
@@ -109,17 +109,31 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
   for (const previous of sweep.existing.values()) await markDeleted(sweep, previous);
   await flush(sweep, 0);
   // Drift is judged against the register as the sweep read it at its start, not re-read per resource.
-  const sweepDeps: EnforcerDeps = { ...deps, exemptions: { forResource: async (ref) => registerExemptionsFor(ref.key, sweep.exemptions) } };
-  await forEachLimited(sweep.drifted, options.concurrency ?? 8, async ({ ref, snapshot, previous, observedAt }) => {
-    // The row as read at the start (its write stays conditional on that ETag) and the time of the
-    // list read, so an event-path row from a later ARM read is kept, not overwritten.
-    const { status, changed } = await assessAndAct(sweepDeps, ref, snapshot, { ...sweep.cause, observedAt }, context, { previous: Promise.resolve(previous) });
-    if (changed) result.historyRows++;
-    count(result, status);
+  // Its findings are written as a delivery's are (DeliveryWrites): the rows of the handlers waiting
+  // together go as transactions, each row still conditional on its version, a conflict still
+  // retried alone by the recording. Only enforce's remediations call ARM: elsewhere the pass
+  // runs a transaction's worth at once (50 findings with their history rows).
+  const writes = new DeliveryWrites(deps.findings, 0);
+  const sweepDeps: EnforcerDeps = { ...deps, findings: writes.port(), exemptions: { forResource: async (ref) => registerExemptionsFor(ref.key, sweep.exemptions) } };
+  const driftConcurrency = context.mode === 'enforce' ? (options.concurrency ?? 8) : DRIFT_PAIRS_AT_ONCE;
+  await forEachLimited(sweep.drifted, driftConcurrency, async ({ ref, snapshot, previous, observedAt }) => {
+    writes.began();
+    try {
+      // The row as read at the start (its write stays conditional on that ETag) and the time of the
+      // list read, so an event-path row from a later ARM read is kept, not overwritten.
+      const { status, changed } = await assessAndAct(sweepDeps, ref, snapshot, { ...sweep.cause, observedAt }, context, { previous: Promise.resolve(previous) });
+      if (changed) result.historyRows++;
+      count(result, status);
+    } finally {
+      writes.finished();
+    }
   });
   await recordSweepBaseline(deps, context, subscriptionId, run.id);
   return result;
 }
+
+/** Drifted rows judged at once outside enforce: a finding and its history row each, 100 operations. */
+const DRIFT_PAIRS_AT_ONCE = 50;
 
 /**
  * Every slot, in as few ARM calls as possible: one listing per resource group (sites and slots,

@@ -35,12 +35,14 @@ afterAll(async () => {
 });
 
 /** Ground truth read straight off the emulator's resources with the plain rule, not the evaluator. */
-function truth(): { compliant: number; noncompliant: number; compliantBySubscription: number[] } {
+function truth(): { compliant: number; noncompliant: number; compliantBySubscription: number[]; noncompliantBySubscription: number[] } {
   let compliant = 0;
   let noncompliant = 0;
   const compliantBySubscription: number[] = [];
+  const noncompliantBySubscription: number[] = [];
   for (let s = 0; s < SUBSCRIPTIONS; s++) {
     const before = compliant;
+    const failingBefore = noncompliant;
     const sub = generatedSubscriptionId(s);
     for (let i = 0; i < SITES; i++) {
       const site = `app-${s}-${i}`;
@@ -54,8 +56,9 @@ function truth(): { compliant: number; noncompliant: number; compliantBySubscrip
       }
     }
     compliantBySubscription.push(compliant - before);
+    noncompliantBySubscription.push(noncompliant - failingBefore);
   }
-  return { compliant, noncompliant, compliantBySubscription };
+  return { compliant, noncompliant, compliantBySubscription, noncompliantBySubscription };
 }
 
 /** Plan a run, then drain the real sweep queue on Azurite into concurrent workers, as Functions would. */
@@ -90,13 +93,17 @@ describe('a 2,200-resource fleet over 20 subscriptions through the queue fan-out
 
     // Findings of compliant resources went as $batch transactions, each new finding with its history
     // row (≤100 operations each: ⌈2 × compliant / 100⌉ per subscription partition); failing ones go
-    // through the event path's assessment (lease, guards, conditional write): exactly one
-    // transaction each, the finding and its history row. No finding is written outside a transaction.
+    // through the event path's assessment (guards, conditional write), their writes joined as a
+    // delivery's are: all of a subscription's failing rows (≤ 50) wait together, so one transaction
+    // per subscription, each finding with its history row. No finding is written outside a transaction.
     const findingsTable = `${stack.env.MTLS_TABLE_PREFIX}Findings`;
     const batches = tables.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/$batch'));
     const singleFindingWrites = tables.requests.filter((r) => r.method !== 'GET' && (r.path.includes(`/${findingsTable}(`) || r.path.endsWith(`/${findingsTable}`)));
     const sweepTransactions = expected.compliantBySubscription.reduce((n, c) => n + Math.ceil((2 * c) / 100), 0);
-    expect(batches).toHaveLength(sweepTransactions + expected.noncompliant);
+    const driftTransactions = expected.noncompliantBySubscription.reduce((n, c) => n + Math.ceil((2 * c) / 100), 0);
+    expect(expected.noncompliantBySubscription.every((c) => c > 1 && c <= 50)).toBe(true);
+    expect(batches).toHaveLength(sweepTransactions + driftTransactions);
+    expect(driftTransactions).toBe(SUBSCRIPTIONS); // one per event of one at a time before: expected.noncompliant
     expect(singleFindingWrites).toHaveLength(0);
 
     const run = await stack.deps.sweeps.getRun(first);
