@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvocationContext, type LogHandler } from '@azure/functions';
+import functions, { type InvocationContext, type LogHandler } from '@azure/functions';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 
 /**
@@ -38,8 +38,9 @@ export interface QueueHostStats {
 /** What the host would do with each message (for latencies): when it was handed over, and how it ended. */
 export interface MessageTrace {
   id: string;
-  /** Epoch ms (sub-ms precision) when the handler was called. */
+  /** Epoch ms (sub-ms precision) when the handler was called... */
   receivedAt: number;
+  /** ...and when it returned or threw (before the host's delete or update of the message). */
   settledAt: number;
   outcome: 'completed' | 'retried' | 'poisoned';
   message: unknown;
@@ -162,14 +163,15 @@ export class QueueHost {
     const text = this.options.messageEncoding === 'base64' ? Buffer.from(item.messageText, 'base64').toString('utf8') : item.messageText;
     const message = parsed(text);
     const receivedAt = epochNow();
+    let settledAt = receivedAt;
     const trace = (outcome: MessageTrace['outcome']): void => {
-      this.traces.push({ id: item.messageId, receivedAt, settledAt: epochNow(), outcome, message });
+      this.traces.push({ id: item.messageId, receivedAt, settledAt, outcome, message });
     };
     if (item.dequeueCount > this.options.maxDequeueCount) {
       await this.toPoison(item);
       return trace('poisoned');
     }
-    const context = new InvocationContext({
+    const context = new functions.InvocationContext({
       invocationId: `${item.messageId}:${item.dequeueCount}`,
       functionName: 'onEventQueue',
       logHandler: this.logHandler,
@@ -177,7 +179,9 @@ export class QueueHost {
     });
     try {
       await this.handler(message, context);
+      settledAt = epochNow();
     } catch {
+      settledAt = epochNow();
       if (item.dequeueCount >= this.options.maxDequeueCount) {
         await this.toPoison(item);
         return trace('poisoned');

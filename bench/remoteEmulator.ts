@@ -15,6 +15,9 @@ export interface EmulatorStatsReply {
   rssBytes: number;
 }
 
+/** The emulator's options, and (bench only) an Azurite queue its events go to as Event Grid's queue destination writes them. */
+export type RemoteEmulatorOptions = Omit<EmulatorOptions, 'eventSink'> & { eventQueue?: { connectionString: string; queueName: string } };
+
 /** An emulator running in a child process (see emulatorChild.ts). */
 export interface RemoteEmulator {
   url: string;
@@ -25,7 +28,7 @@ export interface RemoteEmulator {
   stop(): Promise<void>;
 }
 
-export async function startRemoteEmulator(options: EmulatorOptions = {}): Promise<RemoteEmulator> {
+export async function startRemoteEmulator(options: RemoteEmulatorOptions = {}): Promise<RemoteEmulator> {
   const child: ChildProcess = fork(new URL('./emulatorChild.ts', import.meta.url), [JSON.stringify(options)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,11 +1,12 @@
 import { startAzurite } from '../tools/arm-emulator/src/local/azurite.js';
-import { ms, printTable, times, verdict, writeResult } from './common.js';
+import { ms, printTable, times, verdict, writeResult, type Row } from './common.js';
 import { benchColdStart } from './coldStart.js';
 import { benchEventPath, type EventPathResult } from './eventPath.js';
+import { benchQueuePath, type QueueRunResult } from './queuePath.js';
 import { benchSweep, type SweepBenchResult, type SweepShape } from './sweep.js';
 
 /**
- * `npm run bench [-- --quick] [-- --only=event,sweep,memory,cold]`: each scenario prints a table
+ * `npm run bench [-- --quick] [-- --only=event,queue,sweep,memory,cold]`: each scenario prints a table
  * (figure, baseline or floor, ratio, target) and writes JSON with the machine to bench/results/.
  */
 const quick = process.argv.includes('--quick');
@@ -13,45 +14,91 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 const wanted = (name: string) => !only || only.includes(name);
 
 async function eventPath(): Promise<void> {
-  const azurite = await startAzurite({ table: true });
+  const azurite = await startAzurite({ table: true, queue: true });
   try {
-    const events = Number(process.argv.find((a) => a.startsWith('--events='))?.slice('--events='.length) ?? (quick ? 160 : 5000));
-    const batch = 16;
-    const results: EventPathResult[] = [];
-    const runs = [
-      { mode: 'audit' as const, batch, events },
-      { mode: 'enforce' as const, batch, events },
-      // Event Grid's webhook default is one event per delivery: the latency case.
-      { mode: 'audit' as const, batch: 1, events: Math.min(quick ? 60 : 500, events) },
-    ];
-    for (const run of runs) {
-      const r = await benchEventPath(azurite, run);
-      results.push(r);
-      const { mode } = r;
-      // What Azurite alone allows: its upsert rate at this concurrency over the table ops one event needs.
-      const azuriteBound = r.azurite.upsertsPerSecond / r.tableOpsPerEvent;
-      const rows = [
-        { figure: 'throughput', value: `${r.throughputPerSecond.toFixed(0)} events/s`, against: `${r.floor.throughputPerSecond.toFixed(0)}/s floor`, ratio: times(r.overhead), target: r.batch > 1 ? `≤ 1.50× ${verdict(r.overhead <= 1.5)}` : '' },
-        { figure: 'CPU / event (this process)', value: ms(r.cpuMsPerEvent), against: `${ms(r.floor.cpuMsPerEvent)} floor`, ratio: times(r.cpuOverhead) },
-        { figure: 'write→finding p50', value: ms(r.writeToFinding.p50), against: `${ms(r.floor.perEvent.p50)} floor`, ratio: times(r.latencyOverhead) },
-        { figure: 'write→finding p95', value: ms(r.writeToFinding.p95), against: `${ms(r.floor.perEvent.p95)} floor`, ratio: times(r.writeToFinding.p95 / r.floor.perEvent.p95) },
-        { figure: 'write→finding p99', value: ms(r.writeToFinding.p99), against: `${ms(r.floor.perEvent.p99)} floor`, ratio: times(r.writeToFinding.p99 / r.floor.perEvent.p99), target: `≤ 50 ms ${verdict(r.writeToFinding.p99 <= 50)}` },
-        ...(r.writeToRevert ? [
-          { figure: 'write→revert p50', value: ms(r.writeToRevert.p50) },
-          { figure: 'write→revert p99', value: ms(r.writeToRevert.p99) },
-        ] : []),
-        { figure: 'ARM calls / event', value: r.armCallsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.armCallsPerEvent) },
-        { figure: 'table ops / event', value: r.tableOpsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.tableOpsPerEvent) },
-        { figure: 'finding writes', value: `${r.findingWrites.transactions} transactions (${r.findingWrites.rowsInTransactions} rows)`, against: `+ ${r.findingWrites.single} single-row writes` },
-        { figure: 'Azurite alone', value: `${ms(r.azurite.sequentialUpsert.p50)} / upsert`, against: `${r.azurite.upsertsPerSecond.toFixed(0)} upserts/s at ${r.batch} in flight` },
-        { figure: 'Azurite-bound throughput', value: `${azuriteBound.toFixed(0)} events/s`, against: 'its rate / table ops per event', ratio: `${((r.throughputPerSecond / azuriteBound) * 100).toFixed(0)}% reached` },
-      ];
-      printTable(`event path, ${mode}: ${r.events} user writes, ${r.batch} per Event Grid delivery → local host → Azurite (emulator in its own process, latency 0)`, rows);
-    }
-    console.log(`  → ${await writeResult('event-path', quick, { results })}`);
+    const results = wanted('event') ? await webhookPath(azurite) : [];
+    if (wanted('queue')) await queuePath(azurite, results);
   } finally {
     await azurite.stop();
   }
+}
+
+async function webhookPath(azurite: Awaited<ReturnType<typeof startAzurite>>): Promise<EventPathResult[]> {
+  const events = Number(process.argv.find((a) => a.startsWith('--events='))?.slice('--events='.length) ?? (quick ? 160 : 5000));
+  const batch = 16;
+  const results: EventPathResult[] = [];
+  const runs = [
+    { mode: 'audit' as const, batch, events },
+    { mode: 'enforce' as const, batch, events },
+    // Event Grid's webhook default is one event per delivery: the latency case.
+    { mode: 'audit' as const, batch: 1, events: Math.min(quick ? 60 : 500, events) },
+  ];
+  for (const run of runs) {
+    const r = await benchEventPath(azurite, run);
+    results.push(r);
+    const { mode } = r;
+    // What Azurite alone allows: its upsert rate at this concurrency over the table ops one event needs.
+    const azuriteBound = r.azurite.upsertsPerSecond / r.tableOpsPerEvent;
+    const rows = [
+      { figure: 'throughput', value: `${r.throughputPerSecond.toFixed(0)} events/s`, against: `${r.floor.throughputPerSecond.toFixed(0)}/s floor`, ratio: times(r.overhead), target: r.batch > 1 ? `≤ 1.50× ${verdict(r.overhead <= 1.5)}` : '' },
+      { figure: 'CPU / event (this process)', value: ms(r.cpuMsPerEvent), against: `${ms(r.floor.cpuMsPerEvent)} floor`, ratio: times(r.cpuOverhead) },
+      { figure: 'write→finding p50', value: ms(r.writeToFinding.p50), against: `${ms(r.floor.perEvent.p50)} floor`, ratio: times(r.latencyOverhead) },
+      { figure: 'write→finding p95', value: ms(r.writeToFinding.p95), against: `${ms(r.floor.perEvent.p95)} floor`, ratio: times(r.writeToFinding.p95 / r.floor.perEvent.p95) },
+      { figure: 'write→finding p99', value: ms(r.writeToFinding.p99), against: `${ms(r.floor.perEvent.p99)} floor`, ratio: times(r.writeToFinding.p99 / r.floor.perEvent.p99), target: `≤ 50 ms ${verdict(r.writeToFinding.p99 <= 50)}` },
+      ...(r.writeToRevert ? [
+        { figure: 'write→revert p50', value: ms(r.writeToRevert.p50) },
+        { figure: 'write→revert p99', value: ms(r.writeToRevert.p99) },
+      ] : []),
+      { figure: 'ARM calls / event', value: r.armCallsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.armCallsPerEvent) },
+      { figure: 'table ops / event', value: r.tableOpsPerEvent.toFixed(2), against: '1 (floor)', ratio: times(r.tableOpsPerEvent) },
+      { figure: 'finding writes', value: `${r.findingWrites.transactions} transactions (${r.findingWrites.rowsInTransactions} rows)`, against: `+ ${r.findingWrites.single} single-row writes` },
+      { figure: 'Azurite alone', value: `${ms(r.azurite.sequentialUpsert.p50)} / upsert`, against: `${r.azurite.upsertsPerSecond.toFixed(0)} upserts/s at ${r.batch} in flight` },
+      { figure: 'Azurite-bound throughput', value: `${azuriteBound.toFixed(0)} events/s`, against: 'its rate / table ops per event', ratio: `${((r.throughputPerSecond / azuriteBound) * 100).toFixed(0)}% reached` },
+    ];
+    printTable(`event path, ${mode}: ${r.events} user writes, ${r.batch} per Event Grid delivery → local host → Azurite (emulator in its own process, latency 0)`, rows);
+  }
+  console.log(`  → ${await writeResult('event-path', quick, { results })}`);
+  return results;
+}
+
+/** The queue path, compared with the webhook runs of the same bench run (when they ran). */
+async function queuePath(azurite: Awaited<ReturnType<typeof startAzurite>>, webhook: readonly EventPathResult[]): Promise<void> {
+  const options = quick
+    ? { steady: { events: 320, apps: 100 }, burst: { apps: 50, withinMs: 2000 }, lone: { events: 20 } }
+    : { steady: { events: 5000, apps: 500 }, burst: { apps: 200, withinMs: 2000 }, lone: { events: 60 } };
+  const results = await benchQueuePath(azurite, options);
+  const batched = webhook.find((r) => r.mode === 'audit' && r.batch > 1);
+  const single = webhook.find((r) => r.batch === 1);
+  for (const r of results) {
+    const title = {
+      steady: `queue path (what Azure runs), (a): ${r.events} user writes over ${r.apps} apps → Event Grid's queue destination (Azurite, base64) → host model (host.json: ${16} a batch, next at 8 left) → onEventQueue, audit`,
+      burst: `queue path (what Azure runs), (b) deployment burst: ${r.apps} apps × (1 site write + 3 more) within ${options.burst.withinMs / 1000} s → Azurite queue → host model → onEventQueue, audit`,
+      lone: `queue path (what Azure runs), events arriving alone: ${r.events} writes, each once the last has its finding → Azurite queue → host model → onEventQueue, audit`,
+    }[r.scenario];
+    const ratio = batched ? r.throughputPerSecond / batched.throughputPerSecond : undefined;
+    const rows: Row[] = [
+      {
+        figure: 'throughput', value: `${r.throughputPerSecond.toFixed(0)} events/s`,
+        ...(batched && r.scenario === 'steady' ? { against: `webhook, 16 a delivery: ${batched.throughputPerSecond.toFixed(0)}/s`, ratio: `${(((ratio as number)) * 100).toFixed(0)}%`, target: `≥ 80% ${verdict((ratio as number) >= 0.8)}` } : {}),
+      },
+      { figure: 'table ops / event', value: r.tableOpsPerEvent.toFixed(2), against: 'today 7 (1 a window)', ...(r.scenario === 'lone' ? {} : { target: `≤ 3 ${verdict(r.tableOpsPerEvent <= 3)}` }) },
+      {
+        figure: 'ARM calls / event', value: r.armCallsPerEvent.toFixed(2), against: `${r.armGets} site GETs for ${r.apps} apps`,
+        ...(r.scenario === 'burst' ? { ratio: times(r.armGets / r.apps), target: `= apps ${verdict(r.armGets <= r.apps)}` } : {}),
+      },
+      { figure: 'queue requests / event', value: r.queueOpsPerEvent.toFixed(2), against: 'the host model: receive, delete' },
+      { figure: 'write→finding p50', value: ms(r.writeToFinding.p50), against: 'polling included' },
+      { figure: 'write→finding p99', value: ms(r.writeToFinding.p99), against: 'polling included' },
+      { figure: 'received→finding p50', value: ms(r.receivedToFinding.p50), against: 'polling excluded' },
+      {
+        figure: 'received→finding p99', value: ms(r.receivedToFinding.p99),
+        ...(single && r.scenario === 'lone' ? { against: `webhook, 1 a delivery: write→finding p99 ${ms(single.writeToFinding.p99)}`, ratio: `+${ms(r.receivedToFinding.p99 - single.writeToFinding.p99)}`, target: `≤ +20 ms ${verdict(r.receivedToFinding.p99 - single.writeToFinding.p99 <= 20)}` } : { against: 'polling excluded' }),
+      },
+      { figure: 'messages', value: `${r.host.completed} completed`, against: `${r.host.retried} retried, ${r.host.poisoned} poisoned` },
+    ];
+    printTable(title, rows);
+  }
+  console.log(`  → ${await writeResult('queue-path', quick, { results })}`);
 }
 
 async function sweep(): Promise<void> {
@@ -121,7 +168,7 @@ function coldStart(): Promise<void> {
 }
 
 const started = performance.now();
-if (wanted('event')) await eventPath();
+if (wanted('event') || wanted('queue')) await eventPath();
 if (wanted('sweep')) await sweep();
 if (wanted('memory')) await memory();
 if (wanted('cold')) await coldStart();
