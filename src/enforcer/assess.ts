@@ -62,8 +62,8 @@ export async function assessAndAct(
   if (audit) return { status: verdict.status, changed, remediation: 'would-remediate' };
   if (context.mode !== 'enforce') return { status: verdict.status, changed };
   const result = await remediate(deps, ref, context.policy, cause, finding);
-  // The status the remediation recorded (its read-back), not the one it aimed for.
-  const status: Status = result.kind === 'remediated' ? result.status : result.kind === 'unsupported-plan' ? 'unsupported-plan' : verdict.status;
+  // What the revert recorded (its read-back, or the re-read that found the drift already undone), not the drift's status.
+  const status: Status = result.kind === 'remediated' || result.kind === 'already-resolved' ? result.status : result.kind === 'unsupported-plan' ? 'unsupported-plan' : verdict.status;
   return { status, changed: true, remediation: result.kind };
 }
 

@@ -11,7 +11,7 @@ import { withLease } from './withLease.js';
 export type RemediationResult =
   /** `status`: what the read-back recorded (the PATCH may not show yet, or someone undid it again). */
   | { kind: 'remediated'; after?: SiteSnapshot; status: Status }
-  | { kind: 'already-resolved'; status: string }
+  | { kind: 'already-resolved'; status: Status }
   | { kind: 'unsupported-plan' }
   | { kind: 'nothing-to-write' }
   | { kind: 'denied'; reason: string };

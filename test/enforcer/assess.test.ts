@@ -25,7 +25,7 @@ const cause = (id: string): Cause => ({ id, at: new Date().toISOString(), source
 
 beforeAll(async () => {
   emu = await startEmulator({ throttle: false });
-  emu.seed({ subscriptions: [{ id: SUB, sites: ['kept-mode', 'paths', 'redrifted'].map((name) => ({ resourceGroup: 'rg', name, clientCertEnabled: true, clientCertMode: 'Required' })) }] });
+  emu.seed({ subscriptions: [{ id: SUB, sites: ['kept-mode', 'paths', 'redrifted', 'owner-fixed'].map((name) => ({ resourceGroup: 'rg', name, clientCertEnabled: true, clientCertMode: 'Required' })) }] });
 });
 
 afterAll(async () => {
@@ -86,6 +86,26 @@ describe('assessAndAct: after a revert', () => {
     const recorded = await deps.findings.get(ref.key);
     expect(assessed.remediation).toBe('remediated');
     expect(recorded?.status).toBe('noncompliant');
+    expect(assessed.status).toBe(recorded?.status);
+  });
+
+  it('reports what it recorded when the drift was already undone before the revert re-read', async () => {
+    // Prepare: seen compliant; the handler holds a read showing drift, and the owner fixes the app before the revert re-reads
+    const deps = newDeps();
+    const ref = parseSiteId(siteId(SUB, 'rg', 'owner-fixed')) as SiteRef;
+    const enforce = { ...(await subscriptionContext(deps, SUB)), mode: 'enforce' as const };
+    await assessAndAct(deps, ref, await deps.sites.getSite(ref), cause('seen'), enforce);
+    emu.userWrite(ref.id, { clientCertEnabled: false }, USER);
+    const stale = await deps.sites.getSite(ref);
+    emu.userWrite(ref.id, { clientCertEnabled: true }, USER);
+
+    // Act
+    const assessed = await assessAndAct(deps, ref, stale, cause('drift'), enforce);
+
+    // Assess
+    const recorded = await deps.findings.get(ref.key);
+    expect(assessed.remediation).toBe('already-resolved');
+    expect(recorded?.status).toBe('compliant');
     expect(assessed.status).toBe(recorded?.status);
   });
 });
