@@ -38,9 +38,9 @@ async function upload(deps: EnforcerDeps, runId: string, io: CliIo): Promise<num
     if (!latest) throw new UsageError('no sweep run to upload');
     runId = latest.id;
   }
+  if (!deps.reports) throw new UsageError('no blob service to upload to: set a connection string with a BlobEndpoint, or MTLS_STORAGE_BLOB_URL');
   const stored = await storeRunReport(deps, runId, { force: true });
-  if (!stored) throw new UsageError('no blob service to upload to: set a connection string with a BlobEndpoint, or MTLS_STORAGE_BLOB_URL');
   const latest = stored.latest ? ', latest/ updated' : '';
-  io.stdout(`run ${stored.runId} (${stored.state}): ${stored.written} file(s) written to ${stored.location}${stored.written === 0 ? ' (already stored)' : ''}${latest}\n`);
+  io.stdout(`run ${stored.runId} (${stored.state}): ${stored.written} file(s) written to ${stored.location ?? ''}${stored.written === 0 ? ' (already stored)' : ''}${latest}\n`);
   return EXIT.ok;
 }

@@ -13,7 +13,7 @@ export interface Config {
   sweep: { subscriptions: string[]; schedule: string; queue: string; queueUrl?: string };
   rollout: RolloutConfig;
   /** Where sweep reports are stored: a container of the storage account (its blob URL with managed identity). */
-  reports: { container: string; blobUrl?: string };
+  reports: { container: string; blobUrl?: string; deadLetterContainer: string };
   /** Who may call the HTTP API, with which roles. */
   api: ApiAccessConfig;
 }
@@ -112,7 +112,7 @@ function toConfig(s: RawSettings): Config {
       queue: s.MTLS_SWEEP_QUEUE,
       ...(s.MTLS_STORAGE_QUEUE_URL ? { queueUrl: s.MTLS_STORAGE_QUEUE_URL } : {}),
     },
-    reports: { container: s.MTLS_REPORT_CONTAINER, ...(blobUrlOf(s) ? { blobUrl: blobUrlOf(s) as string } : {}) },
+    reports: { container: s.MTLS_REPORT_CONTAINER, deadLetterContainer: s.MTLS_DEADLETTER_CONTAINER, ...(blobUrlOf(s) ? { blobUrl: blobUrlOf(s) as string } : {}) },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
     rollout: {
       productionTags: s.MTLS_PRODUCTION_TAGS,

@@ -67,6 +67,10 @@ export const settingsSchema = z
       blankToUndefined,
       z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits, single hyphens').default('reports'),
     ),
+    MTLS_DEADLETTER_CONTAINER: z.preprocess(
+      blankToUndefined,
+      z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits, single hyphens').default('eventgrid-deadletter'),
+    ),
     MTLS_STORAGE_QUEUE_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     MTLS_HOST_KEY: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   })

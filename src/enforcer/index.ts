@@ -16,4 +16,5 @@ export { sweepSubscription, type SiteLister, type SubscriptionSweepResult, type 
 export { planSweep, runSweepJob, failSweepJob, sweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
 export { loadReportInput, namesFromRuns, recordedSubscriptionNames, TREND_RUNS } from './reportInput.js';
 export { storeRunReport, type StoredReport } from './storeRunReport.js';
+export { finishSweepRun } from './finishSweepRun.js';
 export type { ReportStorePort, StoredReportFile } from './reportPorts.js';

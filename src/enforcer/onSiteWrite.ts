@@ -127,11 +127,17 @@ async function handleResource(deps: EnforcerDeps, group: SiteEvent[], seen: Prom
     return { key, eventIds: fresh.map((e) => e.eventId), outcome: 'skipped', detail: 'subscription mode is off' };
   }
   const cause = causeOf(latest);
+  const started = deps.clock().getTime();
   const outcome = await evaluateOrRecordError(deps, latest, cause, context, previous);
+  // The telemetry the alert rules count (infra/main.json): event, subscriptionId, status, action, changed.
   deps.log('info', `evaluated ${latest.target.id}: ${outcome.status}`, {
+    event: 'outcome',
     resourceId: latest.target.id,
+    subscriptionId: latest.target.subscriptionId,
     status: outcome.status,
+    action: outcome.remediation ?? 'none',
     changed: outcome.changed,
+    durationMs: deps.clock().getTime() - started,
     remediation: outcome.remediation,
     caller: latest.caller,
     eventIds: fresh.map((e) => e.eventId),

@@ -12,21 +12,22 @@ export interface StoredReport {
   written: number;
   /** Whether this call replaced latest/. */
   latest: boolean;
-  location: string;
+  /** Where the run's files are; absent when no report store is configured. */
+  location?: string;
 }
 
 /**
  * Stores a finished run's report in all four formats, once: each blob is written only if absent,
  * and the report is built "as of" the run's last finish time, so workers that finish the same run
  * together render the same bytes and the loser writes nothing. A run still running is left alone
- * unless `force` (the CLI's --upload). Undefined when no report store is configured.
+ * unless `force` (the CLI's --upload). Without a report store, only the run's state is returned.
  */
-export async function storeRunReport(deps: EnforcerDeps, runId: string, options: { force?: boolean } = {}): Promise<StoredReport | undefined> {
-  const reports = deps.reports;
-  if (!reports) return undefined;
+export async function storeRunReport(deps: EnforcerDeps, runId: string, options: { force?: boolean } = {}): Promise<StoredReport> {
   const run = await deps.sweeps.getRun(runId);
   if (!run) throw new InvalidInputError(`no sweep run ${runId}`);
   const state = runState(run, deps.clock(), STALE_AFTER_MS);
+  const reports = deps.reports;
+  if (!reports) return { runId: run.id, state, written: 0, latest: false };
   const location = reports.location(run.id);
   if (state === 'running' && !options.force) return { runId: run.id, state, written: 0, latest: false, location };
   const report = buildReport(await loadReportInput(deps, run.id), new Date(finishedAt(run)));

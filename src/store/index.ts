@@ -12,5 +12,6 @@ export { createMemoryStore, type MemoryStore } from './memoryStore.js';
 export type { RowExpectation } from './findingsTable.js';
 export type { QueueConnection } from './queueClient.js';
 export { createReportBlobs, type ReportBlobs, type ReportBlobsOptions, type ReportFile } from './reportBlobs.js';
+export { poisonMessages, countBlobs, type BlobConnection } from './backlog.js';
 export { poisonQueueName } from './poisonQueue.js';
 export { replayPoisonQueue } from './poisonQueue.js';

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { failSweepJob, runSweepJob, storeRunReport, type EnforcerDeps, type SiteLister } from '../enforcer/index.js';
+import { failSweepJob, finishSweepRun, runSweepJob, type EnforcerDeps, type SiteLister } from '../enforcer/index.js';
 import type { SweepJob } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
 import { MAX_DEQUEUE_COUNT } from './handleQueueMessage.js';
@@ -10,14 +10,16 @@ export async function handleSweepJob(deps: EnforcerDeps, lister: SiteLister, mes
   const job = parseJob(message);
   try {
     const result = await runSweepJob(deps, lister, job);
-    deps.log('info', `sweep ${job.runId}: ${job.subscriptionId} ${result.status} (${result.evaluated ?? 0} evaluated)`);
+    deps.log('info', `sweep ${job.runId}: ${job.subscriptionId} ${result.status} (${result.evaluated ?? 0} evaluated)`, {
+      event: 'sweep-subscription', runId: job.runId, subscriptionId: result.subscriptionId, status: result.status, evaluated: result.evaluated, durationMs: result.durationMs,
+    });
     await storeReportIfFinished(deps, job.runId);
   } catch (err) {
     const attempt = Number(context.triggerMetadata?.dequeueCount ?? 1);
     const reason = publicReason(err);
     if (!shouldRetry(err) || attempt >= MAX_DEQUEUE_COUNT) {
       await failSweepJob(deps, job, reason);
-      deps.log('error', `sweep ${job.runId}: ${job.subscriptionId} failed for good: ${reason}`);
+      deps.log('error', `sweep ${job.runId}: ${job.subscriptionId} failed for good: ${reason}`, { event: 'sweep-subscription', runId: job.runId, subscriptionId: job.subscriptionId.toLowerCase(), status: 'failed' });
       await storeReportIfFinished(deps, job.runId);
       return;
     }
@@ -27,14 +29,14 @@ export async function handleSweepJob(deps: EnforcerDeps, lister: SiteLister, mes
 }
 
 /**
- * The worker that finishes a run (or marks it incomplete) stores its report; storing is
- * idempotent, so workers finishing together are harmless. A storage failure here is logged, never
+ * The worker that finishes a run (or marks it incomplete) stores its report and says so (see
+ * finishSweepRun); workers finishing together are harmless. A storage failure here is logged, never
  * retried with the job: the sweep's result is recorded already, and `report --run <id> --upload`
  * stores it by hand.
  */
 async function storeReportIfFinished(deps: EnforcerDeps, runId: string): Promise<void> {
   try {
-    await storeRunReport(deps, runId);
+    await finishSweepRun(deps, runId);
   } catch (err) {
     deps.log('error', `sweep ${runId}: report not stored: ${publicReason(err)}`, { runId });
   }

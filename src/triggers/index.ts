@@ -7,5 +7,7 @@ export { createRuntime, sharedRuntime, type Runtime } from './runtime.js';
 export { handleSweepJob } from './handleSweepJob.js';
 export { sweepTargets } from './sweepTargets.js';
 export { runRolloutTimer } from './runRolloutTimer.js';
+export { checkHealth, type Backlog } from './checkHealth.js';
+export { logLine, fieldsOf, FIELDS_MARKER } from './telemetry.js';
 export { runSweepTimer } from './runSweepTimer.js';
 export { handleApiRequest } from './handleApiRequest.js';

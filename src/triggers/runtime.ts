@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites, createSubscriptionLister, type ArmSites, type SubscriptionLister } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { EventWindow, type EnforcerDeps, type Log } from '../enforcer/index.js';
-import { createReportBlobs, createSweepQueue, createTableStore, type MemoryStore, type QueueConnection } from '../store/index.js';
+import { createReportBlobs, createSweepQueue, createTableStore, type BlobConnection, type MemoryStore, type QueueConnection } from '../store/index.js';
 import type { SweepQueue } from '../model/index.js';
 
 export interface Runtime {
@@ -16,6 +16,8 @@ export interface Runtime {
   subscriptions: SubscriptionLister;
   /** The storage account's queues (sweep fan-out, the event queue's poison queue). */
   queues: QueueConnection;
+  /** The storage account's blob service (stored reports, Event Grid's dead-letters); absent without one. */
+  blobs?: BlobConnection;
   /** Where this process's concurrent queue invocations join to be worked together (see EventWindow). */
   eventWindow: EventWindow;
 }
@@ -50,17 +52,15 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
     newId: () => randomUUID(),
     log,
   };
-  if (!options.memory) {
-    const blobs = reportBlobs(config, credential);
-    if (blobs) deps.reports = blobs;
-  }
+  const blobs = options.memory ? undefined : blobConnection(config, credential);
+  if (blobs) deps.reports = createReportBlobs({ container: config.reports.container, ...blobs });
   const { connectionString } = config.storage;
   const queues: QueueConnection = connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential };
   const sweepQueue: SweepQueue = options.memory
     ? { send: () => Promise.reject(new Error('no sweep queue: this runtime keeps its records in memory')) }
     : createSweepQueue({ queueName: config.sweep.queue, ...queues });
   const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
-  return { config, deps, arm: sites, sweepQueue, subscriptions, queues, eventWindow: new EventWindow() };
+  return { config, deps, arm: sites, sweepQueue, subscriptions, queues, ...(blobs ? { blobs } : {}), eventWindow: new EventWindow() };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {
@@ -87,12 +87,12 @@ export function sharedRuntime(log: Log): Promise<Runtime> {
   return shared;
 }
 
-/** Stored reports go to the storage account's blob service: the connection string's, or the blob URL with managed identity. */
-function reportBlobs(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): ReturnType<typeof createReportBlobs> | undefined {
-  const { container, blobUrl } = config.reports;
+/** The storage account's blob service: the connection string's, or the blob URL with managed identity. */
+function blobConnection(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): BlobConnection | undefined {
+  const { blobUrl } = config.reports;
   const { connectionString } = config.storage;
   // A connection string naming endpoints without a blob one (a table-only Azurite) has no blob service.
   if (connectionString && /Endpoint=/i.test(connectionString) && !/BlobEndpoint=/i.test(connectionString)) return undefined;
-  if (connectionString) return createReportBlobs({ container, connectionString });
-  return blobUrl ? createReportBlobs({ container, accountUrl: blobUrl, credential }) : undefined;
+  if (connectionString) return { connectionString };
+  return blobUrl ? { accountUrl: blobUrl, credential } : undefined;
 }

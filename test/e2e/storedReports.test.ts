@@ -4,6 +4,8 @@ import { createArmSites } from '../../src/azure/index.js';
 import { newRunId, runSweepJob, setSubscriptionSettings, storeRunReport } from '../../src/enforcer/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
+import { loadConfig } from '../../src/config/index.js';
+import { checkHealth, createRuntime } from '../../src/triggers/index.js';
 import { ALICE, ENFORCER, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
 const SUB = '5707ed00-0000-4000-8000-000000000001';
@@ -87,5 +89,20 @@ describe('stored reports', () => {
     expect(second.out).toContain('0 file(s) written');
     expect(second.out).toContain('(already stored)');
     expect(await blobNames(`runs/${runId}/`)).toHaveLength(4);
+  });
+
+  it('the health timer finishes a run whose worker died: its report stored, "incomplete" said once', async () => {
+    const startedAt = new Date(Date.now() - 7 * 3_600_000);
+    const runId = newRunId(startedAt, 'stale');
+    await stack.deps.sweeps.createRun({ id: runId, startedAt: startedAt.toISOString(), trigger: 'test', subscriptionIds: [SUB] });
+    const lines: Array<Record<string, unknown> | undefined> = [];
+    const runtime = await createRuntime(loadConfig(stack.env), (_level, _message, fields) => lines.push(fields));
+
+    await checkHealth(runtime, runtime.deps.log);
+    await checkHealth(runtime, runtime.deps.log);
+
+    expect(lines.filter((f) => f?.event === 'sweep-run')).toEqual([{ event: 'sweep-run', runId, runState: 'incomplete', report: expect.stringContaining(`/runs/${runId}/`) }]);
+    const json = JSON.parse((await container.getBlockBlobClient(`runs/${runId}/report.json`).downloadToBuffer()).toString('utf8')) as { run: { status: string } };
+    expect(json.run.status).toBe('incomplete');
   });
 });

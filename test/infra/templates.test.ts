@@ -268,8 +268,11 @@ describe('storage and telemetry roles (resource group)', () => {
   it('the enforcer identity holds blob owner, queue and table data contributor on its account, and metrics publisher on its telemetry', () => {
     const mine = assignments.filter((a) => (a.properties as JsonObject).principalId === principal('mtls-enforcer-id'));
     expect(mine.map((a) => String((a.properties as JsonObject).roleDefinitionId).split('/').pop()).sort()).toEqual(
-      ['b7e6dc6d-f1e8-4753-8033-0f276bb0955b', '974c5e8b-45b9-4653-ba55-5f855dd0fb88', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', '3913510d-42f4-4e42-8a64-420c390055eb'].sort(),
+      ['b7e6dc6d-f1e8-4753-8033-0f276bb0955b', '974c5e8b-45b9-4653-ba55-5f855dd0fb88', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', '3913510d-42f4-4e42-8a64-420c390055eb', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'].sort(),
     );
+    // Blob Data Contributor on the stored-reports container alone (the account-wide blob owner is the Functions host's).
+    const reports = mine.filter((a) => String((a.properties as JsonObject).roleDefinitionId).endsWith('ba92f5b4-2d11-453d-a403-e96b0029c9fe'));
+    expect(reports.map((a) => a.scope)).toEqual([expect.stringMatching(/\/blobServices\/default\/containers\/reports$/)]);
     for (const a of assignments) expect((a.properties as JsonObject).principalType).toBe('ServicePrincipal');
   });
 });

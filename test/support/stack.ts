@@ -18,7 +18,8 @@ export interface Stack {
   host: LocalHost;
   deps: EnforcerDeps;
   env: Record<string, string>;
-  logs: Array<{ level: LogLevel; message: string }>;
+  /** Every log line, with its structured fields (the telemetry the alert rules read). */
+  logs: Array<{ level: LogLevel; message: string; fields?: Record<string, unknown> }>;
   /** Every Event Grid event the emulator published, in order. */
   events: Array<Record<string, unknown>>;
   /** Wait until every event (including those the enforcer's own writes raise) is delivered and handled. */
@@ -72,7 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const logs: Stack['logs'] = [];
-  const { deps, config } = await createRuntime(loadConfig(env), (level, message) => logs.push({ level, message }));
+  const { deps, config } = await createRuntime(loadConfig(env), (level, message, fields) => logs.push({ level, message, ...(fields ? { fields } : {}) }));
   const host = await startLocalHost({ deps, key: HOST_KEY, access: config.api, ...(options.tls ? { tls: options.tls } : {}) });
   if (options.subscribe !== false) await emu.subscribeWebhook({ url: host.webhookUrl, schema: options.schema ?? 'eventgrid' });
   return {
