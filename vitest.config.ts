@@ -1,11 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Unit tests: no Azurite, no ARM emulator, no child process, so they need no global setup.
+ * A test is one when it lives in a folder of pure code's tests, or is named `*.unit.test.ts`
+ * (anywhere, e.g. test/enforcer/recordEvaluation.unit.test.ts beside the emulator-backed tests).
+ */
+const UNIT = ['test/{policy,events,report,rollout}/**/*.test.ts', 'test/**/*.unit.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['./test/support/globalSetup.ts'],
+    // Both projects inherit these (extends: true); reporters are the run's, so the summary
+    // reporter prints one closing line for the whole run.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summaryReporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: UNIT },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: UNIT,
+          globalSetup: ['./test/support/globalSetup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -6,6 +6,7 @@ import { acceptsBaseline } from './settingsEntity.js';
 import type { FindingsStore, RowExpectation } from './findingsTable.js';
 import type { Finding, HistoryEntry } from '../model/index.js';
 import { createMemoryRollouts } from './memoryRollouts.js';
+import { createMemoryLog, instantKey } from './memoryLog.js';
 
 /** The same ports as the Table Storage adapters, held in this process only. */
 export type MemoryStore = Omit<TableStore, 'tables'>;
@@ -20,18 +21,20 @@ export function createMemoryStore(): MemoryStore {
   let version = 0;
   const nextEtag = () => `W/"mem-${++version}"`;
   const rows = new Map<string, Finding>();
-  const history = new Map<string, HistoryEntry>();
+  const history = createMemoryLog<HistoryEntry>((e) => e.at);
   const settings = new Map<string, SubscriptionSettings>();
-  const settingsHistory: Array<{ subscriptionId: string; at: string; by: string; from?: Mode; to: Mode; allowedModes?: string[] }> = [];
+  const settingsHistory = createMemoryLog<SettingsChange>((h) => h.at);
   const register = new Map<string, ExemptionRecord>();
-  const registerHistory: Array<{ at: string; by: string; action: 'added' | 'removed'; record: ExemptionRecord }> = [];
+  const registerHistory = createMemoryLog<RegisterChange>((h) => h.at);
+  /** One history row per scope, instant, action and id, as the register's history RowKey makes it. */
+  const addRegisterChange = (change: RegisterChange): void => registerHistory.put([change.record.scope, instantKey(change.at), change.action, change.record.id].join('\u0000'), change);
   const seen = new Set<string>();
   const leases = new Map<string, { holder: string; until: number }>();
   const runs = new Map<string, SweepRunRecord>();
 
   const findings: FindingsStore = {
     async get(key) {
-      const row = rows.get(key);
+      const row = rows.get(key.toLowerCase());
       return row && structuredClone(row);
     },
     async put(finding, expect, entry) {
@@ -68,7 +71,7 @@ export function createMemoryStore(): MemoryStore {
   function write(finding: Finding, entry: HistoryEntry | undefined): string {
     const etag = nextEtag();
     rows.set(finding.key, { ...structuredClone(finding), etag });
-    if (entry) history.set(historyKey(entry), structuredClone(entry));
+    if (entry) history.put(historyKey(entry), entry);
     return etag;
   }
 
@@ -77,8 +80,8 @@ export function createMemoryStore(): MemoryStore {
     rollouts: createMemoryRollouts(),
     history: {
       async list(key, limit) {
-        const mine = [...history.values()].filter((e) => e.key === key);
-        return newestFirst(mine, (e) => e.at).slice(0, limit ?? mine.length);
+        const wanted = key.toLowerCase();
+        return history.newest((e) => e.key === wanted, limit);
       },
     },
     processedEvents: {
@@ -95,24 +98,25 @@ export function createMemoryStore(): MemoryStore {
       },
     },
     exemptionRegister: {
-      async put(record) {
+      async put(input) {
+        const record = { ...input, scope: input.scope.toLowerCase() };
         register.set(`${record.scope}\u0000${record.id}`, structuredClone(record));
-        registerHistory.push({ at: record.createdAt, by: record.createdBy, action: 'added', record: structuredClone(record) });
+        addRegisterChange({ at: record.createdAt, by: record.createdBy, action: 'added', record });
       },
       async remove(scope, id, by, at) {
         const key = `${scope.toLowerCase()}\u0000${id}`;
         const record = register.get(key);
         if (!record) return false;
         register.delete(key);
-        registerHistory.push({ at, by, action: 'removed', record });
+        addRegisterChange({ at, by, action: 'removed', record });
         return true;
       },
       async *list() {
         for (const record of [...register.values()]) yield structuredClone(record);
       },
       async history(scope, limit) {
-        const mine = registerHistory.filter((h) => h.record.scope === scope.toLowerCase());
-        return newestFirst(mine, (h) => h.at).slice(0, limit ?? mine.length);
+        const wanted = scope.toLowerCase();
+        return registerHistory.newest((h) => h.record.scope === wanted, limit);
       },
     },
     settings: {
@@ -122,9 +126,12 @@ export function createMemoryStore(): MemoryStore {
       },
       async put(row) {
         const id = row.subscriptionId.toLowerCase();
-        const from = settings.get(id)?.mode;
+        const changeKey = `${id}\u0000${instantKey(row.updatedAt)}`;
+        const stored = settings.get(id);
+        // A retry of a put that landed (the row already carries its time): its history row knows the mode before it.
+        const from = stored && instantKey(stored.updatedAt) === instantKey(row.updatedAt) ? settingsHistory.get(changeKey)?.from : stored?.mode;
+        settingsHistory.put(changeKey, { subscriptionId: id, at: row.updatedAt, by: row.updatedBy, ...(from ? { from } : {}), to: row.mode, ...(row.allowedModes ? { allowedModes: row.allowedModes } : {}) });
         settings.set(id, structuredClone({ ...row, subscriptionId: id }));
-        settingsHistory.push({ subscriptionId: id, at: row.updatedAt, by: row.updatedBy, ...(from ? { from } : {}), to: row.mode, ...(row.allowedModes ? { allowedModes: row.allowedModes } : {}) });
       },
       async recordBaseline(subscriptionId, baseline, expect) {
         const row = settings.get(subscriptionId.toLowerCase());
@@ -136,14 +143,15 @@ export function createMemoryStore(): MemoryStore {
         for (const row of [...settings.values()]) yield structuredClone(row);
       },
       async history(subscriptionId, limit) {
-        const mine = settingsHistory.filter((h) => h.subscriptionId === subscriptionId.toLowerCase()).map(({ subscriptionId: _, ...rest }) => rest);
-        return newestFirst(mine, (h) => h.at).slice(0, limit ?? mine.length);
+        const wanted = subscriptionId.toLowerCase();
+        return settingsHistory.newest((h) => h.subscriptionId === wanted, limit).map(({ subscriptionId: _, ...rest }) => rest);
       },
     },
     leases: {
       async tryAcquire(name, holder, now, ttlMs) {
         const lease = leases.get(name);
-        if (lease && lease.holder !== holder && lease.until > now.getTime()) return false;
+        // Held through its last instant, as the Leases table holds it.
+        if (lease && lease.holder !== holder && lease.until >= now.getTime()) return false;
         leases.set(name, { holder, until: now.getTime() + ttlMs });
         return true;
       },
@@ -167,23 +175,23 @@ export function createMemoryStore(): MemoryStore {
         return run && structuredClone(run);
       },
       async latestRuns(limit) {
-        // Run ids sort newest first as text (see newRunId).
-        return [...runs.values()].sort((a, b) => a.id.localeCompare(b.id)).slice(0, limit).map((r) => structuredClone(r));
+        // Run ids sort newest first as text (see newRunId), ordinally as the table's PartitionKeys do.
+        return [...runs.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit).map((r) => structuredClone(r));
       },
     },
   };
 }
 
+type SettingsChange = { subscriptionId: string; at: string; by: string; from?: Mode; to: Mode; allowedModes?: string[] };
+type RegisterChange = { at: string; by: string; action: 'added' | 'removed'; record: ExemptionRecord };
+
 function matches(current: Finding | undefined, expect: RowExpectation): boolean {
   return 'etag' in expect ? current?.etag === expect.etag : current === undefined;
 }
 
+/** One row per resource, instant and cause, as the history rows' RowKey makes it. */
 function historyKey(entry: HistoryEntry): string {
-  return `${entry.key}\u0000${entry.at}\u0000${entry.causeId}`;
-}
-
-function newestFirst<T>(items: T[], at: (item: T) => string): T[] {
-  return [...items].sort((a, b) => at(b).localeCompare(at(a)));
+  return `${entry.key}\u0000${instantKey(entry.at)}\u0000${entry.causeId}`;
 }
 
 function pendingRow(subscriptionId: string, subscriptionName: string | undefined): SubscriptionRunRecord {
