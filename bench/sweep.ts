@@ -134,7 +134,9 @@ async function measured(emu: RemoteEmulator, input: SweepWorkerInput): Promise<S
 /** Runs bench/sweepWorker.ts in a fresh Node process and reads its one-line JSON answer. */
 export function runWorker(input: SweepWorkerInput): Promise<SweepWorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', new URL('./sweepWorker.ts', import.meta.url).pathname, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_WORKER_NODE_ARGS: V8 flags for the worker alone (e.g. to try heap settings).
+    const flags = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, ['--expose-gc', ...flags, '--import', 'tsx', new URL('./sweepWorker.ts', import.meta.url).pathname, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.on('error', reject);

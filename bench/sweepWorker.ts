@@ -3,6 +3,7 @@
  * `concurrency` at a time, as the queue-triggered workers do, or the naive way for the baseline.
  * Prints one JSON line (SweepWorkerResult) on stdout.
  */
+import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../src/config/index.js';
 import { sweepSubscription } from '../src/enforcer/index.js';
 import { buildFinding } from '../src/enforcer/findingBuilder.js';
@@ -51,7 +52,19 @@ const config = loadConfig({
 const { deps, arm } = await createRuntime(config, () => undefined);
 const counter = new RequestCounter().start();
 let heapPeak = 0;
-const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 25);
+// BENCH_HEAP_SNAPSHOT=<path prefix>: a heap snapshot each time the heap grows 25 % past the last one
+// (from 40 MB on), to see what holds the peak (node scripts/heapTop.ts <file>). Slows the run down.
+const snapshots = process.env.BENCH_HEAP_SNAPSHOT;
+let snappedAt = 40 * 2 ** 20;
+let snapped = 0;
+const sampler = setInterval(() => {
+  const used = process.memoryUsage().heapUsed;
+  heapPeak = Math.max(heapPeak, used);
+  if (snapshots && used > snappedAt * 1.25) {
+    snappedAt = used;
+    process.stderr.write(`heap snapshot at ${Math.round(used / 2 ** 20)} MB: ${writeHeapSnapshot(`${snapshots}-${++snapped}.heapsnapshot`)}\n`);
+  }
+}, 25);
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 let evaluated = 0;
