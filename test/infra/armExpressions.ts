@@ -33,6 +33,9 @@ export interface EvalContext {
   used?: Set<string>;
 }
 
+/** subscription().tenantId in every evaluation. */
+export const TEST_TENANT_ID = '7e570000-0000-4000-8000-00000000abcd';
+
 export const INFRA_DIR = fileURLToPath(new URL('../../infra/', import.meta.url));
 
 export function readTemplate(name: string): JsonObject {
@@ -344,11 +347,24 @@ function call(name: string, args: Json[], ctx: EvalContext): Json {
       return `${managementGroupId(scope)}${providerPath(type as string, names)}`;
     }
     case 'subscription':
-      return { id: `/subscriptions/${scope.subscriptionId}`, subscriptionId: scope.subscriptionId };
+      return { id: `/subscriptions/${scope.subscriptionId}`, subscriptionId: scope.subscriptionId, tenantId: TEST_TENANT_ID };
     case 'deployment':
       return { name: 'test-deployment', location: scope.location };
     case 'environment':
-      return { name: 'AzureCloud', resourceManager: 'https://management.azure.com/', suffixes: { storage: 'core.windows.net' } };
+      return { name: 'AzureCloud', resourceManager: 'https://management.azure.com/', authentication: { loginEndpoint: 'https://login.microsoftonline.com/' }, suffixes: { storage: 'core.windows.net' } };
+    case 'null':
+      return null;
+    case 'not':
+      if (typeof args[0] !== 'boolean') throw new Error('not() needs a boolean');
+      return !args[0];
+    case 'createarray':
+      return args;
+    case 'createobject': {
+      if (args.length % 2 !== 0) throw new Error('createObject() needs name/value pairs');
+      const out: JsonObject = {};
+      for (let i = 0; i < args.length; i += 2) out[str(args[i] ?? null, 'createObject()')] = args[i + 1] ?? null;
+      return out;
+    }
     case 'resourceid': {
       const [type, ...names] = args.map((a) => str(a, 'resourceId()'));
       if (!scope.resourceGroup) throw new Error('resourceId() of a group resource at subscription scope: use subscriptionResourceId');

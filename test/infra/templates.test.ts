@@ -15,6 +15,7 @@ import {
   ENFORCER_SUBSCRIPTION,
   evaluateMain,
   evaluateSubscription,
+  MAIN_PARAMETERS,
   onlyResource,
   resourcesOfType,
   TARGET_SUBSCRIPTION,
@@ -35,6 +36,9 @@ const PLATFORM_SETTINGS = new Set([
   'AzureWebJobsStorage__clientId',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+  // Outside Flex Consumption (the default Dedicated plan), the Functions runtime needs these.
+  'FUNCTIONS_EXTENSION_VERSION',
+  'FUNCTIONS_WORKER_RUNTIME',
 ]);
 /** Local-only settings (emulator, local host, connection strings): must not reach Azure. */
 const LOCAL_ONLY_SETTINGS = ['MTLS_ARM_TOKEN', 'MTLS_ARM_CA_CERT_PATH', 'MTLS_HOST_KEY', 'MTLS_STORAGE_CONNECTION', 'AzureWebJobsStorage'];
@@ -82,7 +86,7 @@ describe('templates are well-formed', () => {
     // names what the templates rely on, so a new function is a visible change.
     const used = new Set([...functionsUsed(readTemplate('main.json')), ...functionsUsed(readTemplate('subscription.json'))]);
     expect([...used].sort()).toEqual(
-      ['deployment', 'empty', 'environment', 'extensionresourceid', 'format', 'guid', 'if', 'join', 'parameters', 'reference', 'resourcegroup', 'resourceid', 'subscription', 'subscriptionresourceid', 'take', 'tolower', 'uniquestring', 'variables'].sort(),
+      ['concat', 'createarray', 'createobject', 'deployment', 'empty', 'environment', 'extensionresourceid', 'format', 'guid', 'if', 'join', 'not', 'null', 'parameters', 'reference', 'resourcegroup', 'resourceid', 'subscription', 'subscriptionresourceid', 'take', 'tolower', 'uniquestring', 'variables'].sort(),
     );
   });
 
@@ -159,21 +163,37 @@ describe('the Function App', () => {
   const site = onlyResource(main, 'Microsoft.Web/sites');
   const properties = site.properties as JsonObject;
 
-  it('is a Linux Flex Consumption function app on Node 20+ (Functions v4) with the user-assigned identity', () => {
+  it('is a Linux function app on a Dedicated Basic plan by default (where App Service documents incoming client certificates), Node 20+ (Functions v4)', () => {
     expect(site.kind).toBe('functionapp,linux');
     const plan = onlyResource(main, 'Microsoft.Web/serverfarms');
+    expect(plan).toMatchObject({ kind: 'linux', sku: { name: 'B1' }, properties: { reserved: true } });
+    const siteConfig = properties.siteConfig as JsonObject;
+    expect(siteConfig.linuxFxVersion).toMatch(/^NODE\|2\d$/);
+    expect(siteConfig.alwaysOn).toBe(true);
+    expect(properties.functionAppConfig).toBeNull();
+    expect(appSettings(main)).toMatchObject({ FUNCTIONS_EXTENSION_VERSION: '~4', FUNCTIONS_WORKER_RUNTIME: 'node' });
+    const premium = evaluateMain({ ...MAIN_PARAMETERS, hostingPlan: 'ElasticPremium' });
+    expect(onlyResource(premium, 'Microsoft.Web/serverfarms')).toMatchObject({ kind: 'elastic', sku: { tier: 'ElasticPremium', name: 'EP1' } });
+  });
+
+  it('on hostingPlan FlexConsumption is FC1 with functionAppConfig, on Node 20+ and the user-assigned identity', () => {
+    const flexMain = evaluateMain({ ...MAIN_PARAMETERS, hostingPlan: 'FlexConsumption' });
+    const flexSite = onlyResource(flexMain, 'Microsoft.Web/sites');
+    expect(flexSite.kind).toBe('functionapp,linux');
+    const plan = onlyResource(flexMain, 'Microsoft.Web/serverfarms');
     expect(plan.sku).toEqual({ tier: 'FlexConsumption', name: 'FC1' });
     expect((plan.properties as JsonObject).reserved).toBe(true);
-    const runtime = (properties.functionAppConfig as JsonObject).runtime as JsonObject;
+    const runtime = ((flexSite.properties as JsonObject).functionAppConfig as JsonObject).runtime as JsonObject;
     expect(runtime.name).toBe('node');
     expect(Number(runtime.version)).toBeGreaterThanOrEqual(20);
+    expect(((flexSite.properties as JsonObject).siteConfig as JsonObject).linuxFxVersion).toBeNull();
     const identity = site.identity as JsonObject;
     expect(identity.type).toBe('UserAssigned');
     const identities = Object.keys(identity.userAssignedIdentities as JsonObject);
     expect(identities).toHaveLength(1);
     expect(identities[0]).toMatch(/\/userAssignedIdentities\/mtls-enforcer-id$/);
     // Flex Consumption rejects these settings; the runtime comes from functionAppConfig.
-    const env = appSettings(main);
+    const env = appSettings(flexMain);
     for (const name of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_NODE_DEFAULT_VERSION']) expect(env).not.toHaveProperty(name);
   });
 
@@ -196,8 +216,9 @@ describe('the Function App', () => {
     expect((properties.siteConfig as JsonObject).minTlsVersion).toBe('1.2');
   });
 
-  it('deployment storage uses the identity, not a connection string', () => {
-    const storage = ((properties.functionAppConfig as JsonObject).deployment as JsonObject).storage as JsonObject;
+  it('deployment storage uses the identity, not a connection string (Flex Consumption)', () => {
+    const flexSite = onlyResource(evaluateMain({ ...MAIN_PARAMETERS, hostingPlan: 'FlexConsumption' }), 'Microsoft.Web/sites');
+    const storage = (((flexSite.properties as JsonObject).functionAppConfig as JsonObject).deployment as JsonObject).storage as JsonObject;
     expect(storage.type).toBe('blobContainer');
     expect((storage.authentication as JsonObject).type).toBe('UserAssignedIdentity');
   });
@@ -428,6 +449,39 @@ describe('no secrets', () => {
 
   it('the evaluated app settings carry no storage key or connection string either', () => {
     for (const [name, value] of Object.entries(appSettings(main))) expect(secretProblems(`"${name}": ${JSON.stringify(value)}`), name).toEqual([]);
+  });
+});
+
+describe("the API's front door (issue 15)", () => {
+  const CLIENT_ID = '0a9e0000-0000-4000-8000-00000000a915';
+  const withEntra = () => evaluateMain({ ...MAIN_PARAMETERS, apiClientId: CLIENT_ID });
+
+  it('has no App Service Authentication and MTLS_API_AUTH=none without an app registration', () => {
+    expect(resourcesOfType(main, 'Microsoft.Web/sites/config')).toEqual([]);
+    expect(appSettings(main)).toMatchObject({ MTLS_API_AUTH: 'none', MTLS_API_KEY_ROLES: 'Reader', MTLS_API_CLIENT_CA: '', MTLS_API_CLIENT_THUMBPRINTS: '' });
+  });
+
+  it('turns on authsettingsV2 (Microsoft provider, tokens for api://<client id>, no secret) and MTLS_API_AUTH=entra when the client id is given', () => {
+    const entra = withEntra();
+    const [auth] = resourcesOfType(entra, 'Microsoft.Web/sites/config');
+    expect(String(auth?.name)).toMatch(/-enforcer-[a-z0-9]+\/authsettingsV2$/);
+    expect(auth?.properties).toMatchObject({
+      platform: { enabled: true },
+      // Key-only automation keeps working: tokens are validated when sent, the API decides by roles.
+      globalValidation: { requireAuthentication: false, unauthenticatedClientAction: 'AllowAnonymous' },
+      identityProviders: { azureActiveDirectory: { enabled: true, registration: { clientId: CLIENT_ID, openIdIssuer: expect.stringMatching(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0$/) }, validation: { allowedAudiences: [`api://${CLIENT_ID}`, CLIENT_ID] } } },
+    });
+    const registration = ((((auth?.properties as JsonObject).identityProviders as JsonObject).azureActiveDirectory as JsonObject).registration as JsonObject);
+    expect(registration).not.toHaveProperty('clientSecretSettingName');
+    expect(secretProblems(JSON.stringify(auth))).toEqual([]);
+    expect(appSettings(entra).MTLS_API_AUTH).toBe('entra');
+  });
+
+  it('passes the CA bundle, thumbprints and roles through as app settings (a Key Vault reference as given), resolved with the enforcer identity', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv-mtls.vault.azure.net/secrets/api-client-ca/)';
+    const given = evaluateMain({ ...MAIN_PARAMETERS, apiClientCaBundle: reference, apiClientThumbprints: 'AB'.repeat(32), apiCertRoles: 'CN=sec-ops:Operator', apiKeyRoles: 'Reader,Operator' });
+    expect(appSettings(given)).toMatchObject({ MTLS_API_CLIENT_CA: reference, MTLS_API_CLIENT_THUMBPRINTS: 'AB'.repeat(32), MTLS_API_CERT_ROLES: 'CN=sec-ops:Operator', MTLS_API_KEY_ROLES: 'Reader,Operator' });
+    expect(String((onlyResource(given, 'Microsoft.Web/sites').properties as JsonObject).keyVaultReferenceIdentity)).toMatch(/\/userAssignedIdentities\/mtls-enforcer-id$/);
   });
 });
 
