@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { AZURE_LIMITS, generatedSubscriptionId } from '../tools/arm-emulator/src/emulator/index.js';
 import { startAzurite } from '../tools/arm-emulator/src/local/azurite.js';
@@ -131,11 +132,17 @@ async function measured(emu: RemoteEmulator, input: SweepWorkerInput): Promise<S
   };
 }
 
+/** NODE_OPTIONS as infra/main.json sets it on the Function App ('' if it does not). */
+function deployedNodeOptions(): string {
+  const main = JSON.parse(readFileSync(new URL('../infra/main.json', import.meta.url), 'utf8')) as { variables?: { appSettings?: Array<{ name: string; value: string }> } };
+  return main.variables?.appSettings?.find((s) => s.name === 'NODE_OPTIONS')?.value ?? '';
+}
+
 /** Runs bench/sweepWorker.ts in a fresh Node process and reads its one-line JSON answer. */
 export function runWorker(input: SweepWorkerInput): Promise<SweepWorkerResult> {
   return new Promise((resolve, reject) => {
-    // BENCH_WORKER_NODE_ARGS: V8 flags for the worker alone (e.g. to try heap settings).
-    const flags = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // The worker runs with the Node options the deployment sets (infra/main.json NODE_OPTIONS), or BENCH_WORKER_NODE_ARGS.
+    const flags = (process.env.BENCH_WORKER_NODE_ARGS ?? deployedNodeOptions()).split(' ').filter(Boolean);
     const child = spawn(process.execPath, ['--expose-gc', ...flags, '--import', 'tsx', new URL('./sweepWorker.ts', import.meta.url).pathname, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

@@ -39,6 +39,8 @@ const PLATFORM_SETTINGS = new Set([
   // Outside Flex Consumption (the default Dedicated plan), the Functions runtime needs these.
   'FUNCTIONS_EXTENSION_VERSION',
   'FUNCTIONS_WORKER_RUNTIME',
+  // The Node worker's V8 heap sizing (issue 17: the sweep's garbage is collected sooner; see infra/README.md).
+  'NODE_OPTIONS',
 ]);
 /** Local-only settings (emulator, local host, connection strings): must not reach Azure. */
 const LOCAL_ONLY_SETTINGS = ['MTLS_ARM_TOKEN', 'MTLS_ARM_CA_CERT_PATH', 'MTLS_HOST_KEY', 'MTLS_STORAGE_CONNECTION', 'AzureWebJobsStorage'];
