@@ -79,8 +79,8 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
   const settings = await listSubscriptionSettings(deps);
   const input: ReportInput = {
     findings,
-    exemptions: (await listExemptions(deps)).map((e) => ({ scopeDisplay: e.scopeDisplay, owner: e.owner, expiresAt: e.expiresAt, reason: e.reason, category: e.category })),
-    subscriptionModes: Object.fromEntries(settings.map((s) => [s.subscriptionId, { mode: s.mode, allowedModes: s.allowedModes }])),
+    exemptions: (await listExemptions(deps)).map((e) => ({ scopeDisplay: e.scopeDisplay, owner: e.owner, expiresAt: e.expiresAt, reason: e.reason, category: e.category, approver: e.approver })),
+    subscriptionModes: Object.fromEntries(settings.map((s) => [s.subscriptionId, { mode: s.mode, allowedModes: s.allowedModes, ...(s.updatedBy ? { updatedBy: s.updatedBy } : {}) }])),
     subscriptionNames: namesFromRuns(run ? [run, ...recent] : recent),
   };
   const earlier = run ? recent.filter((r) => r.id !== run.id && r.startedAt < run.startedAt).sort((a, b) => a.startedAt.localeCompare(b.startedAt)) : [];

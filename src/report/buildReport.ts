@@ -73,6 +73,7 @@ function bySubscription(apps: ReportApp[], input: ReportInput, nameOf: NameOf): 
     const target = row(subscriptionId);
     target.mode = setting.mode;
     target.allowedModes = [...setting.allowedModes];
+    if (setting.updatedBy) target.modeSetBy = setting.updatedBy;
   }
   return [...rows.entries()].sort(([a], [b]) => compareText(a, b)).map(([, counts]) => counts);
 }

@@ -22,6 +22,7 @@ export function expiringExemptions(exemptions: ExemptionInput[], now: Date): Exp
       expiresAt: exemption.expiresAt,
       reason: exemption.reason,
       category: exemption.category,
+      ...(exemption.approver ? { approver: exemption.approver } : {}),
       hoursLeft,
       daysLeft: Math.floor(hoursLeft / 24),
     };

@@ -54,9 +54,9 @@ function changeSections(report: Report): Section[] {
 }
 
 function exemptionSection(report: Report): Section {
-  const rows = report.expiringExemptions.map((e) => [e.scopeDisplay, e.owner, e.category, e.expiresAt, timeLeft(e.hoursLeft), e.reason]);
+  const rows = report.expiringExemptions.map((e) => [e.scopeDisplay, e.owner, e.category, e.expiresAt, timeLeft(e.hoursLeft), e.reason, e.approver ?? '']);
   const title = `Exemptions expiring within ${EXPIRY_WINDOW_DAYS} days (${rows.length})`;
-  return { title, headers: ['Scope', 'Owner', 'Category', 'Expires', 'Left', 'Reason'], rows, empty: 'None.' };
+  return { title, headers: ['Scope', 'Owner', 'Category', 'Expires', 'Left', 'Reason', 'Approved by'], rows, empty: 'None.' };
 }
 
 function modesSection(report: Report): Section {
@@ -70,7 +70,7 @@ function subscriptionSection(report: Report): Section {
     const failing = s.byStatus.noncompliant + s.byStatus.flapping;
     const run = report.run?.subscriptions.find((r) => r.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase());
     const sweep = run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : '';
-    return [subscriptionLabel(s), s.mode ?? '', sweep, String(s.total), String(s.byStatus.compliant), String(failing), String(s.total - s.byStatus.compliant - failing)];
+    return [subscriptionLabel(s), s.mode ?? '', s.modeSetBy ?? '', sweep, String(s.total), String(s.byStatus.compliant), String(failing), String(s.total - s.byStatus.compliant - failing)];
   });
-  return { title: 'By subscription', headers: ['Subscription', 'Mode', 'Sweep', 'Apps', 'Compliant', 'Failing', 'Other'], rows, empty: 'None.' };
+  return { title: 'By subscription', headers: ['Subscription', 'Mode', 'Mode set by', 'Sweep', 'Apps', 'Compliant', 'Failing', 'Other'], rows, empty: 'None.' };
 }

@@ -15,6 +15,8 @@ export interface ExemptionInput {
   expiresAt: string;
   reason: string;
   category: string;
+  /** Who approved it (the API's caller identity, or the CLI's actor). */
+  approver?: string;
 }
 
 export interface SubscriptionRunInput {
@@ -37,6 +39,8 @@ export interface RunInput {
 export interface SubscriptionModeInput {
   mode: string;
   allowedModes: string[];
+  /** Who set them last (an identity from the API, or the CLI's actor). */
+  updatedBy?: string;
 }
 
 /** One past sweep run, for the trend: its state and its per-status counts summed over subscriptions. */
@@ -87,6 +91,8 @@ export interface SubscriptionCounts extends StatusCounts {
   subscriptionName?: string;
   mode?: string;
   allowedModes?: string[];
+  /** Who set the mode last. */
+  modeSetBy?: string;
 }
 
 export interface DriftAge {

@@ -105,6 +105,10 @@ describe('settings and exemptions over HTTPS and the CLI, with who did it', () =
     const actor = `CN=operator (certificate ${thumbprintOf(certs.operator)})`;
     expect(json(res.text)).toMatchObject({ mode: 'enforce', explicit: true, updatedBy: actor });
     expect((await stack.deps.settings.history(SUB))[0]).toMatchObject({ by: actor, to: 'enforce' });
+    // The report names who set the mode.
+    const report = await call({ method: 'GET', path: 'report?format=markdown' }, certs.reader);
+    expect(report.status).toBe(200);
+    expect(report.text).toContain(actor);
   });
 
   it.each([

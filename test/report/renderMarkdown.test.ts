@@ -61,7 +61,7 @@ describe('renderMarkdown', () => {
     const bName = `contoso \\| dev \\<eu\\> "west" (${SUB_B})`;
     const bySubscription = tableUnder(md, 'By subscription').slice(2).map((line) => cells(line));
     expect(bySubscription.map((row) => row[0])).toEqual([`${NAME_A} (${SUB_A})`, bName, SUB_C]);
-    expect(new Set(bySubscription.map((row) => row.length))).toEqual(new Set([7]));
+    expect(new Set(bySubscription.map((row) => row.length))).toEqual(new Set([8]));
     const failing = tableUnder(md, 'Non-compliant apps (6)').map((line) => cells(line));
     expect(failing.find((row) => row[0] === 'orders')?.[2]).toBe(bName);
     expect(failing.find((row) => row[0] === 'api')?.[2]).toBe(`${NAME_A} (${SUB_A})`);
