@@ -202,7 +202,7 @@ describe('finding history (rows in the Findings table)', () => {
   });
 
   // ASCII on purpose: Azurite 3.35 corrupts multi-byte characters split across 64 KiB request
-  // chunks (Azure/Azurite#2670); surrogate-safe truncation is covered in entityLimits.test.ts.
+  // chunks (Azure/Azurite#2670); surrogate-safe truncation is covered in entityLimits.unit.test.ts.
   it('truncates an oversized detail and reason', async () => {
     // Prepare
     const store = newStore(connection());
