@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiAccess, identifyCaller, parseEntraPrincipal } from '../../src/api/index.js';
+import { apiAccess, checkClientCertificate, clientTrust, identifyCaller, parseEntraPrincipal } from '../../src/api/index.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { makeCa, makeCertificate } from '../support/testCertificates.js';
 import { X509Certificate } from 'node:crypto';
@@ -59,5 +59,26 @@ describe('API access settings', () => {
   ])('refuses %s=%s, naming the setting', (name, value) => {
     expect(() => loadConfig({ ...STORAGE, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...STORAGE, [name]: value })).toThrow(name);
+  });
+});
+
+describe('the certificate checks one by one (checkClientCertificate)', () => {
+  it('applies the subject/SAN allow-list after the chain, and pins by SHA-1 as the portal shows it', async () => {
+    const ca = await makeCa('allow-list CA');
+    const ops = new X509Certificate((await makeCertificate({ cn: 'ops', issuer: ca, email: 'ops@contoso.example' })).cert);
+    const dev = new X509Certificate((await makeCertificate({ cn: 'dev', issuer: ca })).cert);
+    const now = new Date();
+    const bySubject = clientTrust({ clientCaPem: ca.cert, clientThumbprints: [], subjectAllowList: ['cn=dev'] });
+    const bySan = clientTrust({ clientCaPem: ca.cert, clientThumbprints: [], subjectAllowList: ['email:ops@contoso.example'] });
+
+    expect(checkClientCertificate(dev, bySubject, now)).toMatchObject({ ok: true, cert: { subject: 'CN=dev' } });
+    expect(checkClientCertificate(ops, bySubject, now)).toEqual({ ok: false, reason: 'client certificate subject is not in MTLS_API_CLIENT_SUBJECTS' });
+    expect(checkClientCertificate(ops, bySan, now)).toMatchObject({ ok: true, cert: { names: ['CN=ops', 'email:ops@contoso.example'] } });
+
+    const selfSigned = new X509Certificate((await makeCertificate({ cn: 'pinned-by-sha1' })).cert);
+    const pinned = clientTrust({ clientThumbprints: [selfSigned.fingerprint], subjectAllowList: [] });
+    expect(checkClientCertificate(selfSigned, pinned, now)).toMatchObject({ ok: true });
+    expect(checkClientCertificate(dev, pinned, now)).toMatchObject({ ok: false, reason: expect.stringMatching(/not issued by a trusted client CA/) });
+    expect(checkClientCertificate(dev, clientTrust({ clientThumbprints: [], subjectAllowList: [] }), now)).toMatchObject({ ok: false, reason: expect.stringMatching(/no client CA or thumbprint is configured/) });
   });
 });
