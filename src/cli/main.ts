@@ -9,6 +9,7 @@ import { EXIT, UsageError, type CliIo } from './io.js';
 import { exemptions, EXEMPTIONS_HELP } from './exemptions.js';
 import { configFor, storageSettingName } from './runtimeFor.js';
 import { report, REPORT_HELP } from './report.js';
+import { notifyTest, NOTIFY_TEST_HELP } from './notifyTest.js';
 import { rollout, ROLLOUT_HELP } from './rollout.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { settings, SETTINGS_HELP } from './settings.js';
@@ -24,7 +25,8 @@ Commands:
   findings [--json]       list current findings from Table Storage
   sweep [--subscription id]  sweep subscriptions inline and print a report
   evaluate <resourceId>   judge one site or slot as the enforcer would (read-only)
-  report [--run id]       render a sweep run's report (json, csv, markdown, html)
+  report [--run id]       render a sweep run's report (json, csv, markdown, html; --upload stores it)
+  notify test             send each notification channel a sample of each kind
   settings list|get|set   per-subscription mode (off, audit, enforce)
   exemptions list|add|remove   the exemption register
   rollout plan|list|show|apply  fix baseline debt in dated waves (pause|resume|cancel a plan)
@@ -55,6 +57,7 @@ const COMMANDS: Record<string, Command> = {
   sweep: { run: sweep, help: SWEEP_HELP },
   evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
   report: { run: report, help: REPORT_HELP },
+  'notify test': { run: notifyTest, help: NOTIFY_TEST_HELP },
   rollout: { run: rollout, help: ROLLOUT_HELP },
   settings: { run: settings, help: SETTINGS_HELP },
   exemptions: { run: exemptions, help: EXEMPTIONS_HELP },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Policy } from '../policy/index.js';
 import { InvalidInputError } from '../errors.js';
 import { settingsSchema, type RawSettings } from './schema.js';
+import type { NotifyChannel } from './notifySchema.js';
 import { toApiAccessConfig, type ApiAccessConfig } from './apiSchema.js';
 
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   rollout: RolloutConfig;
   /** Where sweep reports are stored: a container of the storage account (its blob URL with managed identity). */
   reports: { container: string; blobUrl?: string; deadLetterContainer: string };
+  /** Where notifications go, and how often at most per channel (0: at once). */
+  notify: { channels: NotifyChannel[]; digestMs: number };
   /** Who may call the HTTP API, with which roles. */
   api: ApiAccessConfig;
 }
@@ -112,6 +115,7 @@ function toConfig(s: RawSettings): Config {
       queue: s.MTLS_SWEEP_QUEUE,
       ...(s.MTLS_STORAGE_QUEUE_URL ? { queueUrl: s.MTLS_STORAGE_QUEUE_URL } : {}),
     },
+    notify: { channels: s.MTLS_NOTIFY, digestMs: s.MTLS_NOTIFY_DIGEST_MINUTES * 60_000 },
     reports: { container: s.MTLS_REPORT_CONTAINER, deadLetterContainer: s.MTLS_DEADLETTER_CONTAINER, ...(blobUrlOf(s) ? { blobUrl: blobUrlOf(s) as string } : {}) },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
     rollout: {

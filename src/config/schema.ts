@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY } from '../policy/index.js';
 import { apiSettingsSchema } from './apiSchema.js';
+import { notifyChannelsSchema } from './notifySchema.js';
 
 const CERT_MODES = ['Required', 'Optional', 'OptionalInteractiveUser'] as const;
 
@@ -67,6 +68,8 @@ export const settingsSchema = z
       blankToUndefined,
       z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits, single hyphens').default('reports'),
     ),
+    MTLS_NOTIFY: notifyChannelsSchema,
+    MTLS_NOTIFY_DIGEST_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1440).default(5)),
     MTLS_DEADLETTER_CONTAINER: z.preprocess(
       blankToUndefined,
       z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits, single hyphens').default('eventgrid-deadletter'),

@@ -39,6 +39,8 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'MTLS_ROLLOUT_SCHEDULE', sample: '0 0 * * * *', meaning: 'NCRONTAB schedule of the rollout timer, which applies due waves of plans made with --auto (default hourly).' },
   { name: 'MTLS_STORAGE_BLOB_URL', sample: '', meaning: 'Blob endpoint URL (https://<account>.blob.core.windows.net) for stored reports with managed identity (default: the table URL\'s account).' },
   { name: 'MTLS_REPORT_CONTAINER', sample: 'reports', meaning: 'Blob container where each finished sweep run\'s report is stored (runs/<runId>/report.{html,csv,json,md} and latest/).' },
+  { name: 'MTLS_NOTIFY', sample: '', meaning: 'Notification channels, a JSON array of {name, type: teams|slack|webhook, url, subscriptions?, kinds?}; the URLs are secrets (never logged): make the whole setting a Key Vault reference.' },
+  { name: 'MTLS_NOTIFY_DIGEST_MINUTES', sample: '5', meaning: 'At most one message per channel per this many minutes: changes in between are one digest (20 listed, a count of the rest); 0 sends at once.' },
   { name: 'MTLS_DEADLETTER_CONTAINER', sample: 'eventgrid-deadletter', meaning: 'Blob container Event Grid dead-letters undeliverable events to; the health timer counts its blobs for the dead-letter alert.' },
   { name: 'MTLS_EXEMPTION_MAX_DAYS', sample: '365', meaning: 'Longest an exemption may run, in days from when it is added.' },
   { name: 'MTLS_SUBSCRIPTIONS', sample: '', meaning: 'Comma-separated subscription ids the nightly sweep covers (empty: every active subscription the identity can read); subscriptions in mode off are skipped.' },

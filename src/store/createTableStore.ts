@@ -4,6 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { createExemptionRegister } from './exemptionRegisterTable.js';
 import { createExemptionsTable } from './exemptionsTable.js';
 import { createFindingsTable, type FindingsStore } from './findingsTable.js';
+import { createNotifyOutbox, type NotifyOutbox } from './notifyOutbox.js';
 import { createFindingHistory } from './findingHistory.js';
 import { createLeasesTable } from './leasesTable.js';
 import { createSweepsTable } from './sweepsTable.js';
@@ -40,6 +41,8 @@ export interface TableStore {
   leases: LeasesPort;
   sweeps: SweepsPort;
   rollouts: RolloutsPort;
+  /** Notifications written with the findings' changes, and the sender's state (Findings table). */
+  notifyOutbox: NotifyOutbox;
   tables: TableNames;
 }
 
@@ -66,6 +69,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
     leases: createLeasesTable(open(tables.leases)),
     sweeps: createSweepsTable(open(tables.sweeps)),
     rollouts: createRolloutsTable(open(tables.rollouts)),
+    notifyOutbox: createNotifyOutbox(findings),
     tables,
   };
 }

@@ -5,6 +5,7 @@ import { forEachLimited } from '../shared/index.js';
 import { planUnitBatches } from './batches.js';
 import { CURRENT_ROWS_FROM, CURRENT_ROWS_TO, findingKeys, fromFindingEntity, subscriptionPartition, toFindingEntity } from './findingEntity.js';
 import { toHistoryEntity } from './historyEntity.js';
+import { toOutboxEntity } from './outboxEntity.js';
 import { isEntityConflict, isEntityNotFound, isPreconditionFailed } from './mapTableError.js';
 import { ConflictError } from '../errors.js';
 import type { Table } from './tableAccess.js';
@@ -115,6 +116,9 @@ export function createFindingsTable(table: Table): FindingsStore {
 function unitOf(finding: Finding, history: HistoryEntry | undefined, table: string): Unit {
   const rows = [toFindingEntity(finding, table)];
   if (history) rows.push(toHistoryEntity(history, table));
+  // A change people are told about carries its outbox row in the same transaction (outboxEntity.ts).
+  const outbox = history && toOutboxEntity(history);
+  if (outbox) rows.push(outbox as Entity);
   return { key: finding.key, rows };
 }
 

@@ -9,7 +9,8 @@ import { createMemoryRollouts } from './memoryRollouts.js';
 import { createMemoryLog, instantKey } from './memoryLog.js';
 
 /** The same ports as the Table Storage adapters, held in this process only. */
-export type MemoryStore = Omit<TableStore, 'tables'>;
+/** No notification outbox in memory: runs kept in memory (sweep --no-store) notify no one. */
+export type MemoryStore = Omit<TableStore, 'tables' | 'notifyOutbox'>;
 
 /**
  * Table Storage's contract (ETags, conditional writes, a finding and its history row written

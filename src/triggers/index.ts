@@ -11,3 +11,4 @@ export { checkHealth, type Backlog } from './checkHealth.js';
 export { logLine, fieldsOf, FIELDS_MARKER } from './telemetry.js';
 export { runSweepTimer } from './runSweepTimer.js';
 export { handleApiRequest } from './handleApiRequest.js';
+export { runNotifySender } from './runNotifySender.js';

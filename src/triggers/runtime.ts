@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createArmCredential, createArmSites, createSubscriptionLister, type ArmSites, type SubscriptionLister } from '../azure/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { EventWindow, type EnforcerDeps, type Log } from '../enforcer/index.js';
-import { createReportBlobs, createSweepQueue, createTableStore, type BlobConnection, type MemoryStore, type QueueConnection } from '../store/index.js';
+import { createReportBlobs, createSweepQueue, createTableStore, type BlobConnection, type MemoryStore, type NotifyOutbox, type QueueConnection } from '../store/index.js';
 import type { SweepQueue } from '../model/index.js';
 
 export interface Runtime {
@@ -18,6 +18,8 @@ export interface Runtime {
   queues: QueueConnection;
   /** The storage account's blob service (stored reports, Event Grid's dead-letters); absent without one. */
   blobs?: BlobConnection;
+  /** The notification outbox (Table Storage only: a memory runtime notifies no one). */
+  notifyOutbox?: NotifyOutbox;
   /** Where this process's concurrent queue invocations join to be worked together (see EventWindow). */
   eventWindow: EventWindow;
 }
@@ -60,7 +62,7 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
     ? { send: () => Promise.reject(new Error('no sweep queue: this runtime keeps its records in memory')) }
     : createSweepQueue({ queueName: config.sweep.queue, ...queues });
   const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
-  return { config, deps, arm: sites, sweepQueue, subscriptions, queues, ...(blobs ? { blobs } : {}), eventWindow: new EventWindow() };
+  return { config, deps, arm: sites, sweepQueue, subscriptions, queues, ...(blobs ? { blobs } : {}), ...(options.memory ? {} : { notifyOutbox: (store as ReturnType<typeof createTableStore>).notifyOutbox }), eventWindow: new EventWindow() };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {

@@ -136,7 +136,7 @@ describe('npm run package', () => {
     });
     const loaded = JSON.parse(stdout) as { files: string[]; model: { name: string }; registrations: Registration[]; resolved: string };
     expect(loaded.resolved.startsWith(unpacked)).toBe(true);
-    expect(loaded.files).toEqual(['api.js', 'health.js', 'onEventGrid.js', 'onEventQueue.js', 'rollout.js', 'sweep.js']);
+    expect(loaded.files).toEqual(['api.js', 'health.js', 'notify.js', 'onEventGrid.js', 'onEventQueue.js', 'rollout.js', 'sweep.js']);
     expect(loaded.model.name).toBe('@azure/functions');
 
     const triggers = Object.fromEntries(
@@ -162,6 +162,7 @@ describe('npm run package', () => {
       rolloutWaveApply: { type: 'httpTrigger', route: 'rollouts/{planId}/waves/{wave}/apply', methods: ['POST'], authLevel: 'function' },
       rolloutTimer: { type: 'timerTrigger', schedule: '%MTLS_ROLLOUT_SCHEDULE%' },
       healthTimer: { type: 'timerTrigger', schedule: '0 */15 * * * *' },
+      notifyTimer: { type: 'timerTrigger', schedule: '0 * * * * *' },
     });
   });
 });

@@ -1,0 +1,64 @@
+import type { NotifyChannel } from '../config/index.js';
+import type { NotificationKind, OutboxItem } from '../store/index.js';
+
+/** Items listed in one message; the rest are counted. */
+export const DIGEST_LIMIT = 20;
+
+export interface DigestItem {
+  kind: NotificationKind;
+  resourceId: string;
+  subscriptionId: string;
+  at: string;
+  status: string;
+  caller?: string;
+}
+
+/** One message for one channel: what happened since its last one. */
+export interface Digest {
+  channel: string;
+  /** The idempotency key: the send batch and the channel. */
+  key: string;
+  title: string;
+  items: DigestItem[];
+  /** Items not listed (beyond DIGEST_LIMIT). */
+  more: number;
+  counts: Partial<Record<NotificationKind, number>>;
+  reportUrl?: string;
+}
+
+export const KIND_TITLES: Readonly<Record<NotificationKind, string>> = {
+  'drift-detected': 'drift detected (audit)',
+  'drift-reverted': 'drift reverted',
+  flapping: 'flapping: left alone',
+  'remediation-denied': 'remediation denied',
+};
+
+/** Whether a channel wants an item (its subscriptions and kinds, when it lists them). */
+export function wants(channel: NotifyChannel, item: Pick<OutboxItem, 'kind' | 'subscriptionId'>): boolean {
+  if (channel.subscriptions && !channel.subscriptions.some((s) => s.toLowerCase() === item.subscriptionId)) return false;
+  return !channel.kinds || channel.kinds.includes(item.kind);
+}
+
+/** Pure: the digest of a channel's items, oldest first, 20 listed. */
+export function buildDigest(channel: string, batch: string, items: readonly OutboxItem[], reportUrl?: string): Digest {
+  const sorted = [...items].sort((a, b) => a.at.localeCompare(b.at) || a.resourceId.localeCompare(b.resourceId));
+  const counts: Partial<Record<NotificationKind, number>> = {};
+  for (const item of sorted) counts[item.kind] = (counts[item.kind] ?? 0) + 1;
+  const summary = Object.entries(counts).map(([kind, n]) => `${n} ${KIND_TITLES[kind as NotificationKind]}`).join(', ');
+  return {
+    channel,
+    key: `${batch}:${channel}`,
+    title: `mTLS enforcer: ${summary}`,
+    items: sorted.slice(0, DIGEST_LIMIT).map(({ kind, resourceId, subscriptionId, at, status, caller }) => ({ kind, resourceId, subscriptionId, at, status, ...(caller ? { caller } : {}) })),
+    more: Math.max(0, sorted.length - DIGEST_LIMIT),
+    counts,
+    ...(reportUrl ? { reportUrl } : {}),
+  };
+}
+
+/** One line per item, as a person reads it. */
+export function itemLine(item: DigestItem): string {
+  const name = item.resourceId.split('/providers/Microsoft.Web/')[1] ?? item.resourceId;
+  const by = item.caller ? ` by ${item.caller}` : '';
+  return `${KIND_TITLES[item.kind]}: ${name}${by} (subscription ${item.subscriptionId}, ${item.at})`;
+}

@@ -1,0 +1,75 @@
+import type { HistoryEntry } from '../model/index.js';
+import { definedProperties, readString, type StoredEntity } from './entityFields.js';
+import type { EntityValue } from './entityLimits.js';
+import { historyKeys } from './historyEntity.js';
+import { MAX_KEY_LENGTH } from './encodeKey.js';
+
+/** What a notification says happened (the channel filters on it). */
+export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied';
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied'];
+
+/** The history actions people are told about; any other change writes no outbox row. */
+const KIND_OF: Partial<Record<HistoryEntry['action'], NotificationKind>> = {
+  'would-remediate': 'drift-detected',
+  remediated: 'drift-reverted',
+  flapping: 'flapping',
+  'remediation-denied': 'remediation-denied',
+};
+
+/**
+ * Outbox rows sit in the finding's partition (PK = subscription) under RowKey `o` + the history
+ * row's RowKey, so they go in the same entity group transaction as the finding and its history
+ * row: a change is recorded with its notification or not at all, and a retried recording rewrites
+ * the same row. The sender deletes them once every channel has sent (or given up on) them.
+ */
+export const OUTBOX_ROWS_FROM = 'oh_';
+export const OUTBOX_ROWS_TO = 'oh`';
+
+export interface OutboxItem {
+  partitionKey: string;
+  rowKey: string;
+  kind: NotificationKind;
+  resourceId: string;
+  subscriptionId: string;
+  at: string;
+  status: string;
+  caller?: string;
+  detail?: string;
+  /** The send batch that claimed it (set by the sender before sending). */
+  batch?: string;
+}
+
+export function toOutboxEntity(entry: HistoryEntry): (Record<string, EntityValue> & { partitionKey: string; rowKey: string }) | undefined {
+  const kind = KIND_OF[entry.action];
+  if (!kind) return undefined;
+  const keys = historyKeys(entry);
+  const rowKey = `o${keys.rowKey}`;
+  if (rowKey.length > MAX_KEY_LENGTH) return undefined;
+  const caller = entry.undoneCaller ?? entry.caller;
+  const properties = definedProperties({
+    kind,
+    resourceId: entry.resourceId,
+    subscriptionId: /\/subscriptions\/([^/]+)/i.exec(entry.resourceId)?.[1]?.toLowerCase(),
+    at: entry.at,
+    status: entry.status,
+    caller: caller ? (caller.name ?? caller.objectId ?? caller.appId) : undefined,
+    detail: entry.detail?.slice(0, 500),
+  });
+  return { ...properties, partitionKey: keys.partitionKey, rowKey };
+}
+
+export function fromOutboxEntity(entity: StoredEntity): OutboxItem {
+  const text = (name: string) => readString(entity, name);
+  return {
+    partitionKey: entity.partitionKey ?? '',
+    rowKey: entity.rowKey ?? '',
+    kind: (text('kind') ?? 'drift-detected') as NotificationKind,
+    resourceId: text('resourceId') ?? '',
+    subscriptionId: text('subscriptionId') ?? '',
+    at: text('at') ?? '',
+    status: text('status') ?? '',
+    ...(text('caller') ? { caller: text('caller') as string } : {}),
+    ...(text('detail') ? { detail: text('detail') as string } : {}),
+    ...(text('batch') ? { batch: text('batch') as string } : {}),
+  };
+}

@@ -1,0 +1,168 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { setSubscriptionSettings } from '../../src/enforcer/index.js';
+import { createRuntime, runNotifySender, type Runtime } from '../../src/triggers/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
+import { runCaptured } from '../support/cliIo.js';
+import { sweepNow } from '../support/sweepNow.js';
+import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+
+const AUDIT = 'a0d17000-0000-4000-8000-000000000001';
+const ENFORCE = 'a0d17000-0000-4000-8000-000000000002';
+const APPS = 30;
+const FAST = { baseDelayMs: 10, maxTries: 3 };
+
+/** A local HTTP receiver standing in for Teams and Slack: each path answers from its script, then 200. */
+interface Received { path: string; key: string | undefined; body: Record<string, unknown> }
+let receiver: Server;
+let base: string;
+const received: Received[] = [];
+const scripts = new Map<string, Array<{ status: number; headers?: Record<string, string> }>>();
+
+let stack: Stack;
+let runtime: Runtime;
+const logs: string[] = [];
+
+function channels(digestMinutes: number, list: Array<{ name: string; type: string; path: string; subscriptions?: string[] }>): Record<string, string> {
+  return { MTLS_NOTIFY: JSON.stringify(list.map((c) => ({ name: c.name, type: c.type, url: `${base}${c.path}`, ...(c.subscriptions ? { subscriptions: c.subscriptions } : {}) }))), MTLS_NOTIFY_DIGEST_MINUTES: String(digestMinutes) };
+}
+
+async function runtimeWith(env: Record<string, string>): Promise<Runtime> {
+  return createRuntime(loadConfig({ ...stack.env, ...env }), (_level, message) => void logs.push(message));
+}
+
+const at = (path: string) => received.filter((r) => r.path === path);
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      received.push({ path, key: req.headers['idempotency-key'] as string | undefined, body: JSON.parse(text) as Record<string, unknown> });
+      const next = scripts.get(path)?.shift() ?? { status: 200 };
+      res.writeHead(next.status, next.headers).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const apps = (prefix: string) => Array.from({ length: APPS }, (_, i) => ({ resourceGroup: 'rg', name: `${prefix}-${i}`, clientCertEnabled: true, clientCertMode: 'Required' as const }));
+  stack = await startStack({ seed: { subscriptions: [{ id: AUDIT, sites: apps('audit') }, { id: ENFORCE, sites: apps('shop') }] } });
+  await setSubscriptionSettings(stack.deps, { subscriptionId: AUDIT, mode: 'audit', by: 'test' });
+  await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by: 'test' });
+  // Baselines: every app recorded compliant, so a change is drift (notified), not baseline debt.
+  await sweepNow(stack, AUDIT);
+  await sweepNow(stack, ENFORCE);
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+describe('notifications through the outbox (local receiver standing in for Teams and Slack)', () => {
+  it('a burst of 30 drifts is one digest per channel per window, with the right items', async () => {
+    runtime = await runtimeWith(channels(5, [{ name: 'sec-teams', type: 'teams', path: '/teams' }, { name: 'ops-slack', type: 'slack', path: '/slack', subscriptions: [AUDIT] }]));
+    for (let i = 0; i < APPS; i++) stack.emu.userWrite(siteId(AUDIT, 'rg', `audit-${i}`), { clientCertEnabled: false }, ALICE);
+    await stack.settle();
+    const now = new Date();
+
+    const first = await runNotifySender(runtime, runtime.deps.log, { clock: () => now, post: FAST });
+    const second = await runNotifySender(runtime, runtime.deps.log, { clock: () => now, post: FAST });
+
+    expect(first).toMatchObject({ items: APPS, sent: ['sec-teams', 'ops-slack'], failed: [] });
+    expect(second).toMatchObject({ items: 0 });
+    expect(at('/teams')).toHaveLength(1);
+    expect(at('/slack')).toHaveLength(1);
+    const card = ((at('/teams')[0]?.body.attachments as Array<{ content: { body: Array<{ text: string }> } }>)[0] as { content: { body: Array<{ text: string }> } }).content;
+    expect(card.body[0]?.text).toBe('mTLS enforcer: 30 drift detected (audit)');
+    expect(card.body.filter((b) => b.text.startsWith('- drift detected (audit): sites/audit-'))).toHaveLength(20);
+    expect(card.body.at(-1)?.text).toBe('and 10 more');
+    const slackText = JSON.stringify(at('/slack')[0]?.body);
+    expect(slackText.match(/sites\/audit-\d+ by alice@contoso\.example/g)).toHaveLength(20);
+    expect(at('/teams')[0]?.key).toMatch(/:sec-teams$/);
+
+    // Within the window a new drift waits; after it, it goes alone.
+    stack.emu.userWrite(siteId(ENFORCE, 'rg', 'shop-0'), { clientCertEnabled: false }, ALICE);
+    await stack.settle();
+    const waiting = await runNotifySender(runtime, runtime.deps.log, { clock: () => new Date(now.getTime() + 60_000), post: FAST });
+    const later = await runNotifySender(runtime, runtime.deps.log, { clock: () => new Date(now.getTime() + 5 * 60_000 + 1), post: FAST });
+    expect(waiting).toMatchObject({ waiting: true, sent: [] });
+    expect(later).toMatchObject({ items: 1, sent: ['sec-teams'] }); // ops-slack takes the audit subscription only
+    expect(at('/teams')).toHaveLength(2);
+  });
+
+  it('a receiver answering 429 with Retry-After, then 200: delivered once', async () => {
+    runtime = await runtimeWith(channels(0, [{ name: 'busy', type: 'webhook', path: '/busy' }]));
+    scripts.set('/busy', [{ status: 429, headers: { 'retry-after': '1' } }]);
+    stack.emu.userWrite(siteId(ENFORCE, 'rg', 'shop-1'), { clientCertEnabled: false }, ALICE);
+    await stack.settle();
+    const waits: number[] = [];
+
+    const summary = await runNotifySender(runtime, runtime.deps.log, { post: { ...FAST, sleep: async (ms) => void waits.push(ms) } });
+    await runNotifySender(runtime, runtime.deps.log, { post: FAST });
+
+    expect(summary).toMatchObject({ sent: ['busy'] });
+    expect(waits).toEqual([1000]); // Retry-After honoured, not the 10 ms backoff
+    expect(at('/busy')).toHaveLength(2);
+    expect(new Set(at('/busy').map((r) => r.key)).size).toBe(1); // the retry carries the same idempotency key
+    expect(at('/busy')[1]?.body).toMatchObject({ channel: 'busy', items: [{ kind: 'drift-reverted', resourceId: siteId(ENFORCE, 'rg', 'shop-1'), caller: 'alice@contoso.example' }] });
+  });
+
+  it('a process killed between the finding write and the send: delivered once after restart', async () => {
+    // The "killed" process recorded the change (its outbox row went in the finding's transaction) and sent nothing.
+    stack.emu.userWrite(siteId(ENFORCE, 'rg', 'shop-2'), { clientCertEnabled: false }, ALICE);
+    await stack.settle();
+    // A sender killed after claiming a batch, before sending it: the restarted one sends that batch.
+    const env = channels(0, [{ name: 'restart', type: 'webhook', path: '/restart' }]);
+    const killed = await runtimeWith(env);
+    const pending = await killed.notifyOutbox?.pending([ENFORCE]);
+    await killed.notifyOutbox?.claim(pending ?? [], 'crashed-batch');
+
+    const restarted = await runtimeWith(env);
+    await runNotifySender(restarted, restarted.deps.log, { post: FAST });
+    await runNotifySender(restarted, restarted.deps.log, { post: FAST });
+
+    expect(at('/restart')).toHaveLength(1);
+    expect(at('/restart')[0]?.key).toBe('crashed-batch:restart');
+    expect(at('/restart')[0]?.body.items).toEqual([expect.objectContaining({ resourceId: siteId(ENFORCE, 'rg', 'shop-2'), kind: 'drift-reverted' })]);
+  });
+
+  it('a receiver down for good is recorded failed after bounded tries; enforcement does not wait for it', async () => {
+    // A port nothing listens on: a server opened and closed again.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const down = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/down`;
+    await new Promise((resolve) => closed.close(resolve));
+    runtime = await runtimeWith({ MTLS_NOTIFY: JSON.stringify([{ name: 'gone', type: 'webhook', url: down }]), MTLS_NOTIFY_DIGEST_MINUTES: '0' });
+    stack.emu.stats.reset();
+    stack.emu.userWrite(siteId(ENFORCE, 'rg', 'shop-3'), { clientCertEnabled: false }, ALICE);
+    await stack.settle();
+    // Reverted before any sender ran: the event path never touches a channel.
+    expect(stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid)).toHaveLength(1);
+    logs.length = 0;
+
+    const summary = await runNotifySender(runtime, runtime.deps.log, { post: FAST });
+
+    expect(summary).toMatchObject({ failed: ['gone'], sent: [] });
+    expect(await runtime.notifyOutbox?.delivery(summary?.batch as string, 'gone')).toMatchObject({ status: 'failed', tries: 3, error: 'ECONNREFUSED' });
+    expect(await runtime.notifyOutbox?.pending([ENFORCE])).toEqual([]);
+    expect(logs.join('\n')).toContain('failed after 3 tries (ECONNREFUSED)');
+    expect(logs.join('\n')).not.toContain(down);
+  });
+
+  it('notify test sends the named channel a sample of each kind, and says so without the URL', async () => {
+    const env = { ...stack.env, ...channels(5, [{ name: 'sec-teams', type: 'teams', path: '/sample-teams' }, { name: 'ops-slack', type: 'slack', path: '/sample-slack' }]) };
+
+    const result = await runCaptured(['notify', 'test', '--channel', 'ops-slack'], env);
+
+    expect(result).toMatchObject({ code: 0, out: 'ops-slack (slack): sent, 4 sample item(s)\n' });
+    expect(at('/sample-teams')).toHaveLength(0);
+    const text = JSON.stringify(at('/sample-slack')[0]?.body);
+    for (const kind of ['drift detected (audit)', 'drift reverted', 'flapping: left alone', 'remediation denied']) expect(text).toContain(`${kind}: sites/sample-`);
+    expect(result.out + result.err).not.toContain(base);
+  });
+});
+
