@@ -23,7 +23,8 @@ Example:
 export async function local(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { 'ready-json': { type: 'boolean' }, port: { type: 'string' } } });
   const port = values.port === undefined ? undefined : parsePort(values.port);
-  const stack = await startLocalStack(consoleLog(io), port ? { host: port } : {});
+  // Notifications go where the environment `npm start` runs in says (MTLS_NOTIFY, MTLS_NOTIFY_DIGEST_MINUTES; 0 = at once).
+  const stack = await startLocalStack(consoleLog(io), port ? { host: port } : {}, { MTLS_NOTIFY: io.env.MTLS_NOTIFY, MTLS_NOTIFY_DIGEST_MINUTES: io.env.MTLS_NOTIFY_DIGEST_MINUTES });
   io.stdout(narrative(stack, (colour, text) => paint(io, colour, text)));
   if (values['ready-json']) {
     const ready = {

@@ -9,6 +9,7 @@ import { DEMO_SUBSCRIPTIONS, demoFleet, makeEmulatorToken, startEmulator, type E
 import { startLocalHost, type LocalHost } from '../../../../src/host/index.js';
 import { createRuntime } from '../../../../src/triggers/index.js';
 import { startAzurite, type Azurite } from './azurite.js';
+import { startNotifyLoop } from './notifyLoop.js';
 import { LOCAL_CERT_ROLES, makeLocalCertificates, type LocalCertificates } from './localCertificates.js';
 
 /** The identity local mode gives the enforcer on the emulator (the loop guard knows it). */
@@ -30,7 +31,13 @@ export interface LocalStack {
 }
 
 /** Azurite + ARM emulator (demo fleet) + local host, wired as in Azure, with modes set and a first scan. */
-export async function startLocalStack(log: Log, ports: { host?: number; emulator?: number } = {}): Promise<LocalStack> {
+/** Notification settings local mode takes from the environment `npm start` runs in (the rest is its own). */
+export interface LocalNotifyEnv {
+  MTLS_NOTIFY?: string | undefined;
+  MTLS_NOTIFY_DIGEST_MINUTES?: string | undefined;
+}
+
+export async function startLocalStack(log: Log, ports: { host?: number; emulator?: number } = {}, notifyEnv: LocalNotifyEnv = {}): Promise<LocalStack> {
   const azurite = await startAzurite({ table: true, queue: true, blob: true });
   const stops: Array<() => Promise<void>> = [() => azurite.stop()];
   try {
@@ -53,14 +60,18 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
       // The API's front door as in Azure: client certificates of the local client CA, mapped to roles.
       MTLS_API_CLIENT_CA: certificates.clientCa.cert,
       MTLS_API_CERT_ROLES: LOCAL_CERT_ROLES,
+      MTLS_NOTIFY: notifyEnv.MTLS_NOTIFY,
+      MTLS_NOTIFY_DIGEST_MINUTES: notifyEnv.MTLS_NOTIFY_DIGEST_MINUTES,
     });
-    const { deps, arm } = await createRuntime(config, log);
+    const runtime = await createRuntime(config, log);
+    const { deps, arm } = runtime;
     const tls = { cert: certificates.server.cert, key: certificates.server.key };
     const host = await startLocalHost({ deps, key: hostKey, access: config.api, tls, ...(ports.host ? { port: ports.host } : {}) });
     stops.unshift(() => host.stop());
     // Event Grid cannot present a client certificate (in Azure events come through the queue); the emulator does, so the webhook stays behind the same gate.
     await emulator.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid', caCertPem: certificates.hostCa.cert, clientCertificate: certificates.events });
     const { scans, firstReport } = await prepare(deps, arm, emulator);
+    stops.unshift(startNotifyLoop(runtime, log));
     return { azurite, emulator, host, deps, hostKey, caCertPath, certificates, scans, ...(firstReport ? { firstReport } : {}), stop: () => stopAll(stops) };
   } catch (err) {
     await stopAll(stops);
