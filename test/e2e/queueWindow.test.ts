@@ -1,3 +1,4 @@
+import type { InvocationContext } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { hostJsonQueueOptions, QueueHost } from '../../bench/queueHost.js';
@@ -17,6 +18,8 @@ let stack: Stack;
 let queue: QueueClient;
 let poison: QueueClient;
 let host: QueueHost;
+/** Messages whose invocation completed before their finding and dedupe mark were stored. */
+const notDurable: string[] = [];
 const siteIds = (from: number, count: number) => Array.from({ length: count }, (_, i) => `/subscriptions/${SUB}/resourceGroups/rg-${(from + i) % 10}/providers/Microsoft.Web/sites/app-0-${from + i}`);
 
 beforeAll(async () => {
@@ -33,7 +36,7 @@ beforeAll(async () => {
   stack.emu.state.generate({ subscriptions: 1, sitesPerSubscription: SITES, slotEvery: 0, nonCompliantFraction: 0 });
   for (const [key, value] of Object.entries({ ...stack.env, MTLS_EVENT_QUEUE: name })) vi.stubEnv(key, value);
   // Shortened so the poisoned message's attempts fit a test: 2 attempts, visible again after 1 s.
-  host = new QueueHost(queue, poison, onEventQueue, { ...hostJsonQueueOptions(), maxDequeueCount: 2, visibilityTimeoutMs: 1000, maxPollingIntervalMs: 200 }).start();
+  host = new QueueHost(queue, poison, durableOnCompletion, { ...hostJsonQueueOptions(), maxDequeueCount: 2, visibilityTimeoutMs: 1000, maxPollingIntervalMs: 200 }).start();
 }, 60_000);
 
 afterAll(async () => {
@@ -41,6 +44,14 @@ afterAll(async () => {
   vi.unstubAllEnvs();
   await stack?.stop();
 });
+
+/** The real handler; once it completes, its event's finding and dedupe mark must already be stored. */
+async function durableOnCompletion(message: unknown, context: InvocationContext): Promise<void> {
+  await onEventQueue(message, context);
+  const event = message as { id: string; eventTime: string; subject: string };
+  const [finding, seen] = await Promise.all([stack.deps.findings.get(event.subject.toLowerCase()), stack.deps.processedEvents.seen([{ eventId: event.id, eventTime: event.eventTime }])]);
+  if (!finding || !seen.has(event.id)) notDurable.push(event.id);
+}
 
 /** Users write `ids` (each written `times` times): the emulator puts each event on the queue. */
 async function write(ids: string[], times = 1): Promise<void> {
@@ -62,7 +73,8 @@ describe('queue invocations worked together (Azurite queue → host model → on
     host.start();
     await host.idle();
 
-    // Assess
+    // Assess: each invocation completed only once its finding and mark were stored
+    expect(notDurable).toEqual([]);
     expect(stack.emu.stats.counts['GET site']).toBe(1);
     expect((await stack.deps.findings.get(id.toLowerCase()))?.status).toBe('noncompliant');
     expect(host.stats.completed).toBe(5);
@@ -93,6 +105,7 @@ describe('queue invocations worked together (Azurite queue → host model → on
     }
     expect(host.stats.completed - before.completed).toBe(15);
     expect(host.stats.retried - before.retried).toBe(1);
+    expect(notDurable).toEqual([]);
     const poisoned = (await poison.peekMessages({ numberOfMessages: 32 })).peekedMessageItems;
     expect(poisoned.map((m) => (JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as { subject: string }).subject.toLowerCase())).toEqual([bad]);
     expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);
