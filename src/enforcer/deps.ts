@@ -13,7 +13,7 @@ import type {
   SweepsPort,
 } from '../model/index.js';
 import type { RolloutsPort } from '../model/index.js';
-import type { ReportStorePort } from './reportPorts.js';
+import type { ReportStorePort, RunNoticePort } from './reportPorts.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -40,6 +40,8 @@ export interface EnforcerDeps {
   remediation: RemediationConfig;
   /** Stored sweep reports (Blob Storage); absent where no blob service is configured (memory runs, event-path-only deps). */
   reports?: ReportStorePort;
+  /** Notices of finished sweep runs (the notification outbox); absent where nothing notifies. */
+  notices?: RunNoticePort;
   clock: () => Date;
   newId: () => string;
   log: Log;

@@ -9,6 +9,8 @@ import { storeRunReport, type StoredReport } from './storeRunReport.js';
  */
 export async function finishSweepRun(deps: EnforcerDeps, runId: string): Promise<StoredReport> {
   const stored = await storeRunReport(deps, runId);
+  // Every finisher writes the same notice row (one per run), so it is sent once either way.
+  if (stored.state !== 'running' && stored.summary && deps.notices) await deps.notices.runFinished({ runId, state: stored.state, at: deps.clock().toISOString(), detail: stored.summary });
   const first = deps.reports ? stored.written > 0 : true;
   if (stored.state !== 'running' && first) {
     const fields = { event: 'sweep-run', runId, runState: stored.state, ...(stored.location ? { report: stored.location } : {}) };

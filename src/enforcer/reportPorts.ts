@@ -5,6 +5,11 @@ export interface StoredReportFile {
   contentType: string;
 }
 
+/** Where a finished run's notice goes (the notification outbox); idempotent per run. */
+export interface RunNoticePort {
+  runFinished(notice: { runId: string; state: string; at: string; detail: string }): Promise<void>;
+}
+
 /** Stored reports (Blob Storage, container MTLS_REPORT_CONTAINER): `runs/<runId>/report.<ext>` and `latest/`. */
 export interface ReportStorePort {
   /** Writes the files that are not stored yet and never overwrites one; returns how many this call wrote. */

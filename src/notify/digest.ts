@@ -11,6 +11,7 @@ export interface DigestItem {
   at: string;
   status: string;
   caller?: string;
+  detail?: string;
 }
 
 /** One message for one channel: what happened since its last one. */
@@ -31,11 +32,13 @@ export const KIND_TITLES: Readonly<Record<NotificationKind, string>> = {
   'drift-reverted': 'drift reverted',
   flapping: 'flapping: left alone',
   'remediation-denied': 'remediation denied',
+  'sweep-finished': 'sweep finished',
 };
 
 /** Whether a channel wants an item (its subscriptions and kinds, when it lists them). */
 export function wants(channel: NotifyChannel, item: Pick<OutboxItem, 'kind' | 'subscriptionId'>): boolean {
-  if (channel.subscriptions && !channel.subscriptions.some((s) => s.toLowerCase() === item.subscriptionId)) return false;
+  // A sweep run spans subscriptions: a channel limited to some still hears that the run finished.
+  if (channel.subscriptions && item.kind !== 'sweep-finished' && !channel.subscriptions.some((s) => s.toLowerCase() === item.subscriptionId)) return false;
   return !channel.kinds || channel.kinds.includes(item.kind);
 }
 
@@ -49,7 +52,7 @@ export function buildDigest(channel: string, batch: string, items: readonly Outb
     channel,
     key: `${batch}:${channel}`,
     title: `mTLS enforcer: ${summary}`,
-    items: sorted.slice(0, DIGEST_LIMIT).map(({ kind, resourceId, subscriptionId, at, status, caller }) => ({ kind, resourceId, subscriptionId, at, status, ...(caller ? { caller } : {}) })),
+    items: sorted.slice(0, DIGEST_LIMIT).map(({ kind, resourceId, subscriptionId, at, status, caller, detail }) => ({ kind, resourceId, subscriptionId, at, status, ...(caller ? { caller } : {}), ...(kind === 'sweep-finished' && detail ? { detail } : {}) })),
     more: Math.max(0, sorted.length - DIGEST_LIMIT),
     counts,
     ...(reportUrl ? { reportUrl } : {}),
@@ -58,6 +61,8 @@ export function buildDigest(channel: string, batch: string, items: readonly Outb
 
 /** One line per item, as a person reads it. */
 export function itemLine(item: DigestItem): string {
+  // An incomplete run is said loudly: some subscriptions were not swept, so the figures are partial.
+  if (item.kind === 'sweep-finished') return `${item.status === 'incomplete' ? 'SWEEP INCOMPLETE' : 'sweep finished'}: run ${item.resourceId} (${item.status}), ${item.detail ?? ''}`;
   const name = item.resourceId.split('/providers/Microsoft.Web/')[1] ?? item.resourceId;
   const by = item.caller ? ` by ${item.caller}` : '';
   return `${KIND_TITLES[item.kind]}: ${name}${by} (subscription ${item.subscriptionId}, ${item.at})`;

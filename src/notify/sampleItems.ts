@@ -1,7 +1,7 @@
 import { NOTIFICATION_KINDS, type OutboxItem } from '../store/index.js';
 
 const SAMPLE_SUBSCRIPTION = '00000000-0000-4000-8000-000000000000';
-const STATUS = { 'drift-detected': 'noncompliant', 'drift-reverted': 'compliant', flapping: 'flapping', 'remediation-denied': 'noncompliant' } as const;
+const STATUS = { 'drift-detected': 'noncompliant', 'drift-reverted': 'compliant', flapping: 'flapping', 'remediation-denied': 'noncompliant', 'sweep-finished': 'complete' } as const;
 
 /** One made-up item of each kind (`notify test`): sample apps in a sample subscription, so nobody mistakes them. */
 export function sampleItems(now: Date): OutboxItem[] {
@@ -10,9 +10,9 @@ export function sampleItems(now: Date): OutboxItem[] {
     rowKey: `sample-${kind}`,
     kind,
     subscriptionId: SAMPLE_SUBSCRIPTION,
-    resourceId: `/subscriptions/${SAMPLE_SUBSCRIPTION}/resourceGroups/rg-sample/providers/Microsoft.Web/sites/sample-${kind}`,
+    resourceId: kind === 'sweep-finished' ? 'sample-run' : `/subscriptions/${SAMPLE_SUBSCRIPTION}/resourceGroups/rg-sample/providers/Microsoft.Web/sites/sample-${kind}`,
     at: new Date(now.getTime() + i * 1000).toISOString(),
     status: STATUS[kind],
-    caller: 'someone@example.com (sample)',
+    ...(kind === 'sweep-finished' ? { detail: '92.5 % compliant, 3 new and 1 fixed since the last run' } : { caller: 'someone@example.com (sample)' }),
   }));
 }

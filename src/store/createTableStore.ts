@@ -27,6 +27,8 @@ export interface TableStoreOptions {
   allowInsecureConnection?: boolean;
   /** Per HTTP attempt (default 5 s); refused connections and 5xx get two quick retries, timeouts none. */
   requestTimeoutMs?: number;
+  /** Write notification outbox rows with the changes (only when a channel is configured: nothing else deletes them). */
+  outbox?: boolean;
 }
 
 export interface TableStore {
@@ -60,7 +62,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
   // History rows live beside their findings, so one transaction writes a finding and its row.
   const findings = open(tables.findings);
   return {
-    findings: createFindingsTable(findings),
+    findings: createFindingsTable(findings, { outbox: options.outbox === true }),
     history: createFindingHistory(findings),
     processedEvents: createProcessedEventsTable(open(tables.processedEvents)),
     exemptions: createExemptionsTable(register),

@@ -44,7 +44,8 @@ interface Unit {
   rows: Entity[];
 }
 
-export function createFindingsTable(table: Table): FindingsStore {
+export function createFindingsTable(table: Table, options: { outbox?: boolean } = {}): FindingsStore {
+  const unitOf = (finding: Finding, history: HistoryEntry | undefined, name: string): Unit => unitRows(finding, history, name, options.outbox === true);
   return {
     async get(key) {
       const { partitionKey, rowKey } = findingKeys(key);
@@ -113,11 +114,11 @@ export function createFindingsTable(table: Table): FindingsStore {
   };
 }
 
-function unitOf(finding: Finding, history: HistoryEntry | undefined, table: string): Unit {
+function unitRows(finding: Finding, history: HistoryEntry | undefined, table: string, withOutbox: boolean): Unit {
   const rows = [toFindingEntity(finding, table)];
   if (history) rows.push(toHistoryEntity(history, table));
   // A change people are told about carries its outbox row in the same transaction (outboxEntity.ts).
-  const outbox = history && toOutboxEntity(history);
+  const outbox = withOutbox && history ? toOutboxEntity(history) : undefined;
   if (outbox) rows.push(outbox as Entity);
   return { key: finding.key, rows };
 }

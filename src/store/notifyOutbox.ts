@@ -3,7 +3,7 @@ import { chunk } from '../shared/index.js';
 import { readString } from './entityFields.js';
 import { subscriptionPartition } from './findingEntity.js';
 import { isEntityNotFound } from './mapTableError.js';
-import { fromOutboxEntity, OUTBOX_ROWS_FROM, OUTBOX_ROWS_TO, type OutboxItem } from './outboxEntity.js';
+import { fromOutboxEntity, OUTBOX_ROWS_FROM, OUTBOX_ROWS_TO, RUNS_PARTITION, toRunNoticeEntity, type OutboxItem, type RunNotice } from './outboxEntity.js';
 import type { Table } from './tableAccess.js';
 
 /** The sender's own rows (window, deliveries) live in one partition of the Findings table no subscription can have. */
@@ -22,6 +22,8 @@ export interface DeliveryRecord {
 export interface NotifyOutbox {
   /** Unsent outbox rows of these subscriptions, oldest partition order. */
   pending(subscriptionIds: readonly string[]): Promise<OutboxItem[]>;
+  /** A finished sweep run's notice (idempotent per run). */
+  addRunNotice(notice: RunNotice): Promise<void>;
   /** Marks rows as claimed by a send batch, so a restart resends exactly that batch. */
   claim(items: readonly OutboxItem[], batch: string): Promise<void>;
   /** Deletes rows every channel is done with. */
@@ -55,12 +57,14 @@ export function createNotifyOutbox(table: Table): NotifyOutbox {
   return {
     async pending(subscriptionIds) {
       const out: OutboxItem[] = [];
-      for (const id of new Set(subscriptionIds.map((s) => s.toLowerCase()))) {
-        const filter = odata`PartitionKey eq ${subscriptionPartition(id)} and RowKey ge ${OUTBOX_ROWS_FROM} and RowKey lt ${OUTBOX_ROWS_TO}`;
+      const partitions = [RUNS_PARTITION, ...new Set(subscriptionIds.map((s) => subscriptionPartition(s)))];
+      for (const partition of partitions) {
+        const filter = odata`PartitionKey eq ${partition} and RowKey ge ${OUTBOX_ROWS_FROM} and RowKey lt ${OUTBOX_ROWS_TO}`;
         for await (const page of table.pages('list notification outbox', filter, 1000)) out.push(...page.map(fromOutboxEntity));
       }
       return out;
     },
+    addRunNotice: (notice) => table.run('write run notice', (client, options) => client.upsertEntity(toRunNoticeEntity(notice), 'Replace', options)).then(() => undefined),
     claim: (items, batch) => transact(items, 'claim outbox rows', (i) => ['update', { partitionKey: i.partitionKey, rowKey: i.rowKey, batch }, 'Merge']),
     remove: (items) => transact(items, 'delete outbox rows', (i) => ['delete', { partitionKey: i.partitionKey, rowKey: i.rowKey }]),
     async delivery(batch, channel) {

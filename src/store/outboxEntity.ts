@@ -5,8 +5,11 @@ import { historyKeys } from './historyEntity.js';
 import { MAX_KEY_LENGTH } from './encodeKey.js';
 
 /** What a notification says happened (the channel filters on it). */
-export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied';
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied'];
+export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied' | 'sweep-finished';
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished'];
+
+/** Sweep-run notices have no subscription: their outbox rows share one partition no subscription can have. */
+export const RUNS_PARTITION = '~runs';
 
 /** The history actions people are told about; any other change writes no outbox row. */
 const KIND_OF: Partial<Record<HistoryEntry['action'], NotificationKind>> = {
@@ -56,6 +59,19 @@ export function toOutboxEntity(entry: HistoryEntry): (Record<string, EntityValue
     detail: entry.detail?.slice(0, 500),
   });
   return { ...properties, partitionKey: keys.partitionKey, rowKey };
+}
+
+/** A finished sweep run's notice: one row per run (a second finisher rewrites the same row). */
+export interface RunNotice {
+  runId: string;
+  state: string;
+  at: string;
+  /** "92.5 % compliant, 3 new, 1 fixed since the last run" */
+  detail: string;
+}
+
+export function toRunNoticeEntity(notice: RunNotice): Record<string, EntityValue> & { partitionKey: string; rowKey: string } {
+  return { partitionKey: RUNS_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${notice.runId}`, kind: 'sweep-finished', resourceId: notice.runId, subscriptionId: '', at: notice.at, status: notice.state, detail: notice.detail.slice(0, 500) };
 }
 
 export function fromOutboxEntity(entity: StoredEntity): OutboxItem {

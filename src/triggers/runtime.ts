@@ -56,21 +56,23 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
   };
   const blobs = options.memory ? undefined : blobConnection(config, credential);
   if (blobs) deps.reports = createReportBlobs({ container: config.reports.container, ...blobs });
+  const notifyOutbox = options.memory ? undefined : (store as ReturnType<typeof createTableStore>).notifyOutbox;
+  if (notifyOutbox && config.notify.channels.length > 0) deps.notices = { runFinished: (notice) => notifyOutbox.addRunNotice(notice) };
   const { connectionString } = config.storage;
   const queues: QueueConnection = connectionString ? { connectionString } : { accountUrl: config.sweep.queueUrl ?? '', credential };
   const sweepQueue: SweepQueue = options.memory
     ? { send: () => Promise.reject(new Error('no sweep queue: this runtime keeps its records in memory')) }
     : createSweepQueue({ queueName: config.sweep.queue, ...queues });
   const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
-  return { config, deps, arm: sites, sweepQueue, subscriptions, queues, ...(blobs ? { blobs } : {}), ...(options.memory ? {} : { notifyOutbox: (store as ReturnType<typeof createTableStore>).notifyOutbox }), eventWindow: new EventWindow() };
+  return { config, deps, arm: sites, sweepQueue, subscriptions, queues, ...(blobs ? { blobs } : {}), ...(notifyOutbox ? { notifyOutbox } : {}), eventWindow: new EventWindow() };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {
   const { connectionString, tableUrl, tablePrefix } = config.storage;
   if (connectionString) {
-    return { connectionString, prefix: tablePrefix, allowInsecureConnection: /TableEndpoint=http:|UseDevelopmentStorage=true/i.test(connectionString) };
+    return { connectionString, prefix: tablePrefix, outbox: config.notify.channels.length > 0, allowInsecureConnection: /TableEndpoint=http:|UseDevelopmentStorage=true/i.test(connectionString) };
   }
-  return { accountUrl: tableUrl as string, credential, prefix: tablePrefix };
+  return { accountUrl: tableUrl as string, credential, prefix: tablePrefix, outbox: config.notify.channels.length > 0 };
 }
 
 let shared: Promise<Runtime> | undefined;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { setSubscriptionSettings } from '../../src/enforcer/index.js';
+import { failSweepJob, finishSweepRun, newRunId, runSweepJob, setSubscriptionSettings } from '../../src/enforcer/index.js';
 import { createRuntime, runNotifySender, type Runtime } from '../../src/triggers/index.js';
 import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
@@ -49,7 +49,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const apps = (prefix: string) => Array.from({ length: APPS }, (_, i) => ({ resourceGroup: 'rg', name: `${prefix}-${i}`, clientCertEnabled: true, clientCertMode: 'Required' as const }));
-  stack = await startStack({ seed: { subscriptions: [{ id: AUDIT, sites: apps('audit') }, { id: ENFORCE, sites: apps('shop') }] } });
+  // The event path writes outbox rows only where a channel is configured (the senders below bring their own channels).
+  stack = await startStack({ seed: { subscriptions: [{ id: AUDIT, sites: apps('audit') }, { id: ENFORCE, sites: apps('shop') }] }, env: { MTLS_NOTIFY: JSON.stringify([{ name: 'configured', type: 'webhook', url: `${base}/unused` }]) } });
   await setSubscriptionSettings(stack.deps, { subscriptionId: AUDIT, mode: 'audit', by: 'test' });
   await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by: 'test' });
   // Baselines: every app recorded compliant, so a change is drift (notified), not baseline debt.
@@ -158,11 +159,38 @@ describe('notifications through the outbox (local receiver standing in for Teams
 
     const result = await runCaptured(['notify', 'test', '--channel', 'ops-slack'], env);
 
-    expect(result).toMatchObject({ code: 0, out: 'ops-slack (slack): sent, 4 sample item(s)\n' });
+    expect(result).toMatchObject({ code: 0, out: 'ops-slack (slack): sent, 5 sample item(s)\n' });
     expect(at('/sample-teams')).toHaveLength(0);
     const text = JSON.stringify(at('/sample-slack')[0]?.body);
     for (const kind of ['drift detected (audit)', 'drift reverted', 'flapping: left alone', 'remediation denied']) expect(text).toContain(`${kind}: sites/sample-`);
+    expect(text).toContain('sweep finished: run sample-run (complete), 92.5 % compliant');
     expect(result.out + result.err).not.toContain(base);
+  });
+
+  it('a finished sweep run is one notice, with its compliance and changes; an incomplete one is said loudly', async () => {
+    runtime = await runtimeWith(channels(0, [{ name: 'runs', type: 'webhook', path: '/runs', subscriptions: [AUDIT] }]));
+    // Two runs of the audit subscription: the second is compared with the first.
+    const sweepAudit = async (id: string) => {
+      await runtime.deps.sweeps.createRun({ id, startedAt: new Date().toISOString(), trigger: 'test', subscriptionIds: [AUDIT] });
+      await runSweepJob(runtime.deps, runtime.arm, { runId: id, startedAt: new Date().toISOString(), subscriptionId: AUDIT });
+    };
+    await sweepAudit(newRunId(new Date(Date.now() - 60_000), 'first'));
+    const complete = newRunId(new Date(), 'second');
+    await sweepAudit(complete);
+    const incomplete = newRunId(new Date(), 'broken');
+    await runtime.deps.sweeps.createRun({ id: incomplete, startedAt: new Date().toISOString(), trigger: 'test', subscriptionIds: [ENFORCE] });
+    await failSweepJob(runtime.deps, { runId: incomplete, startedAt: new Date().toISOString(), subscriptionId: ENFORCE }, 'ARM unreachable');
+
+    // Two workers finishing the same run write one notice row between them.
+    await Promise.all([finishSweepRun(runtime.deps, complete), finishSweepRun(runtime.deps, complete), finishSweepRun(runtime.deps, incomplete)]);
+    await runNotifySender(runtime, runtime.deps.log, { post: FAST });
+
+    expect(at('/runs')).toHaveLength(1);
+    const items = at('/runs')[0]?.body.items as Array<{ kind: string; resourceId: string; status: string; detail: string }>;
+    expect(items.filter((i) => i.kind === 'sweep-finished').map((i) => [i.resourceId, i.status])).toEqual(expect.arrayContaining([[complete, 'complete'], [incomplete, 'incomplete']]));
+    expect(items.filter((i) => i.kind === 'sweep-finished')).toHaveLength(2);
+    expect(items.find((i) => i.resourceId === complete)?.detail).toMatch(/^\d+(\.\d+)? % compliant, 0 new and 0 fixed since the last run$/);
+    expect(items.find((i) => i.resourceId === incomplete)?.detail).toContain('1 subscription(s) failed');
   });
 });
 

@@ -12,4 +12,5 @@ export const SAMPLE_ITEMS: OutboxItem[] = [
   item('drift-reverted', 'shop-frontend', '2026-12-04T01:12:00.000Z', 'compliant', 'alice@contoso.example'),
   item('flapping', 'shop-api', '2026-12-04T01:20:00.000Z', 'flapping', 'deploy-pipeline'),
   item('remediation-denied', 'shop-legacy', '2026-12-04T01:25:00.000Z', 'noncompliant', 'carol@contoso.example'),
+  { partitionKey: '~runs', rowKey: 'oh_08638203600000000-1a2b3c4d', kind: 'sweep-finished', resourceId: '08638203600000000-1a2b3c4d', subscriptionId: '', at: '2026-12-04T02:14:00.000Z', status: 'incomplete', detail: '91.8 % compliant, 4 new and 2 fixed since the last run, 1 subscription(s) failed' },
 ];
