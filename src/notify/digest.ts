@@ -33,6 +33,7 @@ export const KIND_TITLES: Readonly<Record<NotificationKind, string>> = {
   flapping: 'flapping: left alone',
   'remediation-denied': 'remediation denied',
   'sweep-finished': 'sweep finished',
+  'exemption-expiring': 'exemption expiring',
 };
 
 /** Whether a channel wants an item (its subscriptions and kinds, when it lists them). */
@@ -62,6 +63,7 @@ export function buildDigest(channel: string, batch: string, items: readonly Outb
 /** One line per item, as a person reads it. */
 export function itemLine(item: DigestItem): string {
   // An incomplete run is said loudly: some subscriptions were not swept, so the figures are partial.
+  if (item.kind === 'exemption-expiring') return `exemption expiring: ${item.resourceId} ${item.status}, owner ${item.caller ?? 'unknown'}`;
   if (item.kind === 'sweep-finished') return `${item.status === 'incomplete' ? 'SWEEP INCOMPLETE' : 'sweep finished'}: run ${item.resourceId} (${item.status}), ${item.detail ?? ''}`;
   const name = item.resourceId.split('/providers/Microsoft.Web/')[1] ?? item.resourceId;
   const by = item.caller ? ` by ${item.caller}` : '';

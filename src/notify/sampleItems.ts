@@ -1,7 +1,7 @@
 import { NOTIFICATION_KINDS, type OutboxItem } from '../store/index.js';
 
 const SAMPLE_SUBSCRIPTION = '00000000-0000-4000-8000-000000000000';
-const STATUS = { 'drift-detected': 'noncompliant', 'drift-reverted': 'compliant', flapping: 'flapping', 'remediation-denied': 'noncompliant', 'sweep-finished': 'complete' } as const;
+const STATUS = { 'drift-detected': 'noncompliant', 'drift-reverted': 'compliant', flapping: 'flapping', 'remediation-denied': 'noncompliant', 'sweep-finished': 'complete', 'exemption-expiring': 'expires 2099-01-01' } as const;
 
 /** One made-up item of each kind (`notify test`): sample apps in a sample subscription, so nobody mistakes them. */
 export function sampleItems(now: Date): OutboxItem[] {

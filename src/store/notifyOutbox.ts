@@ -2,8 +2,8 @@ import { odata, type TransactionAction } from '@azure/data-tables';
 import { chunk } from '../shared/index.js';
 import { readString } from './entityFields.js';
 import { subscriptionPartition } from './findingEntity.js';
-import { isEntityNotFound } from './mapTableError.js';
-import { fromOutboxEntity, OUTBOX_ROWS_FROM, OUTBOX_ROWS_TO, RUNS_PARTITION, toRunNoticeEntity, type OutboxItem, type RunNotice } from './outboxEntity.js';
+import { isEntityConflict, isEntityNotFound } from './mapTableError.js';
+import { exemptionNoticeEntities, EXEMPTIONS_PARTITION, fromOutboxEntity, OUTBOX_ROWS_FROM, OUTBOX_ROWS_TO, RUNS_PARTITION, toRunNoticeEntity, type ExemptionNotice, type OutboxItem, type RunNotice } from './outboxEntity.js';
 import type { Table } from './tableAccess.js';
 
 /** The sender's own rows (window, deliveries) live in one partition of the Findings table no subscription can have. */
@@ -24,6 +24,8 @@ export interface NotifyOutbox {
   pending(subscriptionIds: readonly string[]): Promise<OutboxItem[]>;
   /** A finished sweep run's notice (idempotent per run). */
   addRunNotice(notice: RunNotice): Promise<void>;
+  /** An exemption expiring soon: noticed once ever (false when it was already). */
+  addExemptionNotice(notice: ExemptionNotice): Promise<boolean>;
   /** Marks rows as claimed by a send batch, so a restart resends exactly that batch. */
   claim(items: readonly OutboxItem[], batch: string): Promise<void>;
   /** Deletes rows every channel is done with. */
@@ -57,7 +59,7 @@ export function createNotifyOutbox(table: Table): NotifyOutbox {
   return {
     async pending(subscriptionIds) {
       const out: OutboxItem[] = [];
-      const partitions = [RUNS_PARTITION, ...new Set(subscriptionIds.map((s) => subscriptionPartition(s)))];
+      const partitions = [RUNS_PARTITION, EXEMPTIONS_PARTITION, ...new Set(subscriptionIds.map((s) => subscriptionPartition(s)))];
       for (const partition of partitions) {
         const filter = odata`PartitionKey eq ${partition} and RowKey ge ${OUTBOX_ROWS_FROM} and RowKey lt ${OUTBOX_ROWS_TO}`;
         for await (const page of table.pages('list notification outbox', filter, 1000)) out.push(...page.map(fromOutboxEntity));
@@ -65,6 +67,19 @@ export function createNotifyOutbox(table: Table): NotifyOutbox {
       return out;
     },
     addRunNotice: (notice) => table.run('write run notice', (client, options) => client.upsertEntity(toRunNoticeEntity(notice), 'Replace', options)).then(() => undefined),
+    async addExemptionNotice(notice) {
+      const { marker, row } = exemptionNoticeEntities(notice);
+      // One transaction: the marker's create fails (409) once noticed, and the notice row goes with it.
+      return table.run('write exemption notice', async (client, options) => {
+        try {
+          await client.submitTransaction([['create', marker], ['upsert', row, 'Replace']], options);
+          return true;
+        } catch (err) {
+          if (isEntityConflict(err)) return false;
+          throw err;
+        }
+      });
+    },
     claim: (items, batch) => transact(items, 'claim outbox rows', (i) => ['update', { partitionKey: i.partitionKey, rowKey: i.rowKey, batch }, 'Merge']),
     remove: (items) => transact(items, 'delete outbox rows', (i) => ['delete', { partitionKey: i.partitionKey, rowKey: i.rowKey }]),
     async delivery(batch, channel) {

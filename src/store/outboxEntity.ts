@@ -2,11 +2,14 @@ import type { HistoryEntry } from '../model/index.js';
 import { definedProperties, readString, type StoredEntity } from './entityFields.js';
 import type { EntityValue } from './entityLimits.js';
 import { historyKeys } from './historyEntity.js';
-import { MAX_KEY_LENGTH } from './encodeKey.js';
+import { encodeKey, MAX_KEY_LENGTH } from './encodeKey.js';
 
 /** What a notification says happened (the channel filters on it). */
-export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied' | 'sweep-finished';
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished'];
+export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied' | 'sweep-finished' | 'exemption-expiring';
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring'];
+
+/** Expiring-exemption notices, with a marker per exemption noticed (same partition: one transaction writes both). */
+export const EXEMPTIONS_PARTITION = '~exemptions';
 
 /** Sweep-run notices have no subscription: their outbox rows share one partition no subscription can have. */
 export const RUNS_PARTITION = '~runs';
@@ -72,6 +75,27 @@ export interface RunNotice {
 
 export function toRunNoticeEntity(notice: RunNotice): Record<string, EntityValue> & { partitionKey: string; rowKey: string } {
   return { partitionKey: RUNS_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${notice.runId}`, kind: 'sweep-finished', resourceId: notice.runId, subscriptionId: '', at: notice.at, status: notice.state, detail: notice.detail.slice(0, 500) };
+}
+
+/** An exemption expiring soon, noticed once: the notice row and the "noticed" marker, for one transaction. */
+export interface ExemptionNotice {
+  /** Scope and id, lowercased: what makes the exemption unique. */
+  key: string;
+  scopeDisplay: string;
+  owner: string;
+  expiresAt: string;
+  at: string;
+}
+
+export function exemptionNoticeEntities(notice: ExemptionNotice): { marker: { partitionKey: string; rowKey: string }; row: Record<string, EntityValue> & { partitionKey: string; rowKey: string } } {
+  const id = encodeKey(notice.key).slice(0, 900);
+  return {
+    marker: { partitionKey: EXEMPTIONS_PARTITION, rowKey: `n_${id}` },
+    row: {
+      partitionKey: EXEMPTIONS_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${id}`, kind: 'exemption-expiring', resourceId: notice.scopeDisplay,
+      subscriptionId: /\/subscriptions\/([^/]+)/i.exec(notice.scopeDisplay)?.[1]?.toLowerCase() ?? '', at: notice.at, status: `expires ${notice.expiresAt}`, caller: notice.owner.slice(0, 200),
+    },
+  };
 }
 
 export function fromOutboxEntity(entity: StoredEntity): OutboxItem {

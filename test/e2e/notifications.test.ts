@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { failSweepJob, finishSweepRun, newRunId, runSweepJob, setSubscriptionSettings } from '../../src/enforcer/index.js';
+import { addExemption, failSweepJob, finishSweepRun, newRunId, runSweepJob, setSubscriptionSettings } from '../../src/enforcer/index.js';
 import { createRuntime, runNotifySender, type Runtime } from '../../src/triggers/index.js';
 import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
@@ -159,7 +159,7 @@ describe('notifications through the outbox (local receiver standing in for Teams
 
     const result = await runCaptured(['notify', 'test', '--channel', 'ops-slack'], env);
 
-    expect(result).toMatchObject({ code: 0, out: 'ops-slack (slack): sent, 5 sample item(s)\n' });
+    expect(result).toMatchObject({ code: 0, out: 'ops-slack (slack): sent, 6 sample item(s)\n' });
     expect(at('/sample-teams')).toHaveLength(0);
     const text = JSON.stringify(at('/sample-slack')[0]?.body);
     for (const kind of ['drift detected (audit)', 'drift reverted', 'flapping: left alone', 'remediation denied']) expect(text).toContain(`${kind}: sites/sample-`);
@@ -191,6 +191,21 @@ describe('notifications through the outbox (local receiver standing in for Teams
     expect(items.filter((i) => i.kind === 'sweep-finished')).toHaveLength(2);
     expect(items.find((i) => i.resourceId === complete)?.detail).toMatch(/^\d+(\.\d+)? % compliant, 0 new and 0 fixed since the last run$/);
     expect(items.find((i) => i.resourceId === incomplete)?.detail).toContain('1 subscription(s) failed');
+  });
+
+  it('an exemption expiring within 14 days is noticed once, ever; a later one not yet', async () => {
+    runtime = await runtimeWith(channels(0, [{ name: 'owners', type: 'webhook', path: '/owners' }]));
+    const day = 86_400_000;
+    const soon = new Date(Date.now() + 10 * day).toISOString();
+    const scope = `/subscriptions/${AUDIT}/resourceGroups/rg/providers/Microsoft.Web/sites/audit-5`;
+    const exemption = { owner: 'team-legacy@contoso.example', approver: 'ciso@contoso.example', reason: 'vendor client without certificates', category: 'waiver', by: 'test' };
+    await addExemption(runtime.deps, { ...exemption, scope, id: 'vendor', expiresAt: soon }, 365);
+    await addExemption(runtime.deps, { ...exemption, scope, id: 'later', expiresAt: new Date(Date.now() + 30 * day).toISOString() }, 365);
+
+    for (let i = 0; i < 3; i++) await runNotifySender(runtime, runtime.deps.log, { post: FAST });
+
+    expect(at('/owners')).toHaveLength(1);
+    expect(at('/owners')[0]?.body.items).toEqual([expect.objectContaining({ kind: 'exemption-expiring', resourceId: scope, status: `expires ${soon}`, caller: 'team-legacy@contoso.example' })]);
   });
 });
 
