@@ -6,8 +6,8 @@ import { configFor } from './runtimeFor.js';
 export const NOTIFY_TEST_HELP = `Usage: mtls-enforcer notify test [--channel <name>]
 
 Send every channel of MTLS_NOTIFY (or the one named) a sample digest with one item of each kind
-(drift detected, drift reverted, flapping, remediation denied), made-up apps in a sample
-subscription, with the same retries as the notify timer. Prints each channel's outcome by name
+(drift detected and reverted, flapping, remediation denied, sweep finished, exemption expiring,
+rollout wave coming and applied), made-up apps in a sample subscription, with the timer's retries. Prints each channel's outcome by name
 (never its URL). Needs no storage. Exit 3 when a channel could not be reached.
 
 Example:

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const KINDS = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring'] as const;
+const KINDS = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring', 'wave-notice', 'wave-result'] as const;
 
 /** A webhook URL: https, or http to this machine only (a local receiver). Never echoed in errors: it is a secret. */
 const webhookUrl = z.string().refine((v) => {

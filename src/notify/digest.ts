@@ -34,12 +34,14 @@ export const KIND_TITLES: Readonly<Record<NotificationKind, string>> = {
   'remediation-denied': 'remediation denied',
   'sweep-finished': 'sweep finished',
   'exemption-expiring': 'exemption expiring',
+  'wave-notice': 'rollout wave coming',
+  'wave-result': 'rollout wave applied',
 };
 
 /** Whether a channel wants an item (its subscriptions and kinds, when it lists them). */
 export function wants(channel: NotifyChannel, item: Pick<OutboxItem, 'kind' | 'subscriptionId'>): boolean {
   // A sweep run spans subscriptions: a channel limited to some still hears that the run finished.
-  if (channel.subscriptions && item.kind !== 'sweep-finished' && !channel.subscriptions.some((s) => s.toLowerCase() === item.subscriptionId)) return false;
+  if (channel.subscriptions && item.subscriptionId !== '' && !channel.subscriptions.some((s) => s.toLowerCase() === item.subscriptionId)) return false;
   return !channel.kinds || channel.kinds.includes(item.kind);
 }
 
@@ -53,7 +55,7 @@ export function buildDigest(channel: string, batch: string, items: readonly Outb
     channel,
     key: `${batch}:${channel}`,
     title: `mTLS enforcer: ${summary}`,
-    items: sorted.slice(0, DIGEST_LIMIT).map(({ kind, resourceId, subscriptionId, at, status, caller, detail }) => ({ kind, resourceId, subscriptionId, at, status, ...(caller ? { caller } : {}), ...(kind === 'sweep-finished' && detail ? { detail } : {}) })),
+    items: sorted.slice(0, DIGEST_LIMIT).map(({ kind, resourceId, subscriptionId, at, status, caller, detail }) => ({ kind, resourceId, subscriptionId, at, status, ...(caller ? { caller } : {}), ...(detail && kind !== 'drift-detected' && kind !== 'drift-reverted' ? { detail } : {}) })),
     more: Math.max(0, sorted.length - DIGEST_LIMIT),
     counts,
     ...(reportUrl ? { reportUrl } : {}),
@@ -63,6 +65,7 @@ export function buildDigest(channel: string, batch: string, items: readonly Outb
 /** One line per item, as a person reads it. */
 export function itemLine(item: DigestItem): string {
   // An incomplete run is said loudly: some subscriptions were not swept, so the figures are partial.
+  if (item.kind === 'wave-notice' || item.kind === 'wave-result') return `${KIND_TITLES[item.kind]}: ${item.resourceId} (${item.status}), ${item.detail ?? ''}`;
   if (item.kind === 'exemption-expiring') return `exemption expiring: ${item.resourceId} ${item.status}, owner ${item.caller ?? 'unknown'}`;
   if (item.kind === 'sweep-finished') return `${item.status === 'incomplete' ? 'SWEEP INCOMPLETE' : 'sweep finished'}: run ${item.resourceId} (${item.status}), ${item.detail ?? ''}`;
   const name = item.resourceId.split('/providers/Microsoft.Web/')[1] ?? item.resourceId;

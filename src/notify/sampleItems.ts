@@ -1,7 +1,19 @@
-import { NOTIFICATION_KINDS, type OutboxItem } from '../store/index.js';
+import { NOTIFICATION_KINDS, type NotificationKind, type OutboxItem } from '../store/index.js';
 
 const SAMPLE_SUBSCRIPTION = '00000000-0000-4000-8000-000000000000';
-const STATUS = { 'drift-detected': 'noncompliant', 'drift-reverted': 'compliant', flapping: 'flapping', 'remediation-denied': 'noncompliant', 'sweep-finished': 'complete', 'exemption-expiring': 'expires 2099-01-01' } as const;
+const SAMPLE_SITE = (kind: string) => `/subscriptions/${SAMPLE_SUBSCRIPTION}/resourceGroups/rg-sample/providers/Microsoft.Web/sites/sample-${kind}`;
+
+/** What each kind's sample says beyond the defaults (a sample app changed by a sample person). */
+const SAMPLES: Readonly<Record<NotificationKind, Partial<OutboxItem> & { status: string }>> = {
+  'drift-detected': { status: 'noncompliant' },
+  'drift-reverted': { status: 'compliant' },
+  flapping: { status: 'flapping' },
+  'remediation-denied': { status: 'noncompliant' },
+  'sweep-finished': { resourceId: 'sample-run', status: 'complete', detail: '92.5 % compliant, 3 new and 1 fixed since the last run' },
+  'exemption-expiring': { status: 'expires 2099-01-01' },
+  'wave-notice': { resourceId: 'plan sample-plan wave 1', status: 'on 2099-01-01T00:00:00.000Z', detail: '2 app(s) get client certificates Required; owners: team-sample' },
+  'wave-result': { resourceId: 'plan sample-plan wave 1', status: 'done', detail: 'remediated 2; owners: team-sample' },
+};
 
 /** One made-up item of each kind (`notify test`): sample apps in a sample subscription, so nobody mistakes them. */
 export function sampleItems(now: Date): OutboxItem[] {
@@ -10,9 +22,9 @@ export function sampleItems(now: Date): OutboxItem[] {
     rowKey: `sample-${kind}`,
     kind,
     subscriptionId: SAMPLE_SUBSCRIPTION,
-    resourceId: kind === 'sweep-finished' ? 'sample-run' : `/subscriptions/${SAMPLE_SUBSCRIPTION}/resourceGroups/rg-sample/providers/Microsoft.Web/sites/sample-${kind}`,
+    resourceId: SAMPLE_SITE(kind),
     at: new Date(now.getTime() + i * 1000).toISOString(),
-    status: STATUS[kind],
-    ...(kind === 'sweep-finished' ? { detail: '92.5 % compliant, 3 new and 1 fixed since the last run' } : { caller: 'someone@example.com (sample)' }),
+    caller: 'someone@example.com (sample)',
+    ...SAMPLES[kind],
   }));
 }

@@ -14,6 +14,6 @@ export type { QueueConnection } from './queueClient.js';
 export { createReportBlobs, type ReportBlobs, type ReportBlobsOptions, type ReportFile } from './reportBlobs.js';
 export { poisonMessages, countBlobs, type BlobConnection } from './backlog.js';
 export type { NotifyOutbox, DeliveryRecord } from './notifyOutbox.js';
-export { NOTIFICATION_KINDS, type ExemptionNotice, type NotificationKind, type OutboxItem, type RunNotice } from './outboxEntity.js';
+export { NOTIFICATION_KINDS, type NotificationKind, type OnceNotice, type OutboxItem, type RunNotice } from './outboxEntity.js';
 export { poisonQueueName } from './poisonQueue.js';
 export { replayPoisonQueue } from './poisonQueue.js';

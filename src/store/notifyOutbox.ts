@@ -3,7 +3,7 @@ import { chunk } from '../shared/index.js';
 import { readString } from './entityFields.js';
 import { subscriptionPartition } from './findingEntity.js';
 import { isEntityConflict, isEntityNotFound } from './mapTableError.js';
-import { exemptionNoticeEntities, EXEMPTIONS_PARTITION, fromOutboxEntity, OUTBOX_ROWS_FROM, OUTBOX_ROWS_TO, RUNS_PARTITION, toRunNoticeEntity, type ExemptionNotice, type OutboxItem, type RunNotice } from './outboxEntity.js';
+import { NOTICES_PARTITION, onceNoticeEntities, fromOutboxEntity, OUTBOX_ROWS_FROM, OUTBOX_ROWS_TO, RUNS_PARTITION, toRunNoticeEntity, type OnceNotice, type OutboxItem, type RunNotice } from './outboxEntity.js';
 import type { Table } from './tableAccess.js';
 
 /** The sender's own rows (window, deliveries) live in one partition of the Findings table no subscription can have. */
@@ -24,8 +24,8 @@ export interface NotifyOutbox {
   pending(subscriptionIds: readonly string[]): Promise<OutboxItem[]>;
   /** A finished sweep run's notice (idempotent per run). */
   addRunNotice(notice: RunNotice): Promise<void>;
-  /** An exemption expiring soon: noticed once ever (false when it was already). */
-  addExemptionNotice(notice: ExemptionNotice): Promise<boolean>;
+  /** A notice given once ever (false when it was already). */
+  addOnceNotice(notice: OnceNotice): Promise<boolean>;
   /** Marks rows as claimed by a send batch, so a restart resends exactly that batch. */
   claim(items: readonly OutboxItem[], batch: string): Promise<void>;
   /** Deletes rows every channel is done with. */
@@ -59,7 +59,7 @@ export function createNotifyOutbox(table: Table): NotifyOutbox {
   return {
     async pending(subscriptionIds) {
       const out: OutboxItem[] = [];
-      const partitions = [RUNS_PARTITION, EXEMPTIONS_PARTITION, ...new Set(subscriptionIds.map((s) => subscriptionPartition(s)))];
+      const partitions = [RUNS_PARTITION, NOTICES_PARTITION, ...new Set(subscriptionIds.map((s) => subscriptionPartition(s)))];
       for (const partition of partitions) {
         const filter = odata`PartitionKey eq ${partition} and RowKey ge ${OUTBOX_ROWS_FROM} and RowKey lt ${OUTBOX_ROWS_TO}`;
         for await (const page of table.pages('list notification outbox', filter, 1000)) out.push(...page.map(fromOutboxEntity));
@@ -67,8 +67,8 @@ export function createNotifyOutbox(table: Table): NotifyOutbox {
       return out;
     },
     addRunNotice: (notice) => table.run('write run notice', (client, options) => client.upsertEntity(toRunNoticeEntity(notice), 'Replace', options)).then(() => undefined),
-    async addExemptionNotice(notice) {
-      const { marker, row } = exemptionNoticeEntities(notice);
+    async addOnceNotice(notice) {
+      const { marker, row } = onceNoticeEntities(notice);
       // One transaction: the marker's create fails (409) once noticed, and the notice row goes with it.
       return table.run('write exemption notice', async (client, options) => {
         try {

@@ -5,11 +5,11 @@ import { historyKeys } from './historyEntity.js';
 import { encodeKey, MAX_KEY_LENGTH } from './encodeKey.js';
 
 /** What a notification says happened (the channel filters on it). */
-export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied' | 'sweep-finished' | 'exemption-expiring';
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring'];
+export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied' | 'sweep-finished' | 'exemption-expiring' | 'wave-notice' | 'wave-result';
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring', 'wave-notice', 'wave-result'];
 
-/** Expiring-exemption notices, with a marker per exemption noticed (same partition: one transaction writes both). */
-export const EXEMPTIONS_PARTITION = '~exemptions';
+/** Notices given once ever (expiring exemptions, rollout waves), with a marker per notice given (same partition: one transaction writes both). */
+export const NOTICES_PARTITION = '~notices';
 
 /** Sweep-run notices have no subscription: their outbox rows share one partition no subscription can have. */
 export const RUNS_PARTITION = '~runs';
@@ -77,25 +77,24 @@ export function toRunNoticeEntity(notice: RunNotice): Record<string, EntityValue
   return { partitionKey: RUNS_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${notice.runId}`, kind: 'sweep-finished', resourceId: notice.runId, subscriptionId: '', at: notice.at, status: notice.state, detail: notice.detail.slice(0, 500) };
 }
 
-/** An exemption expiring soon, noticed once: the notice row and the "noticed" marker, for one transaction. */
-export interface ExemptionNotice {
-  /** Scope and id, lowercased: what makes the exemption unique. */
+/** A notice given once ever (an exemption expiring soon, a rollout wave's notice or result): the row and its "given" marker, for one transaction. */
+export interface OnceNotice {
+  /** What makes the notice unique, e.g. `exemption|<scope>|<id>` or `wave-notice|<plan>|<n>`. */
   key: string;
-  scopeDisplay: string;
-  owner: string;
-  expiresAt: string;
+  kind: NotificationKind;
+  resourceId: string;
+  /** Empty when it spans subscriptions (every channel hears it). */
+  subscriptionId: string;
+  status: string;
+  caller?: string;
+  detail?: string;
   at: string;
 }
 
-export function exemptionNoticeEntities(notice: ExemptionNotice): { marker: { partitionKey: string; rowKey: string }; row: Record<string, EntityValue> & { partitionKey: string; rowKey: string } } {
-  const id = encodeKey(notice.key).slice(0, 900);
-  return {
-    marker: { partitionKey: EXEMPTIONS_PARTITION, rowKey: `n_${id}` },
-    row: {
-      partitionKey: EXEMPTIONS_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${id}`, kind: 'exemption-expiring', resourceId: notice.scopeDisplay,
-      subscriptionId: /\/subscriptions\/([^/]+)/i.exec(notice.scopeDisplay)?.[1]?.toLowerCase() ?? '', at: notice.at, status: `expires ${notice.expiresAt}`, caller: notice.owner.slice(0, 200),
-    },
-  };
+export function onceNoticeEntities(notice: OnceNotice): { marker: { partitionKey: string; rowKey: string }; row: Record<string, EntityValue> & { partitionKey: string; rowKey: string } } {
+  const id = encodeKey(notice.key.toLowerCase()).slice(0, 900);
+  const properties = definedProperties({ kind: notice.kind, resourceId: notice.resourceId, subscriptionId: notice.subscriptionId, at: notice.at, status: notice.status, caller: notice.caller?.slice(0, 200), detail: notice.detail?.slice(0, 1000) });
+  return { marker: { partitionKey: NOTICES_PARTITION, rowKey: `n_${id}` }, row: { ...properties, partitionKey: NOTICES_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${id}` } };
 }
 
 export function fromOutboxEntity(entity: StoredEntity): OutboxItem {

@@ -1,10 +1,10 @@
 import { listSubscriptionSettings, type Log } from '../enforcer/index.js';
 import { sendNotifications, type PostOptions, type SendSummary } from '../notify/index.js';
-import { noticeExpiringExemptions } from './noticeExpiringExemptions.js';
+import { addOnceNotices } from './onceNotices.js';
 import type { Runtime } from './runtime.js';
 
 /**
- * The notify timer's tick: exemptions expiring within 14 days get their one notice, then the outbox rows of every subscription the enforcer knows (configured,
+ * The notify timer's tick: once-ever notices (expiring exemptions, rollout waves) are added, then the outbox rows of every subscription the enforcer knows (configured,
  * with a settings row, or in the latest sweep run) go out as one digest per channel. Off the event
  * path: recording a change only adds its outbox row to the transaction it already makes.
  */
@@ -12,7 +12,7 @@ export async function runNotifySender(runtime: Pick<Runtime, 'deps' | 'config' |
   const { deps, config, notifyOutbox } = runtime;
   if (!notifyOutbox || config.notify.channels.length === 0) return undefined;
   const latestRun = async () => (await deps.sweeps.latestRuns(1))[0];
-  await noticeExpiringExemptions(deps, notifyOutbox, (options.clock ?? deps.clock)());
+  await addOnceNotices(deps, notifyOutbox, (options.clock ?? deps.clock)());
   return sendNotifications({
     outbox: notifyOutbox,
     channels: config.notify.channels,

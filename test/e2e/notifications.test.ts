@@ -159,11 +159,12 @@ describe('notifications through the outbox (local receiver standing in for Teams
 
     const result = await runCaptured(['notify', 'test', '--channel', 'ops-slack'], env);
 
-    expect(result).toMatchObject({ code: 0, out: 'ops-slack (slack): sent, 6 sample item(s)\n' });
+    expect(result).toMatchObject({ code: 0, out: 'ops-slack (slack): sent, 8 sample item(s)\n' });
     expect(at('/sample-teams')).toHaveLength(0);
     const text = JSON.stringify(at('/sample-slack')[0]?.body);
     for (const kind of ['drift detected (audit)', 'drift reverted', 'flapping: left alone', 'remediation denied']) expect(text).toContain(`${kind}: sites/sample-`);
     expect(text).toContain('sweep finished: run sample-run (complete), 92.5 % compliant');
+    expect(text).toContain('rollout wave coming: plan sample-plan wave 1 (on 2099-01-01T00:00:00.000Z), 2 app(s) get client certificates Required; owners: team-sample');
     expect(result.out + result.err).not.toContain(base);
   });
 
@@ -206,6 +207,35 @@ describe('notifications through the outbox (local receiver standing in for Teams
 
     expect(at('/owners')).toHaveLength(1);
     expect(at('/owners')[0]?.body.items).toEqual([expect.objectContaining({ kind: 'exemption-expiring', resourceId: scope, status: `expires ${soon}`, caller: 'team-legacy@contoso.example' })]);
+  });
+
+  it('a rollout wave is announced once before its date and its result once after, listing owners', async () => {
+    runtime = await runtimeWith(channels(0, [{ name: 'rollout', type: 'webhook', path: '/rollout', subscriptions: [AUDIT] }]));
+    const now = Date.now();
+    const planId = `plan-${now}`;
+    const member = (wave: number, name: string, owner: string, state: 'pending' | 'remediated') => ({
+      planId, wave, key: siteId(AUDIT, 'rg', name).toLowerCase(), resourceId: siteId(AUDIT, 'rg', name), subscriptionId: AUDIT, resourceGroup: 'rg', name, owner, state,
+    });
+    await runtime.deps.rollouts?.create({
+      plan: { id: planId, createdAt: new Date(now).toISOString(), createdBy: 'test', subscriptions: [AUDIT], waveSize: 2, everyMs: 7 * 86_400_000, auto: false, status: 'active', updatedAt: new Date(now).toISOString() },
+      waves: [
+        { planId, number: 1, notBefore: new Date(now - 86_400_000).toISOString(), size: 1, status: 'done', counts: { remediated: 1 } },
+        { planId, number: 2, notBefore: new Date(now + 3 * 86_400_000).toISOString(), size: 2, status: 'pending' },
+        { planId, number: 3, notBefore: new Date(now + 10 * 86_400_000).toISOString(), size: 1, status: 'pending' },
+      ],
+      members: [member(1, 'audit-7', 'team-a', 'remediated'), member(2, 'audit-8', 'team-b', 'pending'), member(2, 'audit-9', 'team-c', 'pending'), member(3, 'audit-10', 'team-d', 'pending')],
+    });
+
+    for (let i = 0; i < 2; i++) await runNotifySender(runtime, runtime.deps.log, { post: FAST });
+
+    expect(at('/rollout')).toHaveLength(1);
+    const items = at('/rollout')[0]?.body.items as Array<{ kind: string; resourceId: string; status: string; detail: string }>;
+    const waves = items.filter((i) => i.resourceId.startsWith(`plan ${planId}`)).map((i) => [i.kind, i.resourceId, i.detail]);
+    expect(waves).toEqual(expect.arrayContaining([
+      ['wave-result', `plan ${planId} wave 1`, 'remediated 1; owners: team-a'],
+      ['wave-notice', `plan ${planId} wave 2`, '2 app(s) get client certificates Required; owners: team-b, team-c'],
+    ]));
+    expect(waves).toHaveLength(2); // wave 3 is beyond the 7 notice days
   });
 });
 
