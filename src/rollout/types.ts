@@ -1,4 +1,4 @@
-import type { Reason, Status } from '../policy/index.js';
+import type { Reason, StandingRow, Status } from '../policy/index.js';
 
 /** Which tags say production and owner (from the deployment's settings). */
 export interface RolloutRules {
@@ -7,23 +7,17 @@ export interface RolloutRules {
   ownerTags: readonly string[];
 }
 
-/** The part of a stored finding a plan reads (a `Finding` is one). */
-export interface PlanCandidate {
+/** The part of a stored finding a plan reads (a `Finding` is one); its standing markers are read by policy's `isGuarded`. */
+export interface PlanCandidate extends StandingRow {
   key: string;
   resourceId: string;
   subscriptionId: string;
   resourceGroup: string;
   site: string;
   slot?: string;
-  status: Status;
   reasons: readonly Reason[];
   publicNetworkAccess?: string;
   tags?: Readonly<Record<string, string>>;
-  /** The baseline-debt marker (present exactly while the app is debt), when the row has one. */
-  debt?: unknown;
-  /** Set while a regression of the app is drift (guarded). */
-  guardedSince?: string;
-  remediatedAt?: string;
 }
 
 /** 1 internet-exposed and production, 2 internet-exposed, 3 production, 4 the rest. */
