@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import type { ApiAccessConfig, ApiRole } from '../config/index.js';
+import { normaliseThumbprint, type ApiAccessConfig, type ApiRole } from '../config/index.js';
 import { checkClientCertificate, clientTrust, sameName, type ClientTrust, type ValidCertificate } from './clientCertCheck.js';
 import { parseEntraPrincipal } from './entraPrincipal.js';
 
@@ -84,7 +84,7 @@ export function certLabel(cert: ValidCertificate): string {
 function certRoles(config: ApiAccessConfig, cert: ValidCertificate): ApiRole[] {
   const roles = new Set<ApiRole>();
   for (const entry of config.certRoles) {
-    const byThumbprint = [cert.thumbprint, cert.sha1].includes(entry.match.replace(/[\s:]/g, '').toUpperCase());
+    const byThumbprint = [cert.thumbprint, cert.sha1].includes(normaliseThumbprint(entry.match));
     if (byThumbprint || cert.names.some((n) => sameName(n, entry.match))) for (const r of entry.roles) roles.add(r);
   }
   return [...roles];
