@@ -11,7 +11,9 @@ import type { Runtime } from './runtime.js';
 export async function runNotifySender(runtime: Pick<Runtime, 'deps' | 'config' | 'notifyOutbox'>, log: Log, options: { clock?: () => Date; post?: PostOptions } = {}): Promise<SendSummary | undefined> {
   const { deps, config, notifyOutbox } = runtime;
   if (!notifyOutbox || config.notify.channels.length === 0) return undefined;
-  const latestRun = async () => (await deps.sweeps.latestRuns(1))[0];
+  // Read at most once per tick: both the subscriptions and the report link come from it.
+  let latest: ReturnType<typeof readLatestRun> | undefined;
+  const latestRun = () => (latest ??= readLatestRun(deps));
   await addOnceNotices(deps, notifyOutbox, (options.clock ?? deps.clock)());
   return sendNotifications({
     outbox: notifyOutbox,
@@ -31,4 +33,8 @@ export async function runNotifySender(runtime: Pick<Runtime, 'deps' | 'config' |
     log,
     ...(options.post ? { post: options.post } : {}),
   });
+}
+
+async function readLatestRun(deps: Runtime['deps']) {
+  return (await deps.sweeps.latestRuns(1))[0];
 }
