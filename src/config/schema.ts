@@ -12,6 +12,15 @@ const csv = (fallback: readonly string[]) =>
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback]),
     z.array(z.string()),
   );
+/** A storage queue or blob container name (the same rule for both): 3-63 lowercase letters, digits, single hyphens. */
+const storageName = (kind: 'queue' | 'container', fallback: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, `a ${kind === 'queue' ? 'storage queue' : 'blob container'} name: 3-63 lowercase letters, digits, single hyphens`)
+      .default(fallback),
+  );
 const bool = (fallback: boolean) =>
   z.preprocess(blankToUndefined, z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] }).default(fallback));
 
@@ -25,10 +34,7 @@ export const settingsSchema = z
       blankToUndefined,
       z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/, 'letters and digits, starting with a letter, at most 40').default('Mtls'),
     ),
-    MTLS_EVENT_QUEUE: z.preprocess(
-      blankToUndefined,
-      z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a storage queue name: 3-63 lowercase letters, digits, single hyphens').default('mtls-events'),
-    ),
+    MTLS_EVENT_QUEUE: storageName('queue', 'mtls-events'),
     MTLS_ARM_ENDPOINT: z.preprocess(blankToUndefined, z.url({ protocol: /^https$/ }).default('https://management.azure.com')),
     MTLS_ARM_CA_CERT_PATH: optionalText,
     MTLS_ARM_TOKEN: optionalText,
@@ -59,21 +65,12 @@ export const settingsSchema = z
       z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'each must be a subscription GUID')),
     ),
     MTLS_SWEEP_SCHEDULE: z.preprocess(blankToUndefined, z.string().regex(/^(\S+\s+){5}\S+$/, 'six NCRONTAB fields').default('0 0 2 * * *')),
-    MTLS_SWEEP_QUEUE: z.preprocess(
-      blankToUndefined,
-      z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a storage queue name: 3-63 lowercase letters, digits, single hyphens').default('mtls-sweep-jobs'),
-    ),
+    MTLS_SWEEP_QUEUE: storageName('queue', 'mtls-sweep-jobs'),
     MTLS_STORAGE_BLOB_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
-    MTLS_REPORT_CONTAINER: z.preprocess(
-      blankToUndefined,
-      z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits, single hyphens').default('reports'),
-    ),
+    MTLS_REPORT_CONTAINER: storageName('container', 'reports'),
     MTLS_NOTIFY: notifyChannelsSchema,
     MTLS_NOTIFY_DIGEST_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1440).default(5)),
-    MTLS_DEADLETTER_CONTAINER: z.preprocess(
-      blankToUndefined,
-      z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits, single hyphens').default('eventgrid-deadletter'),
-    ),
+    MTLS_DEADLETTER_CONTAINER: storageName('container', 'eventgrid-deadletter'),
     MTLS_STORAGE_QUEUE_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     MTLS_HOST_KEY: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   })
