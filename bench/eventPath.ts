@@ -104,17 +104,18 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
       ...deps,
       findings: {
         ...deps.findings,
-        put: async (finding, expect) => {
+        // Every argument passes through: the history row rides in the finding's transaction.
+        put: async (finding, ...rest) => {
           findingWrites.single++;
-          const etag = await deps.findings.put(finding, expect);
+          const etag = await deps.findings.put(finding, ...rest);
           if (!landed.has(finding.key)) landed.set(finding.key, epochNow());
           return etag;
         },
         // A delivery's findings go out together: each landed when its transaction answered.
-        putMany: async (findings, expect) => {
+        putMany: async (findings, ...rest) => {
           findingWrites.transactions++;
           findingWrites.rowsInTransactions += findings.length;
-          const result = await deps.findings.putMany(findings, expect);
+          const result = await deps.findings.putMany(findings, ...rest);
           const at = epochNow();
           const conflicts = new Set(result.conflicts);
           for (const f of findings) if (!conflicts.has(f.key) && !landed.has(f.key)) landed.set(f.key, at);
