@@ -6,7 +6,7 @@ import { getRollout, requireRollouts } from './rolloutAccess.js';
 import type { MemberState, RolloutMemberRecord, RolloutRecord, RolloutWaveRecord, WaveStatus } from '../model/index.js';
 import { memberOutcome, predictOutcome, type Outcome } from './memberOutcome.js';
 import { rescanMembers, type GroupLister } from './rescanMembers.js';
-import { planOrder } from './rolloutView.js';
+import { planOrder } from '../rollout/index.js';
 import { subscriptionContext, type SubscriptionContext } from './subscriptionContext.js';
 import { withLease } from './withLease.js';
 

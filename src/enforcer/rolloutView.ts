@@ -1,5 +1,6 @@
 import type { RolloutAppView, RolloutPlanView } from '../report/index.js';
 import type { RolloutMemberRecord, RolloutRecord } from '../model/index.js';
+import { planOrder } from '../rollout/index.js';
 
 const HOUR = 3_600_000;
 
@@ -19,10 +20,6 @@ function appView(m: RolloutMemberRecord): RolloutAppView {
   if (m.guarded !== undefined) view.guarded = m.guarded;
   return view;
 }
-
-/** Tier first, then subscription, resource group and name: the plan's own order. */
-export const planOrder = (a: RolloutMemberRecord, b: RolloutMemberRecord) =>
-  (a.tier ?? 9) - (b.tier ?? 9) || a.subscriptionId.localeCompare(b.subscriptionId) || a.resourceGroup.toLowerCase().localeCompare(b.resourceGroup.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase());
 
 export function planView(record: RolloutRecord): RolloutPlanView {
   const { plan } = record;

@@ -1,4 +1,5 @@
 export { planRollout } from './planRollout.js';
+export { planOrder } from './planOrder.js';
 export { parseEvery } from './parseEvery.js';
 export { isDebt, EXCLUDED_STATUSES } from './isDebt.js';
 export { isInternetExposed, isProduction, ownerOf, tierOf } from './appTraits.js';

@@ -1,5 +1,6 @@
 import { isInternetExposed, isProduction, ownerOf, tierOf } from './appTraits.js';
 import { EXCLUDED_STATUSES, isDebt } from './isDebt.js';
+import { planOrder } from './planOrder.js';
 import type { ExcludedApp, PlanCandidate, PlanOptions, PlannedApp, PlannedWave, RolloutPlan, RolloutRules } from './types.js';
 
 /**
@@ -16,7 +17,7 @@ export function planRollout(findings: Iterable<PlanCandidate>, rules: RolloutRul
     if (EXCLUDED_STATUSES.has(f.status)) excluded.push(excludedApp(f, rules));
     else if (isDebt(f)) apps.push(plannedApp(f, rules));
   }
-  apps.sort(byTierThenPlace);
+  apps.sort(planOrder);
   excluded.sort((a, b) => a.key.localeCompare(b.key));
   return {
     id: options.id,
@@ -66,12 +67,4 @@ function excludedApp(f: PlanCandidate, rules: RolloutRules): ExcludedApp {
   return out;
 }
 
-const lower = (s: string) => s.toLowerCase();
 const appName = (f: PlanCandidate) => (f.slot ? `${f.site}/${f.slot}` : f.site);
-
-function byTierThenPlace(a: PlannedApp, b: PlannedApp): number {
-  return a.tier - b.tier
-    || lower(a.subscriptionId).localeCompare(lower(b.subscriptionId))
-    || lower(a.resourceGroup).localeCompare(lower(b.resourceGroup))
-    || lower(a.name).localeCompare(lower(b.name));
-}
