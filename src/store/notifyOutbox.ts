@@ -1,5 +1,5 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
-import { chunk } from '../shared/index.js';
+import { planBatches } from './batches.js';
 import { readString } from './entityFields.js';
 import { subscriptionPartition } from './findingEntity.js';
 import { isEntityConflict, isEntityNotFound } from './mapTableError.js';
@@ -50,11 +50,7 @@ export function createNotifyOutbox(table: Table): NotifyOutbox {
   const put = (rowKey: string, properties: Record<string, string | number>) =>
     table.run('write notification state', (client, options) => client.upsertEntity({ partitionKey: SENDER_PARTITION, rowKey, ...properties }, 'Replace', options)).then(() => undefined);
   const transact = async (items: readonly OutboxItem[], what: string, action: (item: OutboxItem) => TransactionAction) => {
-    const byPartition = new Map<string, OutboxItem[]>();
-    for (const item of items) byPartition.set(item.partitionKey, [...(byPartition.get(item.partitionKey) ?? []), item]);
-    for (const group of byPartition.values()) {
-      for (const part of chunk(group, 100)) await table.run(what, (client, options) => client.submitTransaction(part.map(action), options));
-    }
+    for (const batch of planBatches(items)) await table.run(what, (client, options) => client.submitTransaction(batch.map(action), options));
   };
   return {
     async pending(subscriptionIds) {
