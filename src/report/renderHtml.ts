@@ -51,7 +51,8 @@ export function renderHtml(report: Report): string {
   ].join('\n');
 }
 
-function sectionHtml(section: Section): string {
+/** A section as an HTML table under its heading, or its `empty` sentence (class `empty`). */
+export function sectionHtml(section: Section): string {
   const title = `<h2>${escapeHtml(section.title)}</h2>`;
   if (section.rows.length === 0) return `<section>${title}<p class="empty">${escapeHtml(section.empty)}</p></section>`;
   const head = section.headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');

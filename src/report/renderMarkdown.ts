@@ -1,6 +1,6 @@
 import { headline, runLine } from './describe.js';
 import { markdownCell, markdownTable } from './markdownCell.js';
-import { reportSections } from './sections.js';
+import { reportSections, type Section } from './sections.js';
 import type { Report } from './types.js';
 
 /** Markdown for a ticket or a chat message: banners first, the headline, then the lists to act on. */
@@ -9,9 +9,12 @@ export function renderMarkdown(report: Report): string {
   for (const warning of report.warnings) parts.push(`> **⚠ ${markdownCell(warning)}**`);
   parts.push(`${markdownCell(runLine(report))}  \nGenerated ${report.generatedAt}.`);
   parts.push(`**${markdownCell(headline(report))}**`);
-  for (const section of reportSections(report)) {
-    const body = section.rows.length > 0 ? markdownTable(section.headers, section.rows) : `_${markdownCell(section.empty)}_`;
-    parts.push(`## ${markdownCell(section.title)}\n\n${body}`);
-  }
+  for (const section of reportSections(report)) parts.push(sectionMarkdown(section));
   return `${parts.join('\n\n')}\n`;
+}
+
+/** A section as a level-2 heading and its table, or its `empty` sentence in italics. */
+export function sectionMarkdown(section: Section): string {
+  const body = section.rows.length > 0 ? markdownTable(section.headers, section.rows) : `_${markdownCell(section.empty)}_`;
+  return `## ${markdownCell(section.title)}\n\n${body}`;
 }

@@ -1,6 +1,8 @@
 import { csvCell } from './csvCell.js';
 import { escapeHtml } from './escapeHtml.js';
-import { markdownCell, markdownTable } from './markdownCell.js';
+import { markdownCell } from './markdownCell.js';
+import { sectionHtml } from './renderHtml.js';
+import { sectionMarkdown } from './renderMarkdown.js';
 import { OWNER_NOTICE, planLine, planSections, tierText } from './rolloutSections.js';
 import type { RolloutPlanView } from './rolloutTypes.js';
 
@@ -14,22 +16,16 @@ export function renderRolloutPlan(plan: RolloutPlanView, format: PlanFormat, wav
   const sections = planSections(shown).filter((s) => wave === undefined || !s.title.startsWith('Not in any wave'));
   if (format === 'markdown') {
     const parts = [`# Client-certificate rollout ${markdownCell(plan.id)}`, markdownCell(planLine(plan)), markdownCell(OWNER_NOTICE)];
-    for (const s of sections) parts.push(`## ${markdownCell(s.title)}\n\n${s.rows.length > 0 ? markdownTable(s.headers, s.rows) : `_${markdownCell(s.empty)}_`}`);
-    return `${parts.join('\n\n')}\n`;
+    return `${[...parts, ...sections.map(sectionMarkdown)].join('\n\n')}\n`;
   }
-  const body = sections.map((s) => {
-    const head = s.headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
-    const rows = s.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
-    return `<h2>${escapeHtml(s.title)}</h2>${s.rows.length > 0 ? `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>` : `<p><em>${escapeHtml(s.empty)}</em></p>`}`;
-  });
   return [
     '<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     `<title>Rollout ${escapeHtml(plan.id)}</title>`,
-    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left}th{background:#f3f5f7}</style>',
+    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left}th{background:#f3f5f7}.empty{color:#555;font-style:italic}</style>',
     '</head>', '<body>',
     `<h1>Client-certificate rollout ${escapeHtml(plan.id)}</h1>`, `<p>${escapeHtml(planLine(plan))}</p>`, `<p><strong>${escapeHtml(OWNER_NOTICE)}</strong></p>`,
-    ...body, '</body>', '</html>', '',
+    ...sections.map(sectionHtml), '</body>', '</html>', '',
   ].join('\n');
 }
 
