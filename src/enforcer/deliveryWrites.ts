@@ -1,6 +1,7 @@
 import { ConflictError, TransientError } from '../errors.js';
 import type { Finding, HistoryEntry } from '../model/index.js';
 import type { FindingsPort } from '../model/index.js';
+import { GapTimer } from './gapTimer.js';
 
 type Expectation = { etag: string } | { absent: true };
 
@@ -29,16 +30,16 @@ export const MAX_COALESCE_WAIT_MS = 60;
 export class DeliveryWrites {
   private running: number;
   private readonly waiting: Waiting[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private firstWaitAt = 0;
+  private readonly timer: GapTimer;
 
   constructor(
     private readonly store: FindingsPort,
     handlers: number,
-    private readonly gapMs = COALESCE_GAP_MS,
-    private readonly maxWaitMs = MAX_COALESCE_WAIT_MS,
+    gapMs = COALESCE_GAP_MS,
+    maxWaitMs = MAX_COALESCE_WAIT_MS,
   ) {
     this.running = handlers;
+    this.timer = new GapTimer(gapMs, maxWaitMs, () => this.flush());
   }
 
   /** The port the handlers write through. */
@@ -68,15 +69,11 @@ export class DeliveryWrites {
     if (this.waiting.length === 0) return;
     if (this.waiting.length >= this.running) return this.flush();
     // Handlers reach their writes spread out when the machine is busy: wait while they keep coming.
-    const now = performance.now();
-    if (this.timer === undefined) this.firstWaitAt = now;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(this.gapMs, this.firstWaitAt + this.maxWaitMs - now)));
+    this.timer.touch();
   }
 
   private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.cancel();
     const batch = this.waiting.splice(0);
     // A row twice in one transaction is not allowed (and the order of the two would be lost): the later ones go alone.
     const first = new Map<string, Waiting>();

@@ -1,5 +1,6 @@
 import type { SiteEvent } from '../events/index.js';
 import type { EnforcerDeps } from './deps.js';
+import { GapTimer } from './gapTimer.js';
 import { outcomesOf, workEvents, type EventOutcome } from './onSiteWrite.js';
 
 /** How long an open window waits for one more invocation to join before it is worked... */
@@ -19,8 +20,7 @@ interface Joined {
 interface Open {
   joined: Joined[];
   events: number;
-  firstAt: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: GapTimer;
 }
 
 export interface WindowOptions {
@@ -54,18 +54,21 @@ export class EventWindow {
   /** Work `events` with whatever else joins the open window; settles on these events' resources alone. */
   submit(deps: EnforcerDeps, events: readonly SiteEvent[]): Promise<EventOutcome[]> {
     return new Promise<EventOutcome[]>((resolve, reject) => {
-      const now = performance.now();
-      const open = (this.open ??= { joined: [], events: 0, firstAt: now, timer: undefined });
+      const open = (this.open ??= this.opened());
       open.joined.push({ deps, events, resolve, reject });
       open.events += events.length;
-      clearTimeout(open.timer);
       if (open.events >= this.maxEvents) return this.close(open);
-      open.timer = setTimeout(() => this.close(open), Math.max(0, Math.min(this.gapMs, open.firstAt + this.maxWaitMs - now)));
+      open.timer.touch();
     });
   }
 
+  private opened(): Open {
+    const open: Open = { joined: [], events: 0, timer: new GapTimer(this.gapMs, this.maxWaitMs, () => this.close(open)) };
+    return open;
+  }
+
   private close(open: Open): void {
-    clearTimeout(open.timer);
+    open.timer.cancel();
     if (this.open === open) this.open = undefined;
     void this.work(open.joined);
   }
