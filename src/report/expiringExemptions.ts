@@ -10,11 +10,10 @@ export const EXPIRY_WINDOW_DAYS = 14;
  * already exempt nothing (their findings say so) and unparsable ones never did.
  */
 export function expiringExemptions(exemptions: ExemptionInput[], now: Date): ExpiringExemption[] {
-  const windowEnd = now.getTime() + EXPIRY_WINDOW_DAYS * 24 * HOUR_MS;
   const expiring: Array<{ at: number; entry: ExpiringExemption }> = [];
   for (const exemption of exemptions) {
-    const at = parseIsoDate(exemption.expiresAt)?.getTime();
-    if (at === undefined || at < now.getTime() || at > windowEnd) continue;
+    const at = expiryInWindow(exemption.expiresAt, now);
+    if (at === undefined) continue;
     const hoursLeft = Math.floor((at - now.getTime()) / HOUR_MS);
     const entry: ExpiringExemption = {
       scopeDisplay: exemption.scopeDisplay,
@@ -29,4 +28,10 @@ export function expiringExemptions(exemptions: ExemptionInput[], now: Date): Exp
     expiring.push({ at, entry });
   }
   return expiring.sort((a, b) => a.at - b.at || compareText(a.entry.scopeDisplay, b.entry.scopeDisplay)).map((item) => item.entry);
+}
+
+/** The expiry (ms) when it falls between `now` and `now` + 14 days, inclusive; undefined outside or unparsable. */
+export function expiryInWindow(expiresAt: string, now: Date): number | undefined {
+  const at = parseIsoDate(expiresAt)?.getTime();
+  return at === undefined || at < now.getTime() || at > now.getTime() + EXPIRY_WINDOW_DAYS * 24 * HOUR_MS ? undefined : at;
 }

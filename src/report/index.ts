@@ -1,6 +1,6 @@
 export { buildReport } from './buildReport.js';
 export { FAILING } from './statusCounts.js';
-export { EXPIRY_WINDOW_DAYS } from './expiringExemptions.js';
+export { expiryInWindow } from './expiringExemptions.js';
 export { renderCsv } from './renderCsv.js';
 export { trendPoints } from './trend.js';
 export { renderHtml } from './renderHtml.js';

@@ -1,5 +1,5 @@
 import { listExemptions, listRollouts, type EnforcerDeps, type RolloutRecord } from '../enforcer/index.js';
-import { EXPIRY_WINDOW_DAYS } from '../report/index.js';
+import { expiryInWindow } from '../report/index.js';
 import type { NotifyOutbox, OnceNotice } from '../store/index.js';
 
 const DAY_MS = 86_400_000;
@@ -18,9 +18,8 @@ export async function addOnceNotices(deps: EnforcerDeps, outbox: NotifyOutbox, n
 }
 
 async function expiringExemptions(deps: EnforcerDeps, now: Date): Promise<OnceNotice[]> {
-  const until = now.getTime() + EXPIRY_WINDOW_DAYS * DAY_MS;
   return (await listExemptions(deps))
-    .filter((e) => Date.parse(e.expiresAt) > now.getTime() && Date.parse(e.expiresAt) <= until)
+    .filter((e) => expiryInWindow(e.expiresAt, now) !== undefined)
     .map((e) => ({
       key: `exemption|${e.scope}|${e.id}`, kind: 'exemption-expiring', resourceId: e.scopeDisplay, at: now.toISOString(),
       subscriptionId: SUBSCRIPTION_OF.exec(e.scopeDisplay)?.[1]?.toLowerCase() ?? '', status: `expires ${e.expiresAt}`, caller: e.owner,
