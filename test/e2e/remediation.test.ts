@@ -142,8 +142,9 @@ describe('enforce mode', () => {
   });
 
   it('reverts drift covered only by an expired exemption', async () => {
-    await addExemption(stack.deps, { scope: id(ENFORCE, 'expired-app'), owner: 'o@x.example', approver: 'c@x.example', reason: 'short', category: 'waiver', expiresAt: new Date(Date.now() + 1500).toISOString(), by: 't' }, 365);
-    await new Promise((r) => setTimeout(r, 1600));
+    // Added a minute ago, expired a second ago (no waiting for it to run out).
+    const aMinuteAgo = { ...stack.deps, clock: () => new Date(Date.now() - 60_000) };
+    await addExemption(aMinuteAgo, { scope: id(ENFORCE, 'expired-app'), owner: 'o@x.example', approver: 'c@x.example', reason: 'short', category: 'waiver', expiresAt: new Date(Date.now() - 1000).toISOString(), by: 't' }, 365);
 
     stack.emu.userWrite(id(ENFORCE, 'expired-app'), { clientCertEnabled: false }, ALICE);
     await stack.settle();
