@@ -5,8 +5,8 @@ import { historyKeys } from './historyEntity.js';
 import { encodeKey, MAX_KEY_LENGTH } from './encodeKey.js';
 
 /** What a notification says happened (the channel filters on it). */
-export type NotificationKind = 'drift-detected' | 'drift-reverted' | 'flapping' | 'remediation-denied' | 'sweep-finished' | 'exemption-expiring' | 'wave-notice' | 'wave-result';
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring', 'wave-notice', 'wave-result'];
+export const NOTIFICATION_KINDS = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring', 'wave-notice', 'wave-result'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Notices given once ever (expiring exemptions, rollout waves), with a marker per notice given (same partition: one transaction writes both). */
 export const NOTICES_PARTITION = '~notices';
