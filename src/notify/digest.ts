@@ -64,9 +64,9 @@ export function buildDigest(channel: string, batch: string, items: readonly Outb
 
 /** One line per item, as a person reads it. */
 export function itemLine(item: DigestItem): string {
-  // An incomplete run is said loudly: some subscriptions were not swept, so the figures are partial.
   if (item.kind === 'wave-notice' || item.kind === 'wave-result') return `${KIND_TITLES[item.kind]}: ${item.resourceId} (${item.status}), ${item.detail ?? ''}`;
   if (item.kind === 'exemption-expiring') return `exemption expiring: ${item.resourceId} ${item.status}, owner ${item.caller ?? 'unknown'}`;
+  // An incomplete run is said loudly: some subscriptions were not swept, so the figures are partial.
   if (item.kind === 'sweep-finished') return `${item.status === 'incomplete' ? 'SWEEP INCOMPLETE' : 'sweep finished'}: run ${item.resourceId} (${item.status}), ${item.detail ?? ''}`;
   const name = item.resourceId.split('/providers/Microsoft.Web/')[1] ?? item.resourceId;
   const by = item.caller ? ` by ${item.caller}` : '';

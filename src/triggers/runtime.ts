@@ -33,7 +33,8 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, log: Log, options: RuntimeOptions = {}): Promise<Runtime> {
   const credential = await createArmCredential(config.arm);
   const caCertPem = config.arm.caCertPath ? await readFile(config.arm.caCertPath, 'utf8') : undefined;
-  const sites = createArmSites({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
+  const armTls = caCertPem ? { caCertPem } : {};
+  const sites = createArmSites({ endpoint: config.arm.endpoint, credential, ...armTls });
   const store = options.memory ?? createTableStore(storeOptions(config, credential));
   const deps: EnforcerDeps = {
     sites,
@@ -63,16 +64,17 @@ export async function createRuntime(config: Config, log: Log, options: RuntimeOp
   const sweepQueue: SweepQueue = options.memory
     ? { send: () => Promise.reject(new Error('no sweep queue: this runtime keeps its records in memory')) }
     : createSweepQueue({ queueName: config.sweep.queue, ...queues });
-  const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...(caCertPem ? { caCertPem } : {}) });
+  const subscriptions = createSubscriptionLister({ endpoint: config.arm.endpoint, credential, ...armTls });
   return { config, deps, arm: sites, sweepQueue, subscriptions, queues, ...(blobs ? { blobs } : {}), ...(notifyOutbox ? { notifyOutbox } : {}), eventWindow: new EventWindow() };
 }
 
 function storeOptions(config: Config, credential: Awaited<ReturnType<typeof createArmCredential>>): Parameters<typeof createTableStore>[0] {
   const { connectionString, tableUrl, tablePrefix } = config.storage;
+  const outbox = config.notify.channels.length > 0;
   if (connectionString) {
-    return { connectionString, prefix: tablePrefix, outbox: config.notify.channels.length > 0, allowInsecureConnection: /TableEndpoint=http:|UseDevelopmentStorage=true/i.test(connectionString) };
+    return { connectionString, prefix: tablePrefix, outbox, allowInsecureConnection: /TableEndpoint=http:|UseDevelopmentStorage=true/i.test(connectionString) };
   }
-  return { accountUrl: tableUrl as string, credential, prefix: tablePrefix, outbox: config.notify.channels.length > 0 };
+  return { accountUrl: tableUrl as string, credential, prefix: tablePrefix, outbox };
 }
 
 let shared: Promise<Runtime> | undefined;
