@@ -112,10 +112,14 @@ export function resourcesOfType(evaluated: Evaluated, type: string): JsonObject[
   return evaluated.resources.filter((r) => String(r.resource.type).toLowerCase() === type.toLowerCase()).map((r) => r.resource);
 }
 
+/** The one element of `found`; throws, naming `what`, if there are none or several. */
+export function theOne<T>(found: readonly T[], what: string): T {
+  if (found.length !== 1) throw new Error(`expected one ${what}, found ${found.length}`);
+  return found[0] as T;
+}
+
 export function onlyResource(evaluated: Evaluated, type: string): JsonObject {
-  const found = resourcesOfType(evaluated, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0] as JsonObject;
+  return theOne(resourcesOfType(evaluated, type), type);
 }
 
 /** The Function App's app settings as the environment the code will see. */

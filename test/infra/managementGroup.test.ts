@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_ACTIONS } from '../../src/azure/requiredActions.js';
 import { evaluateDeep, functionsUsed, namesReferenced, readTemplate, type Json, type JsonObject } from './armExpressions.js';
-import { evaluateMain, evaluateManagementGroup, evaluateSubscription, evaluateTemplate, MANAGEMENT_GROUP, onlyResource, resourcesOfType, TARGET_SUBSCRIPTION, type Evaluated } from './deployments.js';
+import { evaluateMain, evaluateManagementGroup, evaluateSubscription, evaluateTemplate, MANAGEMENT_GROUP, onlyResource, resourcesOfType, TARGET_SUBSCRIPTION, theOne, type Evaluated } from './deployments.js';
 import { policyDeployment, unescapeExpressions } from './templateSchemaErrors.js';
 
 const main = evaluateMain();
@@ -14,19 +14,14 @@ const subRaw = readTemplate('subscription.json');
 
 /** The policy definitions as Azure receives them (outer expressions evaluated, `[[` unescaped). */
 function definition(name: string): JsonObject {
-  const found = resourcesOfType(mg, 'Microsoft.Authorization/policyDefinitions').filter((d) => d.name === name);
-  if (found.length !== 1) throw new Error(`policy definition ${name}: ${found.length}`);
-  return found[0] as JsonObject;
+  return theOne(resourcesOfType(mg, 'Microsoft.Authorization/policyDefinitions').filter((d) => d.name === name), `policy definition ${name}`);
 }
 const topicPolicy = definition('mtls-enforcer-events-topic');
 const subscriptionPolicy = definition('mtls-enforcer-events-subscription');
 const details = (d: JsonObject) => (((d.properties as JsonObject).policyRule as JsonObject).then as JsonObject).details as JsonObject;
 const deploymentOf = (d: JsonObject) => (details(d).deployment as JsonObject).properties as JsonObject;
-const assignmentFor = (d: JsonObject) => {
-  const found = resourcesOfType(mg, 'Microsoft.Authorization/policyAssignments').filter((a) => String((a.properties as JsonObject).policyDefinitionId).endsWith(`/policyDefinitions/${String(d.name)}`));
-  if (found.length !== 1) throw new Error(`assignments of ${String(d.name)}: ${found.length}`);
-  return found[0] as JsonObject;
-};
+const assignmentFor = (d: JsonObject) =>
+  theOne(resourcesOfType(mg, 'Microsoft.Authorization/policyAssignments').filter((a) => String((a.properties as JsonObject).policyDefinitionId).endsWith(`/policyDefinitions/${String(d.name)}`)), `assignment of ${String(d.name)}`);
 const idOf = (type: string, name: string) => `${MG_ID}/providers/${type}/${name}`;
 
 /** subscription.json's resources of the given types, as written (the plumbing's one source). */

@@ -2,15 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { INFRA_DIR, readTemplate, type Json, type JsonObject } from './armExpressions.js';
 import { SCHEMA_DIR, SchemaSet } from './armSchema.js';
+import { theOne } from './deployments.js';
 import { DEPLOYMENT_SCHEMAS, policyDeployment, publishedApiVersions, templateSchemaErrors } from './templateSchemaErrors.js';
 
 /** Every template under infra/ (parameter files are not templates). */
 const TEMPLATES = readdirSync(INFRA_DIR).filter((f) => f.endsWith('.json') && !f.includes('.parameters.'));
 
 function resourceOf(template: JsonObject, type: string): JsonObject {
-  const found = (template.resources as JsonObject[]).filter((r) => r.type === type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0] as JsonObject;
+  return theOne((template.resources as JsonObject[]).filter((r) => r.type === type), type);
 }
 
 /** subscription.json's nested deployment's template (the event plumbing). */
