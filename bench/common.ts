@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
+import { generatedSubscriptionId } from '../tools/arm-emulator/src/emulator/index.js';
 
 /** What the figures were measured on: they mean little without it. */
 export function machine(): Record<string, unknown> {
@@ -71,6 +72,16 @@ export function printTable(title: string, rows: readonly Row[]): void {
     if (i === 0) console.log('  ' + width.map((w) => '-'.repeat(w)).join('  '));
   }
 }
+
+/** Resource groups per generated subscription in the benches (the emulator's default). */
+export const GENERATED_GROUPS = 10;
+
+/** Site `i` of generated subscription `sub`, named as the emulator's generateFleet names it. */
+export const generatedSiteId = (sub: number, i: number) =>
+  `/subscriptions/${generatedSubscriptionId(sub)}/resourceGroups/rg-${i % GENERATED_GROUPS}/providers/Microsoft.Web/sites/app-${sub}-${i}`;
+
+/** Now as epoch ms with sub-ms precision: comparable with times another process took the same way. */
+export const epochNow = () => performance.timeOrigin + performance.now();
 
 export const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 export const times = (v: number) => `${v.toFixed(2)}×`;

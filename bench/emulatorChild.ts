@@ -5,6 +5,7 @@
  */
 import { QueueClient } from '@azure/storage-queue';
 import { makeEmulatorToken, startEmulator, type EmulatorOptions, type GenerateOptions, type WebhookSubscription } from '../tools/arm-emulator/src/emulator/index.js';
+import { epochNow } from './common.js';
 import type { RemoteEmulatorOptions, Request, Reply } from './remoteEmulator.js';
 
 const { eventQueue, ...options } = JSON.parse(process.argv[2] ?? '{}') as RemoteEmulatorOptions;
@@ -27,7 +28,7 @@ async function answer(request: Request): Promise<unknown> {
       const writes = request.args.writes as Array<{ id: string; properties: Record<string, unknown> }>;
       const at: number[] = [];
       for (const w of writes) {
-        at.push(performance.timeOrigin + performance.now());
+        at.push(epochNow());
         const r = emu.userWrite(w.id, w.properties, { objectId: 'bench-user', name: 'bench@example.com' });
         if (r.status >= 300) throw new Error(`user write of ${w.id} answered ${r.status}`);
       }

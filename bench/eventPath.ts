@@ -6,12 +6,11 @@ import { emulatorCredential, generatedSubscriptionId } from '../tools/arm-emulat
 import { startLocalHost } from '../src/host/index.js';
 import type { Azurite } from '../tools/arm-emulator/src/local/azurite.js';
 import { createRuntime } from '../src/triggers/index.js';
-import { caFile, distribution, RequestCounter, type Distribution } from './common.js';
+import { caFile, distribution, epochNow, GENERATED_GROUPS as GROUPS, generatedSiteId, RequestCounter, type Distribution } from './common.js';
 import { startRemoteEmulator, type RemoteEmulator } from './remoteEmulator.js';
 
 const ENFORCER = { oid: 'bench-enforcer', appid: 'bench-app' };
 const SUB = generatedSubscriptionId(0);
-const GROUPS = 10;
 
 export interface EventPathOptions {
   events: number;
@@ -67,9 +66,8 @@ export interface AzuriteRate {
  */
 const fleetSize = (batch: number, mode: 'audit' | 'enforce', events: number) => (mode === 'enforce' ? events + WARM_UP : Math.max(batch * 4, 200));
 const WARM_UP = 64;
-const siteId = (i: number) => `/subscriptions/${SUB}/resourceGroups/rg-${i % GROUPS}/providers/Microsoft.Web/sites/app-0-${i}`;
+const siteId = (i: number) => generatedSiteId(0, i);
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-const epochNow = () => performance.timeOrigin + performance.now();
 
 /**
  * Event path under load: waves of user writes on the emulator (its own process), each wave

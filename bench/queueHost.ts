@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import functions, { type InvocationContext, type LogHandler } from '@azure/functions';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
+import { epochNow } from './common.js';
 
 /**
  * A MODEL of the Azure Functions host's queue trigger, for the bench and tests (not product code):
@@ -69,7 +70,6 @@ function timeSpanMs(value: unknown, fallback: number): number {
   return (((h ?? 0) * 60 + (m ?? 0)) * 60 + (s ?? 0)) * 1000;
 }
 
-const epochNow = () => performance.timeOrigin + performance.now();
 const RECEIVE_INVISIBLE_S = 600;
 
 export class QueueHost {

@@ -1,16 +1,13 @@
 import { QueueClient } from '@azure/storage-queue';
 import { onEventQueue } from '../functions/onEventQueue.js';
-import { generatedSubscriptionId } from '../tools/arm-emulator/src/emulator/index.js';
 import type { Azurite } from '../tools/arm-emulator/src/local/azurite.js';
-import { caFile, distribution, RequestCounter, type Distribution } from './common.js';
+import { caFile, distribution, epochNow, GENERATED_GROUPS as GROUPS, generatedSiteId, RequestCounter, type Distribution } from './common.js';
 import { hostJsonQueueOptions, QueueHost, type MessageTrace, type QueueHostStats } from './queueHost.js';
 import { startRemoteEmulator, type RemoteEmulator } from './remoteEmulator.js';
 
 const ENFORCER = { oid: 'bench-queue-enforcer', appid: 'bench-queue-app' };
-const SUB = generatedSubscriptionId(0);
-const GROUPS = 10;
 const WARM_UP = 16;
-const siteId = (i: number) => `/subscriptions/${SUB}/resourceGroups/rg-${i % GROUPS}/providers/Microsoft.Web/sites/app-0-${i}`;
+const siteId = (i: number) => generatedSiteId(0, i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface QueuePathOptions {
@@ -138,7 +135,6 @@ export async function benchQueuePath(azurite: Azurite, options: QueuePathOptions
   }
 }
 
-const epochNow = () => performance.timeOrigin + performance.now();
 
 async function writeAll(emu: RemoteEmulator, writes: Array<{ id: string; properties: Record<string, unknown> }>): Promise<void> {
   await emu.call('writes', { writes });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { AZURE_LIMITS, generatedSubscriptionId } from '../tools/arm-emulator/src/emulator/index.js';
 import { startAzurite } from '../tools/arm-emulator/src/local/azurite.js';
-import { caFile } from './common.js';
+import { caFile, GENERATED_GROUPS as GROUPS, generatedSiteId } from './common.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildFinding } from '../src/enforcer/findingBuilder.js';
 import { evaluate } from '../src/policy/index.js';
@@ -103,10 +103,9 @@ async function preseed(connectionString: string, prefix: string, shape: SweepSha
   const policy = loadConfig({ MTLS_STORAGE_CONNECTION: connectionString }).policy;
   for (let sub = 0; sub < shape.subscriptions; sub++) {
     const findings: Finding[] = [];
-    const subscriptionId = generatedSubscriptionId(sub);
     for (let i = 0; i < shape.sitesPerSubscription; i++) {
       const [kind, sku] = kinds[i % kinds.length] as (typeof kinds)[number];
-      const siteId = `/subscriptions/${subscriptionId}/resourceGroups/rg-${i % GROUPS}/providers/Microsoft.Web/sites/app-${sub}-${i}`;
+      const siteId = generatedSiteId(sub, i);
       const ids = shape.slotEvery > 0 && i % shape.slotEvery === 0 ? [siteId, `${siteId}/slots/staging`] : [siteId];
       for (const id of ids) {
         const ref = parseSiteId(id);
@@ -190,6 +189,3 @@ export function lowerBound(shape: SweepShape, counts: Record<string, number>): L
     basis: `${waves} wave(s) of ${shape.concurrency} subscriptions × max(critical path ${how} at ${shape.latencyMs} ms, throttle refill ${throttleMs.toFixed(0)} ms); ARM only, table writes and CPU count as zero`,
   };
 }
-
-/** Resource groups per subscription in generated fleets (the emulator's default). */
-const GROUPS = 10;

@@ -53,7 +53,7 @@ const { deps, arm } = await createRuntime(config, () => undefined);
 const counter = new RequestCounter().start();
 let heapPeak = 0;
 // BENCH_HEAP_SNAPSHOT=<path prefix>: a heap snapshot each time the heap grows 25 % past the last one
-// (from 40 MB on), to see what holds the peak (node scripts/heapTop.ts <file>). Slows the run down.
+// (from 40 MB on), to see what holds the peak (node --import tsx bench/heapTop.ts <file>). Slows the run down.
 const snapshots = process.env.BENCH_HEAP_SNAPSHOT;
 let snappedAt = 40 * 2 ** 20;
 let snapped = 0;
