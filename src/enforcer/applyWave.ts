@@ -94,7 +94,8 @@ function checkApplicable(record: RolloutRecord, req: ApplyRequest, now: Date): R
 }
 
 async function finish(deps: EnforcerDeps, record: RolloutRecord, wave: RolloutWaveRecord, worked: RolloutMemberRecord[], req: ApplyRequest): Promise<WaveResult> {
-  const all = record.members.filter((m) => m.wave === req.wave).map((m) => worked.find((w) => w.key === m.key) ?? m).sort(planOrder);
+  const byKey = new Map(worked.map((w) => [w.key, w]));
+  const all = record.members.filter((m) => m.wave === req.wave).map((m) => byKey.get(m.key) ?? m).sort(planOrder);
   const counts: Partial<Record<MemberState, number>> = {};
   for (const m of all) counts[m.state] = (counts[m.state] ?? 0) + 1;
   const failed = all.filter((m) => FAILED.has(m.state));
