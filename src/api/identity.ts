@@ -77,7 +77,7 @@ export function identifyCaller(access: ApiAccess, creds: CallerCredentials, now:
   return { ok: false, status: 401, reason: `no identity: ${why}` };
 }
 
-export function certLabel(cert: ValidCertificate): string {
+function certLabel(cert: ValidCertificate): string {
   return `${cert.subject} (certificate ${cert.thumbprint})`;
 }
 

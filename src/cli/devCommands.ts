@@ -22,7 +22,7 @@ export type DevCommands = Record<DevCommandName, DevCommand>;
 export const DEV_COMMANDS_ENTRY = new URL(`../../tools/arm-emulator/src/cli/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /** What an installation without the development package says instead of a stack trace. */
-export function notInstalledMessage(name: DevCommandName): string {
+function notInstalledMessage(name: DevCommandName): string {
   return `mtls-enforcer: '${name}' is a development command and is not part of this installation.
 The ARM emulator and local mode live in the repository's development package (tools/arm-emulator),
 which the npm package and the Function App zip leave out. From a clone of the repository:

@@ -93,7 +93,7 @@ const TREND_AXIS = 34;
  * Compliance across the last sweeps: one column per run (oldest left), its height the percentage
  * of judged resources that were compliant; a run with nothing judged shows "n/a".
  */
-export function trendChart(trend: TrendPoint[]): string {
+function trendChart(trend: TrendPoint[]): string {
   const width = Math.max(TREND_COL * trend.length + 50, 200);
   const height = TREND_TOP + TREND_H + TREND_AXIS;
   const columns = trend.map((p, i) => {

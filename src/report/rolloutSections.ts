@@ -6,7 +6,7 @@ const TIER_TEXT: Readonly<Record<number, string>> = { 1: '1 internet-exposed, pr
 export const tierText = (tier: number | undefined): string => (tier === undefined ? '' : (TIER_TEXT[tier] ?? String(tier)));
 
 /** What an owner is sent: their apps in the wave, the date nothing changes before, and what changes. */
-export function waveSection(plan: RolloutPlanView, wave: RolloutWaveView): Section {
+function waveSection(plan: RolloutPlanView, wave: RolloutWaveView): Section {
   const rows = wave.apps.map((a) => [a.owner ?? '(no owner tag)', a.name, a.resourceGroup, a.subscriptionId, tierText(a.tier), a.state, a.detail ?? '']);
   return {
     title: `Wave ${wave.number} of plan ${plan.id}: not before ${wave.notBefore} (${wave.apps.length} app${wave.apps.length === 1 ? '' : 's'}, ${wave.status})`,
@@ -16,7 +16,7 @@ export function waveSection(plan: RolloutPlanView, wave: RolloutWaveView): Secti
   };
 }
 
-export function excludedSection(plan: RolloutPlanView): Section {
+function excludedSection(plan: RolloutPlanView): Section {
   const rows = plan.excluded.map((a: RolloutAppView) => [a.owner ?? '', a.name, a.resourceGroup, a.subscriptionId, a.status ?? '', a.detail ?? '']);
   return { title: `Not in any wave (${rows.length})`, headers: ['Owner', 'App', 'Resource group', 'Subscription', 'Status', 'Why'], rows, empty: 'None.' };
 }
