@@ -74,18 +74,18 @@ interface Sweep {
   onEvaluated: (() => void) | undefined;
 }
 
-/**
- * The nightly sweep of one subscription: every site from the list payload (no per-site GET) and
- * every slot, evaluated in memory; findings written in batches, history only for changes, vanished
- * resources marked deleted. Drifted resources then go through the event path's assessment, so
- * audit, enforce, the loop and flap guards behave exactly as they do for events.
- */
 export interface SweepRun {
   id: string;
   /** The run's start: history rows carry it, so a redelivered sweep rewrites the same rows. */
   startedAt: string;
 }
 
+/**
+ * The nightly sweep of one subscription: every site from the list payload (no per-site GET) and
+ * every slot, evaluated in memory; findings written in batches, history only for changes, vanished
+ * resources marked deleted. Drifted resources then go through the event path's assessment, so
+ * audit, enforce, the loop and flap guards behave exactly as they do for events.
+ */
 export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, subscriptionId: string, run: SweepRun, options: SweepOptions = {}): Promise<SubscriptionSweepResult> {
   const context = await subscriptionContext(deps, subscriptionId);
   const result: SubscriptionSweepResult = { subscriptionId, mode: context.mode, counts: {}, evaluated: 0, historyRows: 0, deleted: 0 };
