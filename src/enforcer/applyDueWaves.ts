@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors.js';
 import type { EnforcerDeps } from './deps.js';
 import { applyWave, type WaveResult } from './applyWave.js';
-import { listRollouts } from './rolloutAccess.js';
+import { requireRollouts } from './rolloutAccess.js';
 import type { GroupLister } from './rescanMembers.js';
 
 export interface DueWaveResult {
@@ -16,8 +16,12 @@ export interface DueWaveResult {
  */
 export async function applyDueWaves(deps: EnforcerDeps, lister: GroupLister, failureThreshold: number): Promise<DueWaveResult> {
   const out: DueWaveResult = { applied: [], waiting: [] };
-  for (const record of await listRollouts(deps)) {
-    if (!record.plan.auto || record.plan.status !== 'active') continue;
+  const rollouts = requireRollouts(deps);
+  // Plan rows first: only an active auto plan's waves and members are read (not every plan ever made, each tick).
+  for (const head of await rollouts.listPlans()) {
+    if (!head.auto || head.status !== 'active') continue;
+    const record = await rollouts.get(head.id);
+    if (!record || !record.plan.auto || record.plan.status !== 'active') continue;
     for (const wave of record.waves.filter((w) => w.status === 'pending' || w.status === 'applying')) {
       if (deps.clock().getTime() < Date.parse(wave.notBefore)) {
         out.waiting.push({ planId: record.plan.id, wave: wave.number, notBefore: wave.notBefore });
