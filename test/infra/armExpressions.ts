@@ -34,7 +34,7 @@ export interface EvalContext {
 }
 
 /** subscription().tenantId in every evaluation. */
-export const TEST_TENANT_ID = '7e570000-0000-4000-8000-00000000abcd';
+const TEST_TENANT_ID = '7e570000-0000-4000-8000-00000000abcd';
 
 export const INFRA_DIR = fileURLToPath(new URL('../../infra/', import.meta.url));
 
@@ -59,7 +59,7 @@ export function evaluateDeep(value: Json, ctx: EvalContext): Json {
 }
 
 /** A template string: `[expr]` is evaluated, `[[...` is a literal starting with `[`, anything else is literal. */
-export function evaluateString(text: string, ctx: EvalContext): Json {
+function evaluateString(text: string, ctx: EvalContext): Json {
   if (text.startsWith('[[')) return text.slice(1);
   if (!(text.startsWith('[') && text.endsWith(']'))) return text;
   const parser = new Parser(text.slice(1, -1));
@@ -121,7 +121,7 @@ export function parameterValues(template: JsonObject, given: Record<string, Json
 }
 
 /** Deterministic stand-ins for the hashing functions: same shape as Azure's, not the same value. */
-export function fakeUniqueString(parts: readonly string[]): string {
+function fakeUniqueString(parts: readonly string[]): string {
   const digest = createHash('sha256').update(parts.join('|')).digest();
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   return Array.from(digest.subarray(0, 13), (b) => alphabet[b % 32]).join('');

@@ -24,7 +24,7 @@ export const TARGET_SUBSCRIPTION = '99999999-8888-7777-6666-555555555555';
 export const RESOURCE_GROUP = 'rg-mtls-enforcer';
 
 /** What `reference()` answers: fake but well-shaped values keyed by the resource id. */
-export function referenceStub(id: string): JsonObject {
+function referenceStub(id: string): JsonObject {
   if (/\/Microsoft\.ManagedIdentity\/userAssignedIdentities\//i.test(id)) {
     return { principalId: fakeGuid([id, 'principal']), clientId: fakeGuid([id, 'client']), tenantId: fakeGuid(['tenant']) };
   }

@@ -36,7 +36,7 @@ export function evaluatePolicyRule(rule: JsonObject, resource: JsonObject, param
   return { matched, effect: resolveParameter(then.effect as string, parameters) };
 }
 
-export function evaluateCondition(node: JsonObject, resource: JsonObject): boolean {
+function evaluateCondition(node: JsonObject, resource: JsonObject): boolean {
   const keys = Object.keys(node);
   if (keys.length === 1 && keys[0] === 'allOf') return list(node.allOf).every((c) => evaluateCondition(c, resource));
   if (keys.length === 1 && keys[0] === 'anyOf') return list(node.anyOf).some((c) => evaluateCondition(c, resource));

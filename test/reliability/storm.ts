@@ -55,7 +55,7 @@ export async function allFindings(deps: EnforcerDeps): Promise<Map<string, Findi
 }
 
 /** The outcome a history row records: status and reason codes. */
-export const outcomeOf = (row: Pick<HistoryEntry, 'status' | 'reasons'>): string => `${row.status}:${row.reasons.map((r) => r.code).sort().join(',')}`;
+const outcomeOf = (row: Pick<HistoryEntry, 'status' | 'reasons'>): string => `${row.status}:${row.reasons.map((r) => r.code).sort().join(',')}`;
 
 /**
  * Rows that record no change: a row whose outcome equals the row before it (oldest first) repeats a
