@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const KINDS = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring', 'wave-notice', 'wave-result'] as const;
+/** What a notification says happened: a channel's `kinds` filter on it (the outbox rows carry one). */
+export const NOTIFICATION_KINDS = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring', 'wave-notice', 'wave-result'] as const;
 
 /** A webhook URL: https, or http to this machine only (a local receiver). Never echoed in errors: it is a secret. */
 const webhookUrl = z.string().refine((v) => {
@@ -17,7 +18,7 @@ const channelSchema = z.object({
   type: z.enum(['teams', 'slack', 'webhook'], { error: 'type must be teams, slack or webhook' }),
   url: webhookUrl,
   subscriptions: z.array(z.string().regex(/^[0-9a-f-]{36}$/i, 'each subscription must be a GUID')).optional(),
-  kinds: z.array(z.enum(KINDS, { error: `each kind must be one of ${KINDS.join(', ')}` })).optional(),
+  kinds: z.array(z.enum(NOTIFICATION_KINDS, { error: `each kind must be one of ${NOTIFICATION_KINDS.join(', ')}` })).optional(),
 });
 
 export type NotifyChannel = z.infer<typeof channelSchema>;

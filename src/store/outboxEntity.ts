@@ -1,11 +1,12 @@
+import { NOTIFICATION_KINDS } from '../config/index.js';
 import type { HistoryEntry } from '../model/index.js';
 import { definedProperties, readString, type StoredEntity } from './entityFields.js';
 import type { EntityValue } from './entityLimits.js';
 import { historyKeys } from './historyEntity.js';
 import { encodeKey, MAX_KEY_LENGTH } from './encodeKey.js';
 
-/** What a notification says happened (the channel filters on it). */
-export const NOTIFICATION_KINDS = ['drift-detected', 'drift-reverted', 'flapping', 'remediation-denied', 'sweep-finished', 'exemption-expiring', 'wave-notice', 'wave-result'] as const;
+/** What a notification says happened (the channel filters on it): one list, with the MTLS_NOTIFY schema that validates `kinds`. */
+export { NOTIFICATION_KINDS };
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Notices given once ever (expiring exemptions, rollout waves), with a marker per notice given (same partition: one transaction writes both). */
