@@ -16,10 +16,11 @@ export async function getRollout(deps: EnforcerDeps, planId: string): Promise<Ro
   return record;
 }
 
-export async function listRollouts(deps: EnforcerDeps): Promise<RolloutRecord[]> {
+/** Plans newest first, each read whole; with `limit`, only the newest that many are read. */
+export async function listRollouts(deps: EnforcerDeps, limit?: number): Promise<RolloutRecord[]> {
   const rollouts = requireRollouts(deps);
   const out: RolloutRecord[] = [];
-  for (const head of await rollouts.listPlans()) {
+  for (const head of (await rollouts.listPlans()).slice(0, limit)) {
     const record = await rollouts.get(head.id);
     if (record) out.push(record);
   }

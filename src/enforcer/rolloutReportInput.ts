@@ -14,7 +14,7 @@ const PLANS_SHOWN = 20;
  */
 export async function loadRolloutReportInput(deps: EnforcerDeps, runs: readonly SweepRunRecord[]): Promise<RolloutReportInput | undefined> {
   if (!deps.rollouts) return undefined;
-  const plans = (await listRollouts(deps)).slice(0, PLANS_SHOWN).map(planView);
+  const plans = (await listRollouts(deps, PLANS_SHOWN)).map(planView);
   if (plans.length === 0) return undefined;
   const planned = [...new Set(plans.flatMap((p) => p.subscriptions))].sort();
   const ordered = [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
