@@ -8,8 +8,7 @@ import type { Finding, HistoryEntry } from '../model/index.js';
 import { createMemoryRollouts } from './memoryRollouts.js';
 import { createMemoryLog, instantKey } from './memoryLog.js';
 
-/** The same ports as the Table Storage adapters, held in this process only. */
-/** No notification outbox in memory: runs kept in memory (sweep --no-store) notify no one. */
+/** The same ports as the Table Storage adapters, held in this process only; no notification outbox (runs kept in memory, sweep --no-store, notify no one). */
 export type MemoryStore = Omit<TableStore, 'tables' | 'notifyOutbox'>;
 
 /**
