@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { ConfigError, loadConfig, NOTIFICATION_KINDS } from '../../src/config/index.js';
 
 const base = { MTLS_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' };
 
@@ -66,5 +66,25 @@ describe('loadConfig', () => {
       expect(problems).toContain(name);
     }
     expect((error as ConfigError).message).toMatch(/^invalid configuration:/);
+  });
+
+  it('checks queue and container names and notification kinds, naming the rule', () => {
+    const channel = { name: 'ops', type: 'webhook', url: 'https://hooks.example/x' };
+    const config = loadConfig({ ...base, MTLS_NOTIFY: JSON.stringify([{ ...channel, kinds: [...NOTIFICATION_KINDS] }]) });
+    expect(config.notify.channels[0]?.kinds).toEqual([...NOTIFICATION_KINDS]);
+    expect(config.reports.container).toBe('reports');
+    expect(config.sweep.queue).toBe('mtls-sweep-jobs');
+
+    const problemsOf = (env: Record<string, string>): string => {
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+    expect(problemsOf({ MTLS_NOTIFY: JSON.stringify([{ ...channel, kinds: ['drift-detected', 'coffee-break'] }]) })).toMatch(/MTLS_NOTIFY.*each kind must be one of drift-detected,/);
+    expect(problemsOf({ MTLS_REPORT_CONTAINER: 'Bad--Name' })).toMatch(/MTLS_REPORT_CONTAINER.*a blob container name/);
+    expect(problemsOf({ MTLS_SWEEP_QUEUE: 'x' })).toMatch(/MTLS_SWEEP_QUEUE.*a storage queue name/);
   });
 });
