@@ -29,20 +29,14 @@ export async function memberOutcome(deps: EnforcerDeps, ref: SiteRef, context: S
     const result = await remediate(deps, ref, context.policy, cause);
     switch (result.kind) {
       case 'remediated': return { state: 'remediated' };
-      case 'already-resolved': return resolved(result.status as Status);
+      case 'already-resolved': return resolved(result.status);
       case 'unsupported-plan': return { state: 'unsupported-plan', detail: 'needs Basic or higher (ARM refused the write)' };
-      case 'denied': return { state: 'remediation-denied', detail: deniedDetail(result) };
+      case 'denied': return { state: 'remediation-denied', detail: result.reason };
       case 'nothing-to-write': return { state: 'failed', detail: 'only exclusion paths fail and MTLS_CLEAR_EXCLUSION_PATHS is off: nothing the enforcer may write' };
     }
   } catch (err) {
     return { state: 'failed', detail: err instanceof Error ? err.message : String(err) };
   }
-}
-
-/** Why ARM refused: the missing action (older result shape) or the refusal's reason. */
-function deniedDetail(result: object): string {
-  const r = result as { reason?: unknown; action?: unknown };
-  return typeof r.reason === 'string' ? r.reason : `the enforcer's identity lacks ${String(r.action)}`;
 }
 
 /** The same decision from a read alone (dry run): what applying would do now. */
