@@ -4,15 +4,8 @@ import type { NotificationKind, OutboxItem } from '../store/index.js';
 /** Items listed in one message; the rest are counted. */
 export const DIGEST_LIMIT = 20;
 
-export interface DigestItem {
-  kind: NotificationKind;
-  resourceId: string;
-  subscriptionId: string;
-  at: string;
-  status: string;
-  caller?: string;
-  detail?: string;
-}
+/** What a message lists of one change: the outbox row without its storage keys and send batch. */
+export type DigestItem = Omit<OutboxItem, 'partitionKey' | 'rowKey' | 'batch'>;
 
 /** One message for one channel: what happened since its last one. */
 export interface Digest {
