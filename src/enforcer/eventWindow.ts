@@ -3,12 +3,20 @@ import type { EnforcerDeps } from './deps.js';
 import { GapTimer } from './gapTimer.js';
 import { outcomesOf, workEvents, type EventOutcome } from './onSiteWrite.js';
 
-/** How long an open window waits for one more invocation to join before it is worked... */
-export const WINDOW_GAP_MS = 4;
+/**
+ * How long an open window waits for one more invocation to join before it is worked. A window
+ * that is not full was handed a partial batch: the queue was drained, and the host polls again at
+ * once (it does whenever newBatchThreshold or fewer run), so this is about one receive round trip:
+ * what that poll brings (the rest of a deployment's writes for the same app) joins the window...
+ */
+export const WINDOW_GAP_MS = 8;
 /** ...and at most, from the first to join (what an event arriving alone can be kept waiting)... */
-export const WINDOW_MAX_WAIT_MS = 12;
-/** ...and how many events close it at once (the host runs batchSize + newBatchThreshold = 24 at most). */
-export const WINDOW_MAX_EVENTS = 32;
+export const WINDOW_MAX_WAIT_MS = 16;
+/**
+ * ...and how many events close it at once: host.json's `batchSize`. A full batch is worked without
+ * waiting: the host hands over nothing more until newBatchThreshold or fewer of its invocations run.
+ */
+export const WINDOW_MAX_EVENTS = 16;
 
 interface Joined {
   deps: EnforcerDeps;
@@ -27,6 +35,8 @@ export interface WindowOptions {
   gapMs?: number;
   maxWaitMs?: number;
   maxEvents?: number;
+  /** What works a closed window's events (workEvents; a test may watch when windows close). */
+  work?: typeof workEvents;
 }
 
 /**
@@ -44,11 +54,13 @@ export class EventWindow {
   private readonly gapMs: number;
   private readonly maxWaitMs: number;
   private readonly maxEvents: number;
+  private readonly workEvents: typeof workEvents;
 
   constructor(options: WindowOptions = {}) {
     this.gapMs = options.gapMs ?? WINDOW_GAP_MS;
     this.maxWaitMs = options.maxWaitMs ?? WINDOW_MAX_WAIT_MS;
     this.maxEvents = options.maxEvents ?? WINDOW_MAX_EVENTS;
+    this.workEvents = options.work ?? workEvents;
   }
 
   /** Work `events` with whatever else joins the open window; settles on these events' resources alone. */
@@ -77,7 +89,7 @@ export class EventWindow {
     const first = joined[0] as Joined;
     let results: Map<string, PromiseSettledResult<EventOutcome>>;
     try {
-      results = await workEvents(first.deps, joined.flatMap((j) => j.events));
+      results = await this.workEvents(first.deps, joined.flatMap((j) => j.events));
     } catch (err) {
       for (const j of joined) j.reject(err);
       return;

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { WINDOW_MAX_EVENTS } from '../../src/enforcer/index.js';
 import { MAX_DEQUEUE_COUNT } from '../../src/triggers/index.js';
 
 const host = JSON.parse(readFileSync(new URL('../../host.json', import.meta.url), 'utf8')) as {
   version: string;
   extensionBundle: { id: string; version: string };
-  extensions: { queues: { messageEncoding: string; maxPollingInterval: string; maxDequeueCount: number } };
+  extensions: { queues: { messageEncoding: string; maxPollingInterval: string; maxDequeueCount: number; batchSize: number } };
 };
 
 describe('host.json', () => {
@@ -21,5 +22,9 @@ describe('host.json', () => {
 
   it('poisons after the attempt count the queue handler reports', () => {
     expect(host.extensions.queues.maxDequeueCount).toBe(MAX_DEQUEUE_COUNT);
+  });
+
+  it('hands over at once what closes an event window: a full batch is worked without waiting', () => {
+    expect(host.extensions.queues.batchSize).toBe(WINDOW_MAX_EVENTS);
   });
 });
