@@ -1,4 +1,5 @@
 import dc from 'node:diagnostics_channel';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
 import os from 'node:os';
@@ -123,4 +124,70 @@ export class RequestCounter {
   reset(): void {
     this.counts.clear();
   }
+}
+
+/** CPU ms so far of this process and of each process it started (Linux /proc; empty elsewhere), by role. */
+export type ProcessCpu = Record<string, number>;
+
+/** Role of a child process by its command line: the bench's emulator child, or which Azurite service. */
+function roleOf(cmdline: string): string {
+  if (cmdline.includes('emulatorChild')) return 'emulator';
+  for (const service of ['table', 'queue', 'blob']) if (cmdline.includes(`--${service}Host`)) return `Azurite ${service}`;
+  if (cmdline.includes('sweepWorker')) return 'sweep worker';
+  return 'other';
+}
+
+export function processCpu(): ProcessCpu {
+  const own = process.cpuUsage();
+  const cpu: ProcessCpu = { 'this process': (own.user + own.system) / 1000 };
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return cpu;
+  }
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const parent = new Map<number, number>();
+  const stats = new Map<number, { ms: number; cmdline: string }>();
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name (which is in parentheses and may hold spaces).
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(pid), Number(rest[1]));
+      stats.set(Number(pid), { ms: (Number(rest[11]) + Number(rest[12])) * tick, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ') });
+    } catch {
+      // The process exited while we read.
+    }
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  for (const [pid, { ms, cmdline }] of stats) {
+    if (!isDescendant(pid)) continue;
+    const role = roleOf(cmdline);
+    cpu[role] = (cpu[role] ?? 0) + ms;
+  }
+  return cpu;
+}
+
+/** CPU ms each role used between two `processCpu()` readings. */
+export function cpuSince(before: ProcessCpu, after: ProcessCpu = processCpu()): ProcessCpu {
+  return Object.fromEntries(Object.entries(after).map(([role, ms]) => [role, ms - (before[role] ?? 0)]).filter(([, ms]) => (ms as number) > 0));
+}
+
+/** Each role's CPU ms over `events`. */
+export function perEvent(cpu: ProcessCpu, events: number): ProcessCpu {
+  return Object.fromEntries(Object.entries(cpu).map(([role, ms]) => [role, ms / events]));
+}
+
+/** "this process 2.10 · emulator 0.40 · Azurite table 3.00": a printed row's value. */
+export function cpuLine(cpu: ProcessCpu): string {
+  return Object.entries(cpu).map(([role, ms]) => `${role} ${ms.toFixed(2)}`).join(' · ');
+}
+
+/** CPU ms of all roles together. */
+export function cpuTotal(cpu: ProcessCpu): number {
+  return Object.values(cpu).reduce((a, b) => a + b, 0);
 }

@@ -3,17 +3,18 @@
  * enforcer: started by `remoteEmulator.ts` with fork(), driven over IPC with the emulator's
  * public API only (`startEmulator`). Exits when the parent goes away.
  */
-import { QueueClient } from '@azure/storage-queue';
 import { makeEmulatorToken, startEmulator, type EmulatorOptions, type GenerateOptions, type WebhookSubscription } from '../tools/arm-emulator/src/emulator/index.js';
 import { epochNow } from './common.js';
+import { queueRest } from './queueRest.js';
 import type { RemoteEmulatorOptions, Request, Reply } from './remoteEmulator.js';
 
 const { eventQueue, ...options } = JSON.parse(process.argv[2] ?? '{}') as RemoteEmulatorOptions;
-// Event Grid's Storage Queue destination: one event per message, JSON base64-encoded.
-const queue = eventQueue ? new QueueClient(eventQueue.connectionString, eventQueue.queueName) : undefined;
+// Event Grid's Storage Queue destination: one event per message, JSON base64-encoded (bare HTTP:
+// Event Grid's sending is not the enforcer's CPU, see queueRest.ts).
+const queue = eventQueue ? queueRest(eventQueue.connectionString, eventQueue.queueName) : undefined;
 const emu = await startEmulator({
   ...options,
-  ...(queue ? { eventSink: (event: unknown) => queue.sendMessage(Buffer.from(JSON.stringify(event)).toString('base64')) } : {}),
+  ...(queue ? { eventSink: (event: unknown) => queue.send(Buffer.from(JSON.stringify(event)).toString('base64')) } : {}),
 });
 const send = (reply: Reply) => process.send?.(reply);
 

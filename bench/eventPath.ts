@@ -6,7 +6,7 @@ import { emulatorCredential, generatedSubscriptionId } from '../tools/arm-emulat
 import { startLocalHost } from '../src/host/index.js';
 import type { Azurite } from '../tools/arm-emulator/src/local/azurite.js';
 import { createRuntime } from '../src/triggers/index.js';
-import { caFile, distribution, epochNow, GENERATED_GROUPS as GROUPS, generatedSiteId, RequestCounter, type Distribution } from './common.js';
+import { caFile, cpuSince, distribution, epochNow, perEvent, processCpu, GENERATED_GROUPS as GROUPS, generatedSiteId, RequestCounter, type Distribution } from './common.js';
 import { startRemoteEmulator, type RemoteEmulator } from './remoteEmulator.js';
 
 const ENFORCER = { oid: 'bench-enforcer', appid: 'bench-app' };
@@ -40,6 +40,8 @@ export interface EventPathResult {
   /** CPU time of this process (host + enforcer + SDKs) per event: steadier than wall time on a shared machine. */
   cpuMsPerEvent: number;
   cpuOverhead: number;
+  /** CPU ms per event of each process in the measured run (this one, the emulator, each Azurite service). */
+  cpuByProcess: Record<string, number>;
   /** Enforcer p50 write-to-finding over the floor's p50 (GET + upsert). */
   latencyOverhead: number;
   azurite: AzuriteRate;
@@ -137,6 +139,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     await emu.call('reset');
     counter.start();
     const cpu0 = process.cpuUsage();
+    const procs0 = processCpu();
     const findingMs: number[] = [];
     const revertMs: number[] = [];
     const started = performance.now();
@@ -152,6 +155,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
     });
     const wallMs = performance.now() - started;
     const cpuMsPerEvent = cpuMs(process.cpuUsage(cpu0)) / events;
+    const cpuByProcess = perEvent(cpuSince(procs0), events);
     counter.stop();
     const arm = await emu.stats();
     const deliveries = await emu.call('idle');
@@ -174,6 +178,7 @@ export async function benchEventPath(azurite: Azurite, options: EventPathOptions
       overhead: wallMs / floor.wallMs,
       cpuMsPerEvent,
       cpuOverhead: cpuMsPerEvent / floor.cpuMsPerEvent,
+      cpuByProcess,
       latencyOverhead: writeToFinding.p50 / floor.perEvent.p50,
       azurite: rate,
     };

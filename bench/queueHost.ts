@@ -90,6 +90,8 @@ export class QueueHost {
     private readonly handler: QueueHandler,
     private readonly options: QueueHostOptions = hostJsonQueueOptions(),
     private readonly logHandler: LogHandler = () => undefined,
+    /** How a completed message is deleted (the SDK by default; the bench passes bare HTTP, see queueRest.ts). */
+    private readonly remove: (messageId: string, popReceipt: string) => Promise<unknown> = (id, pop) => queue.deleteMessage(id, pop),
   ) {}
 
   /** Starts polling (again, after `stop`). */
@@ -190,7 +192,7 @@ export class QueueHost {
       await this.queue.updateMessage(item.messageId, item.popReceipt, undefined, Math.round(this.options.visibilityTimeoutMs / 1000));
       return trace('retried');
     }
-    await this.queue.deleteMessage(item.messageId, item.popReceipt);
+    await this.remove(item.messageId, item.popReceipt);
     this.stats.completed++;
     trace('completed');
   }

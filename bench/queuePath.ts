@@ -1,12 +1,15 @@
 import { QueueClient } from '@azure/storage-queue';
 import { onEventQueue } from '../functions/onEventQueue.js';
 import type { Azurite } from '../tools/arm-emulator/src/local/azurite.js';
-import { caFile, distribution, epochNow, GENERATED_GROUPS as GROUPS, generatedSiteId, RequestCounter, type Distribution } from './common.js';
+import { caFile, cpuSince, distribution, epochNow, perEvent, processCpu, GENERATED_GROUPS as GROUPS, generatedSiteId, RequestCounter, type Distribution } from './common.js';
+import { queueRest } from './queueRest.js';
 import { hostJsonQueueOptions, QueueHost, type MessageTrace, type QueueHostStats } from './queueHost.js';
 import { startRemoteEmulator, type RemoteEmulator } from './remoteEmulator.js';
 
 const ENFORCER = { oid: 'bench-queue-enforcer', appid: 'bench-queue-app' };
 const WARM_UP = 16;
+/** Messages the steady writer keeps ahead of the handler at most: 4 host batches. */
+const STEADY_AHEAD = 64;
 const siteId = (i: number) => generatedSiteId(0, i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,7 +38,18 @@ export interface QueueRunResult {
   armCallsPerEvent: number;
   tableOpsPerEvent: number;
   queueOpsPerEvent: number;
+  /** CPU ms per event of each process (this one: handler and host model; the emulator; each Azurite service). */
+  cpuByProcess: Record<string, number>;
   host: QueueHostStats;
+  /** Steady only: the host model alone, the same messages drained into an empty handler. */
+  hostAlone?: HostAloneResult;
+}
+
+export interface HostAloneResult {
+  messages: number;
+  perSecond: number;
+  /** CPU ms per message of each process: what the host model and the queue cost without the enforcer. */
+  cpuByProcess: Record<string, number>;
 }
 
 /**
@@ -52,7 +66,8 @@ export async function benchQueuePath(azurite: Azurite, options: QueuePathOptions
   const fleet = WARM_UP + options.steady.apps + options.burst.apps + options.lone.events;
   const emu = await startRemoteEmulator({ throttle: false, latencyMs: 0, eventQueue: { connectionString: azurite.connectionString, queueName } });
   const counter = new RequestCounter();
-  const host = new QueueHost(queue, poison, onEventQueue, hostJsonQueueOptions());
+  const rest = queueRest(azurite.connectionString, queueName);
+  const host = new QueueHost(queue, poison, onEventQueue, hostJsonQueueOptions(), undefined, (id, pop) => rest.delete(id, pop));
   try {
     await emu.call('generate', { subscriptions: 1, sitesPerSubscription: fleet, slotEvery: 0, nonCompliantFraction: 0, resourceGroupsPerSubscription: GROUPS });
     // onEventQueue builds its runtime from the environment on its first invocation, as in Azure.
@@ -77,11 +92,13 @@ export async function benchQueuePath(azurite: Azurite, options: QueuePathOptions
       const before = { ...host.stats };
       counter.reset();
       counter.start();
+      const procs0 = processCpu();
       const started = epochNow();
       const events = await act();
       await host.idle();
       counter.stop();
-      results.push(summarize(scenario, apps, events, started, host.traces, await emu.stats(), counter, azurite, { completed: host.stats.completed - before.completed, retried: host.stats.retried - before.retried, poisoned: host.stats.poisoned - before.poisoned }));
+      const cpu = perEvent(cpuSince(procs0), events);
+      results.push(summarize(scenario, apps, events, started, host.traces, await emu.stats(), counter, azurite, cpu, { completed: host.stats.completed - before.completed, retried: host.stats.retried - before.retried, poisoned: host.stats.poisoned - before.poisoned }));
     };
     const { steady, burst, lone } = options;
     let next = WARM_UP;
@@ -96,27 +113,38 @@ export async function benchQueuePath(azurite: Azurite, options: QueuePathOptions
         on.set(site, enabled);
         return { id: siteId(site), properties: enabled ? { clientCertEnabled: true, clientCertMode: 'Required' } : { clientCertEnabled: false } };
       });
-      for (let i = 0; i < writes.length; i += 16) await emu.call('writes', { writes: writes.slice(i, i + 16) });
+      // The writer keeps at most AHEAD messages between the queue and the handler: enough that the
+      // host always finds a full batch (16, and 8 more when 8 are left), and no backlog that grows
+      // with the run. Azurite's queue costs grow with its backlog (every operation scans the queue
+      // for expired messages, every receive sorts all visible ones); Azure Storage's do not.
+      const settled = host.traces.length;
+      for (let i = 0; i < writes.length; i += 16) {
+        while (i - (host.traces.length - settled) > STEADY_AHEAD) await sleep(1);
+        await emu.call('writes', { writes: writes.slice(i, i + 16) });
+      }
       await emu.call('idle');
       return writes.length;
     });
+    (results[0] as QueueRunResult).hostAlone = await hostModelAlone(azurite, queueName, host.traces.map((t) => t.message));
     const burstFrom = next;
     next += burst.apps;
     await run('burst', burst.apps, async () => {
       // A pipeline per app: the site write, then three more (the emulator has no config endpoint:
       // they are writes of the site too, each raising a sites/write event for it).
-      const writes = Array.from({ length: burst.apps }, (_, a) => [
+      // The pipelines start in 20 slices over `withinMs`; each app's four writes go in one slice
+      // (a slice never splits an app's pipeline, whatever the number of apps).
+      const pipelines = Array.from({ length: burst.apps }, (_, a) => [
         { id: siteId(burstFrom + a), properties: { clientCertEnabled: false } },
         ...[1, 2, 3].map((n) => ({ id: siteId(burstFrom + a), properties: { clientCertEnabled: false, tags: { deploy: String(n) } } })),
-      ]).flat();
+      ]);
       const slices = 20;
-      const per = Math.ceil(writes.length / slices);
-      for (let s = 0; s < slices; s++) {
-        await emu.call('writes', { writes: writes.slice(s * per, (s + 1) * per) });
+      const appsPer = Math.ceil(burst.apps / slices);
+      for (let s = 0; s * appsPer < burst.apps; s++) {
+        await emu.call('writes', { writes: pipelines.slice(s * appsPer, (s + 1) * appsPer).flat() });
         await sleep(burst.withinMs / slices);
       }
       await emu.call('idle');
-      return writes.length;
+      return pipelines.length * 4;
     });
     const loneFrom = next;
     await run('lone', lone.events, async () => {
@@ -131,10 +159,38 @@ export async function benchQueuePath(azurite: Azurite, options: QueuePathOptions
   } finally {
     counter.stop();
     await host.stop();
+    rest.close();
     await emu.stop();
   }
 }
 
+
+/**
+ * The host model's own cost, same run: `messages` put on a queue of their own beforehand (not
+ * measured), then drained by the same host model into a handler that does nothing.
+ */
+async function hostModelAlone(azurite: Azurite, queueName: string, messages: readonly unknown[]): Promise<HostAloneResult> {
+  const name = `${queueName}-alone`;
+  const queue = new QueueClient(azurite.connectionString, name);
+  await queue.create();
+  const rest = queueRest(azurite.connectionString, name);
+  const texts = messages.map((m) => Buffer.from(JSON.stringify(m)).toString('base64'));
+  for (let i = 0; i < texts.length; i += 16) await Promise.all(texts.slice(i, i + 16).map((t) => rest.send(t)));
+  const host = new QueueHost(queue, new QueueClient(azurite.connectionString, `${name}-poison`), async () => undefined, hostJsonQueueOptions(), undefined, (id, pop) => rest.delete(id, pop));
+  try {
+    const procs0 = processCpu();
+    const started = performance.now();
+    host.start();
+    await host.idle();
+    const wallMs = performance.now() - started;
+    if (host.stats.completed < texts.length) throw new Error(`host model alone: only ${host.stats.completed} of ${texts.length} messages completed`);
+    return { messages: texts.length, perSecond: (texts.length / wallMs) * 1000, cpuByProcess: perEvent(cpuSince(procs0), texts.length) };
+  } finally {
+    await host.stop();
+    rest.close();
+    await queue.delete();
+  }
+}
 
 async function writeAll(emu: RemoteEmulator, writes: Array<{ id: string; properties: Record<string, unknown> }>): Promise<void> {
   await emu.call('writes', { writes });
@@ -143,7 +199,7 @@ async function writeAll(emu: RemoteEmulator, writes: Array<{ id: string; propert
 
 function summarize(
   scenario: QueueRunResult['scenario'], apps: number, events: number, started: number, traces: readonly MessageTrace[],
-  arm: { counts: Record<string, number>; total: number }, counter: RequestCounter, azurite: Azurite, host: QueueHostStats,
+  arm: { counts: Record<string, number>; total: number }, counter: RequestCounter, azurite: Azurite, cpuByProcess: Record<string, number>, host: QueueHostStats,
 ): QueueRunResult {
   const done = traces.filter((t) => t.outcome === 'completed');
   if (done.length < events) throw new Error(`queue ${scenario}: only ${done.length} of ${events} messages completed`);
@@ -160,6 +216,7 @@ function summarize(
     armCallsPerEvent: arm.total / events,
     tableOpsPerEvent: counter.to(azurite.tableUrl) / events,
     queueOpsPerEvent: counter.to(azurite.queueUrl) / events,
+    cpuByProcess,
     host,
   };
 }

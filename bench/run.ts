@@ -1,5 +1,5 @@
 import { startAzurite } from '../tools/arm-emulator/src/local/azurite.js';
-import { ms, printTable, times, verdict, writeResult, type Row } from './common.js';
+import { cpuLine, cpuTotal, ms, printTable, times, verdict, writeResult, type Row } from './common.js';
 import { benchColdStart } from './coldStart.js';
 import { benchEventPath, type EventPathResult } from './eventPath.js';
 import { benchQueuePath, type QueueRunResult } from './queuePath.js';
@@ -42,6 +42,7 @@ async function webhookPath(azurite: Awaited<ReturnType<typeof startAzurite>>): P
     const rows = [
       { figure: 'throughput', value: `${r.throughputPerSecond.toFixed(0)} events/s`, against: `${r.floor.throughputPerSecond.toFixed(0)}/s floor`, ratio: times(r.overhead), target: r.batch > 1 ? `≤ 1.50× ${verdict(r.overhead <= 1.5)}` : '' },
       { figure: 'CPU / event (this process)', value: ms(r.cpuMsPerEvent), against: `${ms(r.floor.cpuMsPerEvent)} floor`, ratio: times(r.cpuOverhead) },
+      { figure: 'CPU ms / event, by process', value: cpuLine(r.cpuByProcess) },
       { figure: 'write→finding p50', value: ms(r.writeToFinding.p50), against: `${ms(r.floor.perEvent.p50)} floor`, ratio: times(r.latencyOverhead) },
       { figure: 'write→finding p95', value: ms(r.writeToFinding.p95), against: `${ms(r.floor.perEvent.p95)} floor`, ratio: times(r.writeToFinding.p95 / r.floor.perEvent.p95) },
       { figure: 'write→finding p99', value: ms(r.writeToFinding.p99), against: `${ms(r.floor.perEvent.p99)} floor`, ratio: times(r.writeToFinding.p99 / r.floor.perEvent.p99), target: `≤ 50 ms ${verdict(r.writeToFinding.p99 <= 50)}` },
@@ -86,6 +87,13 @@ async function queuePath(azurite: Awaited<ReturnType<typeof startAzurite>>, webh
         figure: 'ARM calls / event', value: r.armCallsPerEvent.toFixed(2), against: `${r.armGets} site GETs for ${r.apps} apps`,
         ...(r.scenario === 'burst' ? { ratio: times(r.armGets / r.apps), target: `= apps ${verdict(r.armGets <= r.apps)}` } : {}),
       },
+      { figure: 'CPU ms / event, by process', value: cpuLine(r.cpuByProcess), ...(batched && r.scenario === 'steady' ? { against: `webhook: ${cpuLine(batched.cpuByProcess)}` } : {}) },
+      ...(batched && r.scenario === 'steady' ? [
+        // Every process shares this machine's cores: throughput follows the CPU all of them spend per event.
+        { figure: 'CPU ms / event, all processes', value: ms(cpuTotal(r.cpuByProcess)), against: `webhook: ${ms(cpuTotal(batched.cpuByProcess))}`, ratio: `${((cpuTotal(batched.cpuByProcess) / cpuTotal(r.cpuByProcess)) * 100).toFixed(0)}%` },
+        { figure: 'CPU ms / event, this process', value: ms(r.cpuByProcess['this process'] ?? 0), against: `webhook: ${ms(batched.cpuByProcess['this process'] ?? 0)} (handler; here also the host model)`, ratio: `${(((batched.cpuByProcess['this process'] ?? 0) / (r.cpuByProcess['this process'] ?? 1)) * 100).toFixed(0)}%` },
+      ] : []),
+      ...(r.hostAlone ? [{ figure: 'host model alone', value: `${r.hostAlone.perSecond.toFixed(0)} messages/s`, against: `same ${r.hostAlone.messages} messages, empty handler; CPU ms / message: ${cpuLine(r.hostAlone.cpuByProcess)}` }] : []),
       { figure: 'queue requests / event', value: r.queueOpsPerEvent.toFixed(2), against: 'the host model: receive, delete' },
       { figure: 'write→finding p50', value: ms(r.writeToFinding.p50), against: 'polling included' },
       { figure: 'write→finding p99', value: ms(r.writeToFinding.p99), against: 'polling included' },
