@@ -27,7 +27,7 @@ replaces the pending waves of the subscriptions' earlier plan (applied waves sta
   apply --now              apply a wave before its date (otherwise exit 2, saying when)
   apply --dry-run          read each member and say what applying would do; write nothing
 
-Exit codes: 0 ok, 1 a wave left members failed or denied (or paused its plan), 2 usage or input error
+Exit codes: 0 ok, 1 a wave left members failed or denied (or paused its plan, or stopped: its lease lost), 2 usage or input error
 (a wave applied before its date without --now), 3 environment.
 
 Example:
@@ -104,7 +104,7 @@ async function apply(io: CliIo, values: Values): Promise<number> {
   bar.end();
   if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(waveText(result, record.plan.id));
-  return result.status === 'done' && !result.paused ? EXIT.ok : EXIT.nonCompliant;
+  return result.status === 'done' && !result.paused && !result.stopped ? EXIT.ok : EXIT.nonCompliant;
 }
 
 function waveText(result: WaveResult, planId: string): string {
@@ -112,6 +112,7 @@ function waveText(result: WaveResult, planId: string): string {
   const lines = [`${result.dryRun ? '(dry run) ' : ''}wave ${result.wave} of ${planId}: ${result.status} — ${counts || 'no members'}`];
   for (const m of result.members) lines.push(`  ${m.state.padEnd(18)} ${m.resourceId}${m.detail ? `  (${m.detail})` : ''}`);
   if (result.paused) lines.push(`plan ${planId} paused: ${result.paused}`);
+  if (result.stopped) lines.push(result.stopped);
   return `${lines.join('\n')}\n`;
 }
 

@@ -41,7 +41,7 @@ export interface RemediationConfig {
   flapMaxReverts: number;
   flapWindowMs: number;
   clearExclusionPaths: boolean;
-  /** How long a per-resource lease (withLease) is held at most: one setting for every lease user. */
+  /** How long a lease (withLease) is held at most unless renewed: one setting for every lease user (a rollout wave renews it every third). */
   leaseTtlMs: number;
   exemptionMaxDays: number;
 }

@@ -30,7 +30,7 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'MTLS_FLAP_MAX_REVERTS', sample: '3', meaning: 'Reverts of one app within the flap window after which it is marked flapping and left alone.' },
   { name: 'MTLS_FLAP_WINDOW_MINUTES', sample: '60', meaning: 'Length of the flap window in minutes.' },
   { name: 'MTLS_CLEAR_EXCLUSION_PATHS', sample: 'false', meaning: 'Whether remediation also clears clientCertExclusionPaths (default: leave them, keep reporting).' },
-  { name: 'MTLS_LEASE_SECONDS', sample: '60', meaning: "Longest a per-app lease lasts (s): while it is held, one revert or own-write recording of that app runs at a time; a crashed holder's lease frees itself after this long." },
+  { name: 'MTLS_LEASE_SECONDS', sample: '60', meaning: "Longest a lease lasts unrenewed (s): while a per-app lease is held, one revert or own-write recording of that app runs at a time; a rollout wave's lease is renewed every third of this while the wave runs; a crashed holder's lease frees itself after this long." },
   { name: 'MTLS_PRODUCTION_TAGS', sample: 'environment,env', meaning: 'Tag names that mark an app as production for rollout plans (case-insensitive).' },
   { name: 'MTLS_PRODUCTION_VALUES', sample: 'prod,production', meaning: 'Values of those tags that mean production (case-insensitive); production apps go in the first rollout waves.' },
   { name: 'MTLS_OWNER_TAGS', sample: 'owner,team', meaning: "Tag names read, in order, for an app's owner in rollout plans and wave lists." },

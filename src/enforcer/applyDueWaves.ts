@@ -12,7 +12,8 @@ export interface DueWaveResult {
 
 /**
  * The rollout timer: for every active plan made with --auto, apply its pending waves whose date
- * has come, in order, and none before its date; a wave that pauses its plan stops that plan.
+ * has come, in order, and none before its date; a wave that pauses its plan, or stops because it
+ * lost its lease (it stays `applying`, picked up again next run), stops that plan for this run.
  */
 export async function applyDueWaves(deps: EnforcerDeps, lister: GroupLister, failureThreshold: number): Promise<DueWaveResult> {
   const out: DueWaveResult = { applied: [], waiting: [] };
@@ -37,7 +38,8 @@ export async function applyDueWaves(deps: EnforcerDeps, lister: GroupLister, fai
         break;
       }
       out.applied.push(result);
-      if (result.paused) break;
+      // Paused, or stopped (its lease lost): the plan's next wave waits for this one.
+      if (result.paused || result.stopped) break;
     }
   }
   return out;

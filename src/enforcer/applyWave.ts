@@ -34,6 +34,13 @@ export interface WaveResult {
   counts: Partial<Record<MemberState, number>>;
   /** Set when this wave paused its plan: why. */
   paused?: string;
+  /**
+   * Set when the wave stopped before its end because its lease was lost (taken over after it
+   * expired, or renewals failing): why, and how many members were not started. Its members' rows
+   * are written, its wave row and plan are left to whoever holds the lease (the wave stays
+   * `applying`, so the next apply or timer run works the rest).
+   */
+  stopped?: string;
 }
 
 /** Members a wave (re)works: those not yet done, and those that failed on an earlier attempt. */
@@ -49,12 +56,13 @@ const FAILED: ReadonlySet<MemberState> = new Set(['failed', 'remediation-denied'
 export async function applyWave(deps: EnforcerDeps, lister: GroupLister, req: ApplyRequest): Promise<WaveResult> {
   if (req.dryRun) return applyHoldingLease(deps, lister, req);
   // One applier of a wave at a time (the timer and a person, two instances): the other is told, not run.
-  return withLease(deps, `rollout/${req.planId}/wave/${req.wave}`, () => applyHoldingLease(deps, lister, req), () => {
+  // A wave can outlast one lease TTL: the lease is renewed while it runs, and once it is lost no member starts.
+  return withLease(deps, `rollout/${req.planId}/wave/${req.wave}`, ({ signal }) => applyHoldingLease(deps, lister, req, signal), () => {
     throw new InvalidInputError(`wave ${req.wave} of plan ${req.planId} is being applied elsewhere right now; look again with 'rollout show ${req.planId}'`);
-  });
+  }, { renew: true });
 }
 
-async function applyHoldingLease(deps: EnforcerDeps, lister: GroupLister, req: ApplyRequest): Promise<WaveResult> {
+async function applyHoldingLease(deps: EnforcerDeps, lister: GroupLister, req: ApplyRequest, lease?: AbortSignal): Promise<WaveResult> {
   const record = await getRollout(deps, req.planId);
   const wave = checkApplicable(record, req, deps.clock());
   const members = record.members.filter((m) => m.wave === req.wave && OPEN.has(m.state));
@@ -67,6 +75,8 @@ async function applyHoldingLease(deps: EnforcerDeps, lister: GroupLister, req: A
   await forEachLimited(members, req.concurrency ?? 8, async (member) => {
     const ref = parseSiteId(member.resourceId);
     const context = await contextOf(member.subscriptionId);
+    // The lease may have been lost while the context was read: this member is then not started.
+    if (lease?.aborted) return;
     const outcome: Outcome = !ref ? { state: 'failed', detail: 'not a site or slot id' }
       : context.mode === 'off' ? { state: 'failed', detail: `subscription ${member.subscriptionId} is in mode off: the enforcer does not act there` }
       : req.dryRun ? await predictOutcome(deps, ref, context)
@@ -76,9 +86,33 @@ async function applyHoldingLease(deps: EnforcerDeps, lister: GroupLister, req: A
     else delete done.detail;
     worked.push(done);
     req.onMember?.(done);
-  });
-  if (!req.dryRun) await rescanMembers(deps, lister, worked, contextOf, { ...cause, id: `${cause.id}.rescan`, at: deps.clock().toISOString() });
+  }, lease);
+  if (!req.dryRun && !lease?.aborted) await rescanMembers(deps, lister, worked, contextOf, { ...cause, id: `${cause.id}.rescan`, at: deps.clock().toISOString() });
+  if (lease?.aborted) return leaseLost(deps, record, worked, req, members.length - worked.length, lease);
   return finish(deps, record, wave, worked, req);
+}
+
+/** The wave lost its lease: say so, keep what its members did, and leave the wave and plan rows to the lease's holder. */
+async function leaseLost(deps: EnforcerDeps, record: RolloutRecord, worked: RolloutMemberRecord[], req: ApplyRequest, notStarted: number, lease: AbortSignal): Promise<WaveResult> {
+  const { all, counts } = waveMembers(record, worked, req.wave);
+  const why = lease.reason instanceof Error ? lease.reason.message : `lease on rollout/${req.planId}/wave/${req.wave} lost`;
+  const reason = `wave ${req.wave} stopped: ${why}; ${notStarted} of ${worked.length + notStarted} members not started (the wave stays applying: applying it again works them, as the timer's next run does for an --auto plan)`;
+  deps.log('warn', `rollout plan ${req.planId} ${reason}`, { planId: req.planId });
+  // Each member's row is what happened to that app; failing to write them must not hide why the wave stopped.
+  await requireRollouts(deps).putMembers(worked).catch((err: unknown) => {
+    deps.log('warn', `rollout plan ${req.planId} wave ${req.wave}: the rows of its ${worked.length} worked members were not written: ${err instanceof Error ? err.message : String(err)}`, { planId: req.planId });
+  });
+  // The wave's stored status, which this applier no longer may change: `applying`, until an applier holding the lease finishes it.
+  return { planId: req.planId, wave: req.wave, status: 'applying', dryRun: false, members: all, counts, stopped: reason };
+}
+
+/** The wave's members, each as worked now or as stored, in plan order, and how many are in each state. */
+function waveMembers(record: RolloutRecord, worked: RolloutMemberRecord[], wave: number): { all: RolloutMemberRecord[]; counts: Partial<Record<MemberState, number>> } {
+  const byKey = new Map(worked.map((w) => [w.key, w]));
+  const all = record.members.filter((m) => m.wave === wave).map((m) => byKey.get(m.key) ?? m).sort(planOrder);
+  const counts: Partial<Record<MemberState, number>> = {};
+  for (const m of all) counts[m.state] = (counts[m.state] ?? 0) + 1;
+  return { all, counts };
 }
 
 function checkApplicable(record: RolloutRecord, req: ApplyRequest, now: Date): RolloutWaveRecord {
@@ -94,10 +128,7 @@ function checkApplicable(record: RolloutRecord, req: ApplyRequest, now: Date): R
 }
 
 async function finish(deps: EnforcerDeps, record: RolloutRecord, wave: RolloutWaveRecord, worked: RolloutMemberRecord[], req: ApplyRequest): Promise<WaveResult> {
-  const byKey = new Map(worked.map((w) => [w.key, w]));
-  const all = record.members.filter((m) => m.wave === req.wave).map((m) => byKey.get(m.key) ?? m).sort(planOrder);
-  const counts: Partial<Record<MemberState, number>> = {};
-  for (const m of all) counts[m.state] = (counts[m.state] ?? 0) + 1;
+  const { all, counts } = waveMembers(record, worked, req.wave);
   const failed = all.filter((m) => FAILED.has(m.state));
   const status: WaveStatus = failed.length === 0 ? 'done' : failed.length === all.length ? 'failed' : 'partial';
   const result: WaveResult = { planId: req.planId, wave: req.wave, status, dryRun: !!req.dryRun, members: all, counts };

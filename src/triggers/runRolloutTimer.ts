@@ -5,6 +5,9 @@ import { sharedRuntime } from './runtime.js';
 export async function runRolloutTimer(log: Log): Promise<void> {
   const { deps, arm, config } = await sharedRuntime(log);
   const { applied, waiting } = await applyDueWaves({ ...deps, log }, arm, config.rollout.failureThreshold);
-  for (const r of applied) log(r.paused ? 'warn' : 'info', `rollout ${r.planId} wave ${r.wave}: ${r.status}${r.paused ? `; plan paused: ${r.paused}` : ''}`);
+  for (const r of applied) {
+    const why = [r.paused ? `plan paused: ${r.paused}` : '', r.stopped ?? ''].filter(Boolean).join('; ');
+    log(why ? 'warn' : 'info', `rollout ${r.planId} wave ${r.wave}: ${r.status}${why ? `; ${why}` : ''}`);
+  }
   if (applied.length === 0) log('info', `no rollout wave due${waiting.length > 0 ? `; next: ${waiting.map((w) => `${w.planId} wave ${w.wave} at ${w.notBefore}`).join(', ')}` : ''}`);
 }

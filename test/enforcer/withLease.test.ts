@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArmSites } from '../../src/azure/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { assessAndAct, remediate, subscriptionContext, type EnforcerDeps, type LogLevel } from '../../src/enforcer/index.js';
+import { withLease } from '../../src/enforcer/withLease.js';
 import type { LeasesPort } from '../../src/model/index.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/index.js';
 import { createMemoryStore } from '../../src/store/index.js';
@@ -86,5 +87,113 @@ describe('withLease: every lease user takes the one configured TTL and logs a re
 
   it('defaults to 60 s', () => {
     expect(loadConfig({}, { requireStorage: false }).remediation.leaseTtlMs).toBe(60_000);
+  });
+});
+
+describe('withLease with renew: the lease is kept while the work runs, and let go of cleanly', () => {
+  const TTL_MS = 900;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await sleep(10);
+  };
+  /** The memory store's leases, counting takes of `name`; from take `failFrom` on they fail as an unreachable store would. */
+  function countingLeases(inner: LeasesPort, failFrom = Infinity): LeasesPort & { takes: () => number } {
+    let takes = 0;
+    return {
+      takes: () => takes,
+      tryAcquire: (name, holder, now, ttlMs) => (++takes >= failFrom ? Promise.reject(new Error('storage unreachable')) : inner.tryAcquire(name, holder, now, ttlMs)),
+      release: (name, holder) => inner.release(name, holder),
+    };
+  }
+  function renewingDeps(failFrom?: number) {
+    const store = createMemoryStore();
+    const leases = countingLeases(store.leases, failFrom);
+    const logs: Array<{ level: LogLevel; message: string }> = [];
+    const deps = {
+      leases, clock: () => new Date(), newId: () => randomUUID(), log: (level: LogLevel, message: string) => void logs.push({ level, message }),
+      remediation: { ...loadConfig({}, { requireStorage: false }).remediation, leaseTtlMs: TTL_MS },
+    };
+    return { deps, store, leases, logs };
+  }
+
+  it('holds the lease past its TTL while the work runs, then renews no more and releases it', async () => {
+    const { deps, store, leases, logs } = renewingDeps();
+    let busyMeanwhile: boolean | undefined;
+
+    const result = await withLease(deps, 'wave', async ({ signal }) => {
+      await sleep(2 * TTL_MS);
+      // Another holder, two TTLs after the take: still held.
+      busyMeanwhile = !(await store.leases.tryAcquire('wave', 'another', new Date(), TTL_MS));
+      return signal.aborted ? 'lost' : 'kept';
+    }, () => 'busy', { renew: true });
+    const takesAtEnd = leases.takes();
+    await sleep(TTL_MS);
+
+    expect(result).toBe('kept');
+    expect(busyMeanwhile).toBe(true);
+    expect(takesAtEnd).toBeGreaterThan(1);
+    expect(leases.takes()).toBe(takesAtEnd);
+    expect(await store.leases.tryAcquire('wave', 'another', new Date(), TTL_MS)).toBe(true);
+    expect(logs).toEqual([]);
+  });
+
+  it('renewals that keep failing abort the signal, are logged, and never become an unhandled rejection', async () => {
+    const { deps, leases, logs } = renewingDeps(2);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const reason = await withLease(deps, 'wave', ({ signal }) => new Promise<string>((resolve) => {
+        signal.addEventListener('abort', () => resolve(String((signal.reason as Error).message)));
+      }), () => 'busy', { renew: true });
+      const takesAtEnd = leases.takes();
+      await sleep(TTL_MS);
+
+      expect(reason).toMatch(/^lease on wave lost: renewals kept failing and it expires at \S+ \(storage unreachable\)$/);
+      expect(logs.filter((l) => l.level === 'warn').map((l) => l.message.slice(0, 30))).toEqual(['lease on wave not renewed (hel', 'lease on wave lost: renewals k']);
+      expect(leases.takes()).toBe(takesAtEnd);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a renewal that hangs past the expiry neither keeps the lease nor holds up the end of the work', async () => {
+    const { deps, store, logs } = renewingDeps();
+    // Each lease's first take answers; every renewal of it hangs (a store that stopped answering).
+    const takes = new Map<string, number>();
+    const leases: LeasesPort = {
+      tryAcquire: (name, ...rest) => {
+        takes.set(name, (takes.get(name) ?? 0) + 1);
+        return takes.get(name) === 1 ? store.leases.tryAcquire(name, ...rest) : new Promise<boolean>(() => undefined);
+      },
+      release: store.leases.release,
+    };
+
+    const reason = await withLease({ ...deps, leases }, 'wave', async ({ signal }) => {
+      await until(() => (takes.get('wave') ?? 0) > 1);
+      return new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve(String((signal.reason as Error).message))));
+    }, () => 'busy', { renew: true });
+    const ended = await withLease({ ...deps, leases }, 'other', async () => {
+      // The work ends while its renewal hangs: the release waits no longer than the lease lasts.
+      await until(() => (takes.get('other') ?? 0) > 1);
+      return 'ended';
+    }, () => 'busy', { renew: true });
+
+    expect(reason).toMatch(/^lease on wave lost: it expired at \S+ before a renewal was answered$/);
+    expect(ended).toBe('ended');
+    expect(logs.filter((l) => l.level === 'warn').map((l) => l.message.slice(0, 24))).toEqual(['lease on wave lost: it e', 'lease on other lost: it ']);
+  });
+
+  it('without renew the signal never aborts and nothing renews', async () => {
+    const { deps, leases } = renewingDeps();
+
+    const aborted = await withLease(deps, 'revert', async ({ signal }) => {
+      await sleep(TTL_MS);
+      return signal.aborted;
+    }, () => true);
+
+    expect(aborted).toBe(false);
+    expect(leases.takes()).toBe(1);
   });
 });
