@@ -34,6 +34,8 @@ export interface QueueHostStats {
   completed: number;
   retried: number;
   poisoned: number;
+  /** Completed messages whose delete failed: they come back after the receive's invisibility (as in the host). */
+  deleteFailed: number;
 }
 
 /** What the host would do with each message (for latencies): when it was handed over, and how it ended. */
@@ -73,7 +75,7 @@ function timeSpanMs(value: unknown, fallback: number): number {
 const RECEIVE_INVISIBLE_S = 600;
 
 export class QueueHost {
-  readonly stats: QueueHostStats = { completed: 0, retried: 0, poisoned: 0 };
+  readonly stats: QueueHostStats = { completed: 0, retried: 0, poisoned: 0, deleteFailed: 0 };
   readonly traces: MessageTrace[] = [];
   private running = 0;
   private stopped = false;
@@ -192,7 +194,11 @@ export class QueueHost {
       await this.queue.updateMessage(item.messageId, item.popReceipt, undefined, Math.round(this.options.visibilityTimeoutMs / 1000));
       return trace('retried');
     }
-    await this.remove(item.messageId, item.popReceipt);
+    try {
+      await this.remove(item.messageId, item.popReceipt);
+    } catch {
+      this.stats.deleteFailed++;
+    }
     this.stats.completed++;
     trace('completed');
   }

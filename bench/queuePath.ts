@@ -98,7 +98,7 @@ export async function benchQueuePath(azurite: Azurite, options: QueuePathOptions
       await host.idle();
       counter.stop();
       const cpu = perEvent(cpuSince(procs0), events);
-      results.push(summarize(scenario, apps, events, started, host.traces, await emu.stats(), counter, azurite, cpu, { completed: host.stats.completed - before.completed, retried: host.stats.retried - before.retried, poisoned: host.stats.poisoned - before.poisoned }));
+      results.push(summarize(scenario, apps, events, started, host.traces, await emu.stats(), counter, azurite, cpu, { completed: host.stats.completed - before.completed, retried: host.stats.retried - before.retried, poisoned: host.stats.poisoned - before.poisoned, deleteFailed: host.stats.deleteFailed - before.deleteFailed }));
     };
     const { steady, burst, lone } = options;
     let next = WARM_UP;

@@ -22,7 +22,7 @@ export function queueRest(connectionString: string, queueName: string): QueueRes
   const sas = new URL(new QueueClient(connectionString, queueName).generateSasUrl({ permissions: QueueSASPermissions.parse('ap'), expiresOn: new Date(Date.now() + 24 * 3600_000) }));
   const transport = sas.protocol === 'https:' ? https : http;
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 32 });
-  const request = (method: string, path: string, expect: number, body?: string) =>
+  const request = (method: string, path: string, expect: number, body?: string, retried = false): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const url = `${sas.origin}${sas.pathname}${path}${path.includes('?') ? '&' : '?'}${sas.search.slice(1)}`;
       const headers = body === undefined ? {} : { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) };
@@ -30,7 +30,12 @@ export function queueRest(connectionString: string, queueName: string): QueueRes
         res.resume();
         res.on('end', () => (res.statusCode === expect ? resolve() : reject(new Error(`queue ${method} ${path}: HTTP ${res.statusCode}`))));
       });
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed as the request went out (Azurite closes idle ones
+        // after 5 s): the request never reached it, so it goes once more on a fresh socket.
+        if (req.reusedSocket && err.code === 'ECONNRESET' && !retried) request(method, path, expect, body, true).then(resolve, reject);
+        else reject(err);
+      });
       req.end(body);
     });
   return {

@@ -102,7 +102,7 @@ async function queuePath(azurite: Awaited<ReturnType<typeof startAzurite>>, webh
         figure: 'received→finding p99', value: ms(r.receivedToFinding.p99),
         ...(single && r.scenario === 'lone' ? { against: `webhook, 1 a delivery: write→finding p99 ${ms(single.writeToFinding.p99)}`, ratio: `+${ms(r.receivedToFinding.p99 - single.writeToFinding.p99)}`, target: `≤ +20 ms ${verdict(r.receivedToFinding.p99 - single.writeToFinding.p99 <= 20)}` } : { against: 'polling excluded' }),
       },
-      { figure: 'messages', value: `${r.host.completed} completed`, against: `${r.host.retried} retried, ${r.host.poisoned} poisoned` },
+      { figure: 'messages', value: `${r.host.completed} completed`, against: `${r.host.retried} retried, ${r.host.poisoned} poisoned${r.host.deleteFailed ? `, ${r.host.deleteFailed} not deleted` : ''}` },
     ];
     printTable(title, rows);
   }
