@@ -9,7 +9,7 @@ import { outcomesOf, workEvents, type EventOutcome } from './onSiteWrite.js';
  * once (it does whenever newBatchThreshold or fewer run), so this is about one receive round trip:
  * what that poll brings (the rest of a deployment's writes for the same app) joins the window...
  */
-export const WINDOW_GAP_MS = 8;
+export const WINDOW_GAP_MS = 6;
 /** ...and at most, from the first to join (what an event arriving alone can be kept waiting)... */
 export const WINDOW_MAX_WAIT_MS = 16;
 /**
