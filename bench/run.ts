@@ -1,4 +1,4 @@
-import { startAzurite } from '../tools/arm-emulator/src/local/azurite.js';
+import { startAzurite, type Azurite } from '../tools/arm-emulator/src/local/azurite.js';
 import { cpuLine, cpuTotal, ms, printTable, times, verdict, writeResult, type Row } from './common.js';
 import { benchColdStart } from './coldStart.js';
 import { benchEventPath, type EventPathResult } from './eventPath.js';
@@ -13,17 +13,26 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (name: string) => !only || only.includes(name);
 
-async function eventPath(): Promise<void> {
+/**
+ * Each webhook run, and the queue runs together, on an Azurite of their own: Azurite's cost per
+ * request grows with everything it holds (Azure Storage's does not), so a run measured after
+ * another's thousands of rows would pay for them.
+ */
+async function withAzurite<T>(work: (azurite: Azurite) => Promise<T>): Promise<T> {
   const azurite = await startAzurite({ table: true, queue: true });
   try {
-    const results = wanted('event') ? await webhookPath(azurite) : [];
-    if (wanted('queue')) await queuePath(azurite, results);
+    return await work(azurite);
   } finally {
     await azurite.stop();
   }
 }
 
-async function webhookPath(azurite: Awaited<ReturnType<typeof startAzurite>>): Promise<EventPathResult[]> {
+async function eventPath(): Promise<void> {
+  const results = wanted('event') ? await webhookPath() : [];
+  if (wanted('queue')) await withAzurite((azurite) => queuePath(azurite, results));
+}
+
+async function webhookPath(): Promise<EventPathResult[]> {
   const events = Number(process.argv.find((a) => a.startsWith('--events='))?.slice('--events='.length) ?? (quick ? 160 : 5000));
   const batch = 16;
   const results: EventPathResult[] = [];
@@ -34,7 +43,7 @@ async function webhookPath(azurite: Awaited<ReturnType<typeof startAzurite>>): P
     { mode: 'audit' as const, batch: 1, events: Math.min(quick ? 60 : 500, events) },
   ];
   for (const run of runs) {
-    const r = await benchEventPath(azurite, run);
+    const r = await withAzurite((azurite) => benchEventPath(azurite, run));
     results.push(r);
     const { mode } = r;
     // What Azurite alone allows: its upsert rate at this concurrency over the table ops one event needs.
@@ -63,14 +72,15 @@ async function webhookPath(azurite: Awaited<ReturnType<typeof startAzurite>>): P
 }
 
 /** The queue path, compared with the webhook runs of the same bench run (when they ran). */
-async function queuePath(azurite: Awaited<ReturnType<typeof startAzurite>>, webhook: readonly EventPathResult[]): Promise<void> {
+async function queuePath(azurite: Azurite, webhook: readonly EventPathResult[]): Promise<void> {
   const options = quick
     ? { steady: { events: 320, apps: 100 }, burst: { apps: 50, withinMs: 2000 }, lone: { events: 20 } }
     : { steady: { events: 5000, apps: 500 }, burst: { apps: 200, withinMs: 2000 }, lone: { events: 60 } };
   const results = await benchQueuePath(azurite, options);
   const batched = webhook.find((r) => r.mode === 'audit' && r.batch > 1);
   const single = webhook.find((r) => r.batch === 1);
-  for (const r of results) {
+  const order: Array<QueueRunResult['scenario']> = ['steady', 'burst', 'lone'];
+  for (const r of [...results].sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario))) {
     const title = {
       steady: `queue path (what Azure runs), (a): ${r.events} user writes over ${r.apps} apps → Event Grid's queue destination (Azurite, base64) → host model (host.json: ${16} a batch, next at 8 left) → onEventQueue, audit`,
       burst: `queue path (what Azure runs), (b) deployment burst: ${r.apps} apps × (1 site write + 3 more) within ${options.burst.withinMs / 1000} s → Azurite queue → host model → onEventQueue, audit`,
