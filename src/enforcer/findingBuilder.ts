@@ -1,8 +1,7 @@
-import type { SiteRef } from '../policy/index.js';
+import { withStanding, type SiteRef } from '../policy/index.js';
 import type { Reason, SiteSnapshot, Status, Verdict } from '../policy/index.js';
 import type { Finding, HistoryEntry, ObservedCert } from '../model/index.js';
 import type { Cause, HistoryExtra } from './recordEvaluation.js';
-import { applyStanding } from './standing.js';
 
 /** Pure pieces of recording: the next finding row and its history entry, from a verdict and the previous row. */
 
@@ -17,6 +16,9 @@ export function buildFinding(
   nowIso: string,
   changed: boolean,
 ): Finding {
+  // A verdict recorded without its standing (a remediation's read-back, an error, a delete) derives it
+  // from the previous row, knowing no baseline: an app with no compliant record reads as debt, the safe side.
+  const { standing, reasons } = verdict.standing ? verdict : withStanding(verdict, previous, undefined, nowIso);
   const finding: Finding = {
     key: ref.key,
     resourceId: (observed as SiteSnapshot | undefined)?.id || previous?.resourceId || ref.id,
@@ -24,7 +26,7 @@ export function buildFinding(
     resourceGroup: ref.resourceGroup,
     site: ref.site,
     status: verdict.status,
-    reasons: verdict.reasons,
+    reasons,
     advice: verdict.advice,
     lastEvaluatedAt: nowIso,
     lastChangedAt: changed || !previous ? nowIso : previous.lastChangedAt,
@@ -46,7 +48,8 @@ export function buildFinding(
   if (previous?.remediationCorrelationId) finding.remediationCorrelationId = previous.remediationCorrelationId;
   // The newest history row's time, until a write records a newer one with the row.
   if (previous?.historyAt) finding.historyAt = previous.historyAt;
-  applyStanding(finding, verdict, previous, nowIso);
+  if (standing?.debt) finding.debt = standing.debt;
+  if (standing?.guardedSince) finding.guardedSince = standing.guardedSince;
   return finding;
 }
 

@@ -1,5 +1,6 @@
 import { ConflictError } from '../errors.js';
-import { baselineDebtReason, type Debt } from '../policy/index.js';
+import { nextStanding, withDebtReason, type Debt } from '../policy/index.js';
+import { isDebt } from '../rollout/index.js';
 import type { Finding } from '../model/index.js';
 import type { EnforcerDeps } from './deps.js';
 
@@ -37,11 +38,13 @@ export async function scheduleOnFindings(deps: EnforcerDeps, rows: readonly Find
 
 /** The row with the schedule on its debt, or undefined when there is nothing to change. */
 function scheduled(row: Finding, schedule: Schedule, nowIso: string): Finding | undefined {
-  if (row.status !== 'noncompliant' || row.guardedSince) return undefined;
-  const { wave: _w, planId: _p, notBefore: _n, ...base } = row.debt ?? { since: row.firstNonCompliantAt ?? nowIso };
+  // Only debt takes a wave, by the rule plans use (drift is enforce's to revert); its debt marker,
+  // or the one the rule gives a row older than the marker.
+  const marked = isDebt(row) ? nextStanding(row.status, row, undefined, nowIso).debt : undefined;
+  if (!marked) return undefined;
+  const { wave: _w, planId: _p, notBefore: _n, ...base } = marked;
   const debt: Debt = { ...base, ...(schedule?.wave !== undefined ? { wave: schedule.wave } : {}), ...(schedule?.planId ? { planId: schedule.planId } : {}), ...(schedule?.notBefore ? { notBefore: schedule.notBefore } : {}) };
   if (row.debt && row.debt.wave === debt.wave && row.debt.planId === debt.planId && row.debt.notBefore === debt.notBefore) return undefined;
-  const reasons = [...row.reasons.filter((r) => r.code !== 'baseline-debt'), baselineDebtReason(debt)];
   const { etag: _etag, ...rest } = row;
-  return { ...rest, debt, reasons };
+  return { ...rest, debt, reasons: withDebtReason(row.reasons, debt) };
 }

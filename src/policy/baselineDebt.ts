@@ -71,9 +71,14 @@ export function nextStanding(status: Status, previous: StandingRow | undefined, 
 /** The verdict with its standing, and the `baseline-debt` reason while the app is debt. */
 export function withStanding(verdict: Verdict, previous: StandingRow | undefined, baseline: Baseline | undefined, nowIso: string): Verdict {
   const standing = nextStanding(verdict.status, previous, baseline, nowIso);
-  const reasons = verdict.reasons.filter((r) => r.code !== 'baseline-debt');
-  if (standing.debt) reasons.push(baselineDebtReason(standing.debt));
-  return { ...verdict, reasons, standing };
+  return { ...verdict, reasons: withDebtReason(verdict.reasons, standing.debt), standing };
+}
+
+/** The reasons with the `baseline-debt` reason of this debt in place of any earlier one; without one when there is no debt. */
+export function withDebtReason(reasons: readonly Reason[], debt: Debt | undefined): Reason[] {
+  const out = reasons.filter((r) => r.code !== 'baseline-debt');
+  if (debt) out.push(baselineDebtReason(debt));
+  return out;
 }
 
 export function baselineDebtReason(debt: Debt): Reason {

@@ -1,4 +1,4 @@
-export { baselineDebtReason, isBaselineDebt, isGuarded, nextStanding, withStanding, type Baseline, type StandingRow } from './baselineDebt.js';
+export { baselineDebtReason, isBaselineDebt, isGuarded, nextStanding, withDebtReason, withStanding, type Baseline, type StandingRow } from './baselineDebt.js';
 export { evaluate } from './evaluate.js';
 export { exclusionPaths } from './exclusionPaths.js';
 export { exemptionProblem } from './exemptionProblem.js';
