@@ -1,3 +1,4 @@
+import { DEFAULT_ROLLOUT } from '../config/index.js';
 import { applyWave, getRollout, groupListerOf, listRollouts, planView, type EnforcerDeps } from '../enforcer/index.js';
 import { InvalidInputError } from '../errors.js';
 import { methodNotAllowed, parseJsonBody } from './handleApi.js';
@@ -24,9 +25,7 @@ export async function rolloutsRoute(deps: EnforcerDeps, req: ApiRequest, rest: s
   const body = req.body.trim() ? parseJsonBody(req.body) : {};
   const flag = (name: string) => body[name] === true || req.query.get(name) === 'true';
   const result = await applyWave(deps, groupListerOf(deps), {
-    planId, wave: number, force: flag('now'), dryRun: flag('dryRun'), by: req.identity.actor, failureThreshold: deps.rollout?.failureThreshold ?? DEFAULT_THRESHOLD,
+    planId, wave: number, force: flag('now'), dryRun: flag('dryRun'), by: req.identity.actor, failureThreshold: (deps.rollout ?? DEFAULT_ROLLOUT).failureThreshold,
   });
   return { status: 200, body: result };
 }
-
-const DEFAULT_THRESHOLD = 0.1;

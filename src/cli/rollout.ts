@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_PLAN_PACE } from '../config/index.js';
 import { applyWave, changeRolloutStatus, createRolloutPlan, getRollout, listRollouts, planView, silentLog, type WaveResult } from '../enforcer/index.js';
 import { PLAN_FORMATS, planLine, renderRolloutPlan, type PlanFormat, type RolloutPlanView } from '../report/index.js';
 import { parseEvery } from '../rollout/index.js';
@@ -19,9 +20,9 @@ dated waves: internet-exposed production apps first, then internet-exposed, then
 the rest. Exempt, unsupported-plan and not-applicable apps are listed apart. Planning again
 replaces the pending waves of the subscriptions' earlier plan (applied waves stay).
 
-  --wave-size <n>          apps per wave (default 50)
+  --wave-size <n>          apps per wave (default ${DEFAULT_PLAN_PACE.waveSize})
   --first-wave-at <date>   wave 1 not before (default now + MTLS_ROLLOUT_NOTICE_DAYS days)
-  --every <n>d             time between waves (default 7d; hours as 12h)
+  --every <n>d             time between waves (default ${DEFAULT_PLAN_PACE.every}; hours as 12h)
   --auto                   the rollout timer (MTLS_ROLLOUT_SCHEDULE) applies each wave on its date
   --format                 the plan as owners are sent it (markdown, html, csv); --wave <n> one wave
   apply --now              apply a wave before its date (otherwise exit 2, saying when)
@@ -71,8 +72,8 @@ async function plan(io: CliIo, values: Values, format: PlanFormat | undefined): 
   if (Number.isNaN(firstWaveAt.getTime())) throw new UsageError(`--first-wave-at must be an ISO date, e.g. 2027-01-11T08:00:00Z; got ${values['first-wave-at']}`);
   const result = await createRolloutPlan(runtime.deps, {
     ...(values.subscription ? { subscriptions: values.subscription } : {}),
-    waveSize: values['wave-size'] === undefined ? 50 : positive(values['wave-size'], '--wave-size'),
-    firstWaveAt, everyMs: parseEvery(values.every ?? '7d'), auto: values.auto ?? false,
+    waveSize: values['wave-size'] === undefined ? DEFAULT_PLAN_PACE.waveSize : positive(values['wave-size'], '--wave-size'),
+    firstWaveAt, everyMs: parseEvery(values.every ?? DEFAULT_PLAN_PACE.every), auto: values.auto ?? false,
     rules: config.rollout, by: cliActor(io), dryRun: values['dry-run'] ?? false,
   });
   const view = planView(result.record);

@@ -4,6 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { settingsSchema, type RawSettings } from './schema.js';
 import type { NotifyChannel } from './notifySchema.js';
 import { toApiAccessConfig, type ApiAccessConfig } from './apiSchema.js';
+import type { RolloutConfig } from './rollout.js';
 
 export interface Config {
   storage: { connectionString?: string; tableUrl?: string; tablePrefix: string; eventQueue: string };
@@ -19,17 +20,6 @@ export interface Config {
   notify: { channels: NotifyChannel[]; digestMs: number };
   /** Who may call the HTTP API, with which roles. */
   api: ApiAccessConfig;
-}
-
-/** How rollout plans rank debt and pace waves (src/rollout reads the tags; the CLI and timer the rest). */
-export interface RolloutConfig {
-  productionTags: string[];
-  productionValues: string[];
-  ownerTags: string[];
-  noticeDays: number;
-  /** A wave whose failures exceed this share (0..1) pauses its plan. */
-  failureThreshold: number;
-  schedule: string;
 }
 
 export type Mode = 'off' | 'audit' | 'enforce';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_POLICY } from '../policy/index.js';
 import { apiSettingsSchema } from './apiSchema.js';
 import { notifyChannelsSchema } from './notifySchema.js';
+import { DEFAULT_ROLLOUT } from './rollout.js';
 
 const CERT_MODES = ['Required', 'Optional', 'OptionalInteractiveUser'] as const;
 
@@ -54,12 +55,12 @@ export const settingsSchema = z
     MTLS_CLEAR_EXCLUSION_PATHS: bool(false),
     MTLS_LEASE_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(10).max(600).default(60)),
     MTLS_EXEMPTION_MAX_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(365)),
-    MTLS_PRODUCTION_TAGS: csv(['environment', 'env']),
-    MTLS_PRODUCTION_VALUES: csv(['prod', 'production']),
-    MTLS_OWNER_TAGS: csv(['owner', 'team']),
-    MTLS_ROLLOUT_NOTICE_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(365).default(7)),
-    MTLS_ROLLOUT_FAILURE_PERCENT: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(100).default(10)),
-    MTLS_ROLLOUT_SCHEDULE: z.preprocess(blankToUndefined, z.string().regex(/^(\S+\s+){5}\S+$/, 'six NCRONTAB fields').default('0 0 * * * *')),
+    MTLS_PRODUCTION_TAGS: csv(DEFAULT_ROLLOUT.productionTags),
+    MTLS_PRODUCTION_VALUES: csv(DEFAULT_ROLLOUT.productionValues),
+    MTLS_OWNER_TAGS: csv(DEFAULT_ROLLOUT.ownerTags),
+    MTLS_ROLLOUT_NOTICE_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(365).default(DEFAULT_ROLLOUT.noticeDays)),
+    MTLS_ROLLOUT_FAILURE_PERCENT: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(100).default(DEFAULT_ROLLOUT.failureThreshold * 100)),
+    MTLS_ROLLOUT_SCHEDULE: z.preprocess(blankToUndefined, z.string().regex(/^(\S+\s+){5}\S+$/, 'six NCRONTAB fields').default(DEFAULT_ROLLOUT.schedule)),
     MTLS_SUBSCRIPTIONS: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((x) => x.trim()).filter(Boolean) : []),
       z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'each must be a subscription GUID')),

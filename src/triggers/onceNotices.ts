@@ -1,3 +1,4 @@
+import { DEFAULT_ROLLOUT } from '../config/index.js';
 import { listExemptions, listRollouts, type EnforcerDeps, type RolloutRecord } from '../enforcer/index.js';
 import { expiryInWindow } from '../report/index.js';
 import type { NotifyOutbox, OnceNotice } from '../store/index.js';
@@ -11,7 +12,7 @@ const SUBSCRIPTION_OF = /\/subscriptions\/([^/]+)/i;
  * a wave that was applied (its result). Each lists who must act. Returns how many were new.
  */
 export async function addOnceNotices(deps: EnforcerDeps, outbox: NotifyOutbox, now: Date): Promise<number> {
-  const notices = [...(await expiringExemptions(deps, now)), ...(deps.rollouts ? waveNotices(await listRollouts(deps), now, deps.rollout?.noticeDays ?? 7) : [])];
+  const notices = [...(await expiringExemptions(deps, now)), ...(deps.rollouts ? waveNotices(await listRollouts(deps), now, (deps.rollout ?? DEFAULT_ROLLOUT).noticeDays) : [])];
   let added = 0;
   for (const notice of notices) if (await outbox.addOnceNotice(notice)) added++;
   return added;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, NOTIFICATION_KINDS } from '../../src/config/index.js';
+import { ConfigError, DEFAULT_ROLLOUT, loadConfig, NOTIFICATION_KINDS } from '../../src/config/index.js';
 
 const base = { MTLS_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' };
 
@@ -14,6 +14,18 @@ describe('loadConfig', () => {
     expect(config.policy.notApplicableKinds).toEqual(['workflowapp', 'azurecontainerapps']);
     expect(config.storage.tablePrefix).toBe('Mtls');
     expect(config.storage.eventQueue).toBe('mtls-events');
+  });
+
+  it('gives the rollout defaults, the ones deps without rollout settings use, and reads each rollout setting', () => {
+    const defaults = loadConfig(base).rollout;
+    const set = loadConfig({
+      ...base, MTLS_PRODUCTION_TAGS: 'stage', MTLS_PRODUCTION_VALUES: 'live', MTLS_OWNER_TAGS: 'contact',
+      MTLS_ROLLOUT_NOTICE_DAYS: '3', MTLS_ROLLOUT_FAILURE_PERCENT: '25', MTLS_ROLLOUT_SCHEDULE: '0 30 * * * *',
+    }).rollout;
+
+    expect(defaults).toEqual(DEFAULT_ROLLOUT);
+    expect(DEFAULT_ROLLOUT).toEqual({ productionTags: ['environment', 'env'], productionValues: ['prod', 'production'], ownerTags: ['owner', 'team'], noticeDays: 7, failureThreshold: 0.1, schedule: '0 0 * * * *' });
+    expect(set).toEqual({ productionTags: ['stage'], productionValues: ['live'], ownerTags: ['contact'], noticeDays: 3, failureThreshold: 0.25, schedule: '0 30 * * * *' });
   });
 
   it('reads lists, booleans and trims endpoints', () => {
