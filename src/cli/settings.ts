@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { getSubscriptionSettings, listSubscriptionSettings, recordedSubscriptionNames, setSubscriptionSettings, type EffectiveSettings } from '../enforcer/index.js';
+import { subscriptionLabel } from '../report/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { cliActor, depsFor } from './runtimeFor.js';
 
@@ -8,8 +9,8 @@ export const SETTINGS_HELP = `Usage: mtls-enforcer settings list [--json]
        mtls-enforcer settings set <subscriptionId> --mode off|audit|enforce [--allow-modes Required,Optional] [--json]
 
 Per-subscription mode: off (ignored), audit (findings only; the default), enforce (findings, then
-revert drift). Every change records who (MTLS_ACTOR or your user) and when. Subscriptions show
-their display name next to the id when a recent sweep recorded one.
+revert drift). Every change records who (MTLS_ACTOR or your user) and when. Subscriptions show as
+"name (id)" when a recent sweep recorded the display name, else the id alone.
 
 Example:
   mtls-enforcer settings set 00000000-0000-0000-0000-000000000001 --mode enforce
@@ -50,6 +51,6 @@ async function named(deps: Parameters<typeof recordedSubscriptionNames>[0], rows
 function print(io: CliIo, rows: NamedSettings[], json: boolean | undefined): number {
   if (json) io.stdout(`${JSON.stringify(rows.length === 1 ? rows[0] : rows, null, 2)}\n`);
   else if (rows.length === 0) io.stdout('no subscription settings yet (every subscription uses the default mode)\n');
-  else for (const r of rows) io.stdout(`${r.subscriptionId}${r.subscriptionName ? ` (${r.subscriptionName})` : ''}  ${r.mode.padEnd(7)}  allowed: ${r.allowedModes.join(',')}${r.explicit ? `  (set by ${r.updatedBy} at ${r.updatedAt})` : '  (default)'}\n`);
+  else for (const r of rows) io.stdout(`${subscriptionLabel(r)}  ${r.mode.padEnd(7)}  allowed: ${r.allowedModes.join(',')}${r.explicit ? `  (set by ${r.updatedBy} at ${r.updatedAt})` : '  (default)'}\n`);
   return EXIT.ok;
 }

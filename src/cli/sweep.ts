@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.js';
 import { checkSubscriptionId, failSweepJob, loadReportInput, namesFromRuns, newRunId, runSweepJob, silentLog, sweepJob, TREND_RUNS, type EnforcerDeps } from '../enforcer/index.js';
 import type { Mode, SettingsPort, SiteWriter } from '../model/index.js';
-import { buildReport, FAILING, isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { buildReport, FAILING, isReportFormat, renderReport, REPORT_FORMATS, subscriptionLabel, type ReportFormat } from '../report/index.js';
 import { forEachLimited } from '../shared/index.js';
 import { createMemoryStore, type MemoryStore } from '../store/index.js';
 import type { Finding } from '../model/index.js';
@@ -65,7 +65,7 @@ export async function sweep(args: string[], io: CliIo): Promise<number> {
 
   const found = options.subscriptions.length > 0 ? options.subscriptions : config.sweep.subscriptions;
   const { targets, off, names } = await sweepTargets(deps, found, runtime.subscriptions);
-  const label = (subscriptionId: string) => (names[subscriptionId] ? `${subscriptionId} (${names[subscriptionId]})` : subscriptionId);
+  const label = (subscriptionId: string) => subscriptionLabel({ subscriptionId, ...(names[subscriptionId] ? { subscriptionName: names[subscriptionId] } : {}) });
   const subscriptions = options.mode ? [...targets, ...off] : targets;
   if (!options.mode && off.length > 0) io.stderr(`skipped (mode off): ${off.map(label).join(', ')}\n`);
   if (subscriptions.length === 0) throw new UsageError('no subscription to sweep: give --subscription <id>, set MTLS_SUBSCRIPTIONS, or grant the identity Reader on a subscription');
@@ -163,7 +163,7 @@ async function copyStoredRecords(stored: Runtime, memory: MemoryStore): Promise<
   }
 }
 
-/** `<id> (<name>)  audit  46 evaluated in 812 ms  compliant=33 …  ARM calls 10`. */
+/** `<name> (<id>)  audit  46 evaluated in 812 ms  compliant=33 …  ARM calls 10`. */
 function summaryLine(subscription: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, armCalls: number): string {
   const byStatus = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
   return `${subscription}  ${mode}  ${evaluated} evaluated in ${ms} ms  ${byStatus}  ARM calls ${armCalls}\n`;

@@ -1,9 +1,9 @@
 import { applyDueWaves, type Log } from '../enforcer/index.js';
-import { sharedRuntime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** The rollout timer's work: apply each due wave of the --auto plans, and say what ran or what is next. */
-export async function runRolloutTimer(log: Log): Promise<void> {
-  const { deps, arm, config } = await sharedRuntime(log);
+export async function runRolloutTimer(runtime: Pick<Runtime, 'deps' | 'arm' | 'config'>, log: Log): Promise<void> {
+  const { deps, arm, config } = runtime;
   const { applied, waiting } = await applyDueWaves({ ...deps, log }, arm, config.rollout.failureThreshold);
   for (const r of applied) {
     const why = [r.paused ? `plan paused: ${r.paused}` : '', r.stopped ?? ''].filter(Boolean).join('; ');

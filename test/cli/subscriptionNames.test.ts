@@ -37,12 +37,12 @@ describe('subscription display names in CLI output', () => {
 
     // An explicit --subscription: the one subscription listing names it.
     const sweep = await run(['sweep', '--subscription', AUDIT, '--format', 'markdown'], env);
-    expect(sweep.err).toContain(`${AUDIT} (${NAME})  audit  3 evaluated`);
+    expect(sweep.err).toContain(`${NAME} (${AUDIT})  audit  3 evaluated`);
     expect(sweep.out).toContain(`${NAME} (${AUDIT})`);
 
     const settings = await run(['settings', 'list'], env);
     const settingsJson = await run(['settings', 'list', '--json'], env);
-    expect(settings.out).toContain(`${AUDIT} (${NAME})  audit`);
+    expect(settings.out).toContain(`${NAME} (${AUDIT})  audit`);
     // One row prints as an object, not a list.
     expect(JSON.parse(settingsJson.out)).toMatchObject({ subscriptionId: AUDIT, subscriptionName: NAME, mode: 'audit' });
 

@@ -209,7 +209,7 @@ describe('mtls-enforcer sweep (inline, no queue)', () => {
     const header = (lines[0] ?? '').split(',');
     const names = new Set(lines.slice(1).map((line) => line.split(',')[header.indexOf('subscriptionName')]));
     expect(names).toEqual(new Set(['shop-prod']));
-    expect(io.err).toContain(`${SUBS[0]} (shop-prod)  audit  46 evaluated`);
+    expect(io.err).toContain(`shop-prod (${SUBS[0]})  audit  46 evaluated`);
   });
 
   it('writes a self-contained HTML report to --out', async () => {
@@ -284,7 +284,7 @@ describe('mtls-enforcer sweep (inline, no queue)', () => {
     }
 
     expect(code).toBe(3);
-    expect(io.err).toContain(`${SUBS[2]} (shop-dev) not swept`);
+    expect(io.err).toContain(`shop-dev (${SUBS[2]}) not swept`);
     const swept = JSON.parse(io.out) as { runState: string; run: { id: string } };
     expect(swept.runState).toBe('incomplete');
     const again = cliIo(stack.env);

@@ -10,6 +10,7 @@ import { startLocalHost, type LocalHost } from '../../../../src/host/index.js';
 import { createRuntime } from '../../../../src/triggers/index.js';
 import { startAzurite, type Azurite } from './azurite.js';
 import { startNotifyLoop } from './notifyLoop.js';
+import { startRolloutLoop } from './rolloutLoop.js';
 import { LOCAL_CERT_ROLES, makeLocalCertificates, type LocalCertificates } from './localCertificates.js';
 
 /** The identity local mode gives the enforcer on the emulator (the loop guard knows it). */
@@ -30,14 +31,20 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** Azurite + ARM emulator (demo fleet) + local host, wired as in Azure, with modes set and a first scan. */
 /** Notification settings local mode takes from the environment `npm start` runs in (the rest is its own). */
 export interface LocalNotifyEnv {
   MTLS_NOTIFY?: string | undefined;
   MTLS_NOTIFY_DIGEST_MINUTES?: string | undefined;
 }
 
-export async function startLocalStack(log: Log, ports: { host?: number; emulator?: number } = {}, notifyEnv: LocalNotifyEnv = {}): Promise<LocalStack> {
+/** How local mode runs Azure's timers (the notify timer's 2 s tick is fixed). */
+export interface LocalTimers {
+  /** The rollout timer's interval (default 10 s; Azure: MTLS_ROLLOUT_SCHEDULE, hourly). */
+  rolloutEveryMs?: number;
+}
+
+/** Azurite + ARM emulator (demo fleet) + local host, wired as in Azure, with modes set, a first scan, and the notify and rollout timers on intervals. */
+export async function startLocalStack(log: Log, ports: { host?: number; emulator?: number } = {}, notifyEnv: LocalNotifyEnv = {}, timers: LocalTimers = {}): Promise<LocalStack> {
   const azurite = await startAzurite({ table: true, queue: true, blob: true });
   const stops: Array<() => Promise<void>> = [() => azurite.stop()];
   try {
@@ -72,6 +79,8 @@ export async function startLocalStack(log: Log, ports: { host?: number; emulator
     await emulator.subscribeWebhook({ url: host.webhookUrl, schema: 'eventgrid', caCertPem: certificates.hostCa.cert, clientCertificate: certificates.events });
     const { scans, firstReport } = await prepare(deps, arm, emulator);
     stops.unshift(startNotifyLoop(runtime, log));
+    // --auto plans advance by themselves, as the rollout timer advances them in Azure.
+    stops.unshift(startRolloutLoop(runtime, log, timers.rolloutEveryMs));
     return { azurite, emulator, host, deps, hostKey, caCertPath, certificates, scans, ...(firstReport ? { firstReport } : {}), stop: () => stopAll(stops) };
   } catch (err) {
     await stopAll(stops);
