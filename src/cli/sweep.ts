@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.js';
 import { checkSubscriptionId, failSweepJob, loadReportInput, namesFromRuns, newRunId, runSweepJob, silentLog, sweepJob, TREND_RUNS, type EnforcerDeps } from '../enforcer/index.js';
 import type { Mode, SettingsPort, SiteWriter } from '../model/index.js';
-import { buildReport, FAILING, isReportFormat, renderReport, REPORT_FORMATS, subscriptionLabel, type ReportFormat } from '../report/index.js';
+import { buildReport, FAILING, isReportFormat, nonCompliance, nonComplianceText, renderReport, REPORT_FORMATS, subscriptionLabel, type Report, type ReportFormat } from '../report/index.js';
 import { forEachLimited } from '../shared/index.js';
 import { createMemoryStore, type MemoryStore } from '../store/index.js';
 import type { Finding } from '../model/index.js';
@@ -33,7 +33,9 @@ name each subscription next to its id, from one subscription listing (ids alone 
   --json                   same as --format json
   --fail-on-noncompliant   exit 1 when anything is non-compliant or flapping
 
-Progress: a bar on standard error when it is a terminal, else one summary line per subscription.
+Progress: a bar on standard error when it is a terminal, else one summary line per subscription;
+then one line for the run. Both split non-compliance into baseline debt (left for a rollout wave)
+and drift (what enforce reverts): "12 non-compliant (9 baseline debt, 3 drift)".
 Exit codes: 0 ok, 1 non-compliant (with --fail-on-noncompliant), 2 usage, 3 environment (credentials,
 permissions, unreachable storage or ARM; also when some subscriptions could not be swept).
 
@@ -79,7 +81,7 @@ export async function sweep(args: string[], io: CliIo): Promise<number> {
     const job = sweepJob(runId, startedAt.toISOString(), subscriptionId, names);
     try {
       const r = await runSweepJob(deps, runtime.arm, job, { concurrency: options.concurrency, onEvaluated: () => progress.tick() });
-      if (io.stderrIsTTY !== true) io.stderr(summaryLine(label(r.subscriptionId), r.mode ?? '', r.evaluated ?? 0, r.durationMs ?? 0, r.counts ?? {}, r.armCalls ?? 0));
+      if (io.stderrIsTTY !== true) io.stderr(summaryLine(label(r.subscriptionId), r.mode ?? '', r.evaluated ?? 0, r.durationMs ?? 0, r.counts ?? {}, r.debt, r.armCalls ?? 0));
     } catch (error) {
       failures.push({ subscriptionId, error });
       await failSweepJob(deps, job, error instanceof Error ? error.message : String(error));
@@ -92,10 +94,12 @@ export async function sweep(args: string[], io: CliIo): Promise<number> {
   if (failures.length === subscriptions.length) throw failures[0]?.error;
 
   const input = await loadReportInput(deps, runId);
-  const text = renderReport(buildReport(input, deps.clock()), options.format);
+  const report = buildReport(input, deps.clock());
+  const text = renderReport(report, options.format);
   if (options.out) await writeFile(options.out, text);
   else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   for (const f of failures) io.stderr(`mtls-enforcer: ${label(f.subscriptionId)} not swept: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`);
+  io.stderr(finalLine(report));
   if (options.dryRun) io.stderr('dry run: nothing was written to Azure or to the tables\n');
   if (failures.length > 0) return EXIT.environment;
   return options.failOnNoncompliant && input.findings.some(isFailing) ? EXIT.nonCompliant : EXIT.ok;
@@ -163,10 +167,19 @@ async function copyStoredRecords(stored: Runtime, memory: MemoryStore): Promise<
   }
 }
 
-/** `<name> (<id>)  audit  46 evaluated in 812 ms  compliant=33 …  ARM calls 10`. */
-function summaryLine(subscription: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, armCalls: number): string {
+/** `<name> (<id>)  audit  46 evaluated in 812 ms  compliant=33 …  10 non-compliant (7 baseline debt, 3 drift)  ARM calls 10`. */
+function summaryLine(subscription: string, mode: string, evaluated: number, ms: number, counts: Record<string, number>, debt: number | undefined, armCalls: number): string {
   const byStatus = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `${subscription}  ${mode}  ${evaluated} evaluated in ${ms} ms  ${byStatus}  ARM calls ${armCalls}\n`;
+  const split = nonComplianceText(nonCompliance(counts.noncompliant ?? 0, debt));
+  return `${subscription}  ${mode}  ${evaluated} evaluated in ${ms} ms  ${byStatus}  ${split}  ARM calls ${armCalls}\n`;
+}
+
+/** The run in one line, from the report: `sweep <run id>: 3 subscription(s), 12 non-compliant (9 baseline debt, 3 drift)`. */
+function finalLine(report: Report): string {
+  const run = report.run;
+  if (!run) return 'sweep: no run recorded\n';
+  const split = run.nonCompliance ? nonComplianceText(run.nonCompliance) : 'no subscription recorded counts';
+  return `sweep ${run.id}: ${run.subscriptions.length} subscription(s), ${split}\n`;
 }
 
 const isFailing = (f: Finding) => FAILING.has(f.status);

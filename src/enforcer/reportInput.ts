@@ -91,7 +91,12 @@ export async function loadReportInput(deps: EnforcerDeps, runId = 'latest'): Pro
       id: run.id,
       startedAt: run.startedAt,
       status: runState(run, deps.clock(), STALE_AFTER_MS),
-      subscriptions: run.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, ...(s.subscriptionName ? { subscriptionName: s.subscriptionName } : {}), status: s.mode === 'off' ? 'off' : s.status, ...(s.error ? { error: s.error } : {}), ...(s.evaluated !== undefined ? { evaluated: s.evaluated } : {}) })),
+      subscriptions: run.subscriptions.map((s) => ({
+        subscriptionId: s.subscriptionId, ...(s.subscriptionName ? { subscriptionName: s.subscriptionName } : {}), status: s.mode === 'off' ? 'off' : s.status,
+        ...(s.error ? { error: s.error } : {}), ...(s.evaluated !== undefined ? { evaluated: s.evaluated } : {}),
+        // The sweep's non-compliance and its baseline debt (absent on rows recorded before debt was counted: unknown).
+        ...(s.counts ? { noncompliant: s.counts.noncompliant ?? 0 } : {}), ...(s.debt !== undefined ? { debt: s.debt } : {}),
+      })),
     };
     input.run = runInput;
     input.trend = [...earlier.slice(-(TREND_RUNS - 1)), run].map((r) => trendRun(deps, r));

@@ -45,7 +45,7 @@ export async function runSweepJob(deps: EnforcerDeps, lister: SiteLister, job: S
   const subscriptionName = job.subscriptionName ?? mine?.subscriptionName;
   const result: SubscriptionRunRecord = {
     subscriptionId: r.subscriptionId, ...(subscriptionName ? { subscriptionName } : {}), status: 'done', mode: r.mode, evaluated: r.evaluated, historyRows: r.historyRows, deleted: r.deleted,
-    counts: r.counts as Record<string, number>, durationMs: deps.clock().getTime() - started,
+    counts: r.counts as Record<string, number>, debt: r.debt, durationMs: deps.clock().getTime() - started,
     ...(armCalls !== undefined ? { armCalls } : {}), finishedAt: deps.clock().toISOString(),
   };
   await deps.sweeps.recordSubscription(job.runId, result);

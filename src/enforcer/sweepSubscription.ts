@@ -43,6 +43,11 @@ export interface SubscriptionSweepResult {
   subscriptionId: string;
   mode: string;
   counts: Partial<Record<Status, number>>;
+  /**
+   * Of `counts.noncompliant`, the apps that are baseline debt (left for a rollout wave, policy's
+   * isBaselineDebt as the assessment applies it); the rest is drift (what enforce reverts).
+   */
+  debt: number;
   evaluated: number;
   historyRows: number;
   deleted: number;
@@ -88,7 +93,7 @@ export interface SweepRun {
  */
 export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, subscriptionId: string, run: SweepRun, options: SweepOptions = {}): Promise<SubscriptionSweepResult> {
   const context = await subscriptionContext(deps, subscriptionId);
-  const result: SubscriptionSweepResult = { subscriptionId, mode: context.mode, counts: {}, evaluated: 0, historyRows: 0, deleted: 0 };
+  const result: SubscriptionSweepResult = { subscriptionId, mode: context.mode, counts: {}, debt: 0, evaluated: 0, historyRows: 0, deleted: 0 };
   if (context.mode === 'off') return result;
   // The tables' side and the first ARM list page do not depend on each other: read them together.
   // The listing is then evaluated as it arrives, page by page, not collected first.
@@ -121,9 +126,10 @@ export async function sweepSubscription(deps: EnforcerDeps, lister: SiteLister, 
     try {
       // The row as read at the start (its write stays conditional on that ETag) and the time of the
       // list read, so an event-path row from a later ARM read is kept, not overwritten.
-      const { status, changed } = await assessAndAct(sweepDeps, ref, snapshot, { ...sweep.cause, observedAt }, context, { previous: Promise.resolve(previous) });
+      const { status, changed, remediation } = await assessAndAct(sweepDeps, ref, snapshot, { ...sweep.cause, observedAt }, context, { previous: Promise.resolve(previous) });
       if (changed) result.historyRows++;
       count(result, status);
+      if (status === 'noncompliant' && remediation === 'rollout-pending') result.debt++;
     } finally {
       writes.finished();
     }

@@ -161,6 +161,8 @@ export interface SubscriptionRunRecord {
   historyRows?: number;
   deleted?: number;
   counts?: Record<string, number>;
+  /** Of `counts.noncompliant`, the baseline debt (the rest is drift). Absent on runs recorded before it was counted: unknown, not 0. */
+  debt?: number;
   durationMs?: number;
   armCalls?: number;
   error?: string;

@@ -1,3 +1,4 @@
+import { nonComplianceText } from './nonCompliance.js';
 import { STATUSES } from './statusCounts.js';
 import type { Report, ReportApp, ReportChange } from './types.js';
 
@@ -34,7 +35,8 @@ export function runLine(report: Report): string {
   const run = report.run;
   if (!run) return 'Sweep run: none recorded (current findings only).';
   const end = run.finishedAt ? `, finished ${run.finishedAt}` : '';
-  const subs = `${run.subscriptions.length} subscription(s), ${run.failed.length} failed, ${run.pending.length} pending`;
+  const split = run.nonCompliance ? `; ${nonComplianceText(run.nonCompliance)}` : '';
+  const subs = `${run.subscriptions.length} subscription(s), ${run.failed.length} failed, ${run.pending.length} pending${split}`;
   return `Sweep run ${run.id}: ${report.runState.toUpperCase()} (started ${run.startedAt}${end}; ${subs}).`;
 }
 

@@ -9,6 +9,7 @@ export { renderMarkdown } from './renderMarkdown.js';
 export { renderRolloutPlan, PLAN_FORMATS, type PlanFormat } from './renderRolloutPlan.js';
 export { planLine } from './rolloutSections.js';
 export { subscriptionLabel } from './subscriptionNames.js';
+export { nonCompliance, nonComplianceText, sumNonCompliance, type NonCompliance } from './nonCompliance.js';
 export type { AppRollout, BurnDownInput, RolloutAppView, RolloutPlanView, RolloutReportInput, RolloutSection, RolloutWaveView } from './rolloutTypes.js';
 export { isReportFormat, renderReport, REPORT_CONTENT_TYPES, REPORT_EXTENSIONS, REPORT_FORMATS } from './renderReport.js';
 export type {
@@ -19,6 +20,8 @@ export type {
   ReportChange,
   ReportFormat,
   ReportInput,
+  ReportRun,
+  ReportRunSubscription,
   RunInput,
   RunState,
   RunStatus,

@@ -1,5 +1,6 @@
 import { subscriptionLabel, withSubscriptionName, type NameOf } from './subscriptionNames.js';
-import type { ReportRun, RunInput, RunState } from './types.js';
+import { nonCompliance, sumNonCompliance } from './nonCompliance.js';
+import type { ReportRun, ReportRunSubscription, RunInput, RunState, SubscriptionRunInput } from './types.js';
 
 /**
  * The run's state and the banners it calls for. A run is only `complete` when it says so and no
@@ -10,8 +11,9 @@ export function runSection(run: RunInput | undefined, nameOf: NameOf = () => und
   if (!run) return { runState: 'unknown', warnings: [] };
   const failed = run.subscriptions.filter((s) => s.status === 'failed').map((s) => s.subscriptionId);
   const pending = run.subscriptions.filter((s) => s.status === 'pending').map((s) => s.subscriptionId);
-  const subscriptions = run.subscriptions.map((s) => withSubscriptionName({ ...s }, nameOf));
-  const section: ReportRun = { ...run, subscriptions, failed, pending };
+  const subscriptions = run.subscriptions.map((s) => withSubscriptionName(runSubscription(s), nameOf));
+  const split = subscriptions.flatMap((s) => (s.nonCompliance ? [s.nonCompliance] : []));
+  const section: ReportRun = { ...run, subscriptions, ...(split.length > 0 ? { nonCompliance: sumNonCompliance(split) } : {}), failed, pending };
   const warnings: string[] = [];
   if (run.status === 'incomplete') {
     warnings.push(`INCOMPLETE SWEEP: run ${run.id} did not finish; counts miss the apps of ${shortBy(failed, pending)}.`);
@@ -25,6 +27,11 @@ export function runSection(run: RunInput | undefined, nameOf: NameOf = () => und
   }
   const runState: RunState = run.status === 'running' ? 'running' : run.status === 'incomplete' || failed.length > 0 ? 'incomplete' : 'complete';
   return { runState, run: section, warnings };
+}
+
+/** The subscription's row with its non-compliance split (debt vs drift) in place of the raw counts. */
+function runSubscription({ noncompliant, debt, ...rest }: SubscriptionRunInput): ReportRunSubscription {
+  return noncompliant === undefined ? rest : { ...rest, nonCompliance: nonCompliance(noncompliant, debt) };
 }
 
 function shortBy(failed: string[], pending: string[]): string {

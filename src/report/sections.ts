@@ -1,5 +1,6 @@
 import { appName, driftText, modeText, reasonLines, timeLeft } from './describe.js';
 import { EXPIRY_WINDOW_DAYS } from './expiringExemptions.js';
+import { nonComplianceText } from './nonCompliance.js';
 import { rolloutSections } from './rolloutReport.js';
 import { subscriptionLabel } from './subscriptionNames.js';
 import type { Report, ReportApp, ReportChange, TrendPoint } from './types.js';
@@ -69,7 +70,8 @@ function subscriptionSection(report: Report): Section {
   const rows = report.bySubscription.map((s) => {
     const failing = s.byStatus.noncompliant + s.byStatus.flapping;
     const run = report.run?.subscriptions.find((r) => r.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase());
-    const sweep = run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : '';
+    const split = run?.nonCompliance ? `, ${nonComplianceText(run.nonCompliance)}` : '';
+    const sweep = run ? `${run.status}${run.error ? `: ${run.error}` : ''}${split}` : '';
     return [subscriptionLabel(s), s.mode ?? '', s.modeSetBy ?? '', sweep, String(s.total), String(s.byStatus.compliant), String(failing), String(s.total - s.byStatus.compliant - failing)];
   });
   return { title: 'By subscription', headers: ['Subscription', 'Mode', 'Mode set by', 'Sweep', 'Apps', 'Compliant', 'Failing', 'Other'], rows, empty: 'None.' };

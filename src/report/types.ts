@@ -1,5 +1,6 @@
 import type { Reason, Status } from '../policy/index.js';
 import type { Finding } from '../model/index.js';
+import type { NonCompliance } from './nonCompliance.js';
 import type { AppRollout, RolloutReportInput, RolloutSection } from './rolloutTypes.js';
 
 export type ReportFormat = 'json' | 'csv' | 'markdown' | 'html';
@@ -26,6 +27,10 @@ export interface SubscriptionRunInput {
   status: SubscriptionRunStatus;
   error?: string;
   evaluated?: number;
+  /** Non-compliant apps the sweep of this subscription counted (absent: it recorded no counts). */
+  noncompliant?: number;
+  /** Of those, baseline debt; absent on runs recorded before sweeps counted it (unknown). */
+  debt?: number;
 }
 
 export interface RunInput {
@@ -149,7 +154,16 @@ export interface AllowedModesChoice {
 /** How far the report can be trusted: only `complete` may be shown as green. */
 export type RunState = 'complete' | 'incomplete' | 'running' | 'unknown';
 
-export interface ReportRun extends RunInput {
+/** A subscription of the run as reports show it: its non-compliance split instead of the raw counts. */
+export interface ReportRunSubscription extends Omit<SubscriptionRunInput, 'noncompliant' | 'debt'> {
+  /** Absent when the subscription recorded no counts (pending, failed). */
+  nonCompliance?: NonCompliance;
+}
+
+export interface ReportRun extends Omit<RunInput, 'subscriptions'> {
+  subscriptions: ReportRunSubscription[];
+  /** Summed over the subscriptions that recorded counts; absent when none did. */
+  nonCompliance?: NonCompliance;
   failed: string[];
   pending: string[];
 }

@@ -34,7 +34,7 @@ export function createSweepsTable(table: Table): SweepsPort {
       const rowKey = encodeKey(result.subscriptionId);
       const properties = definedProperties({
         status: result.status, subscriptionName: result.subscriptionName, mode: result.mode, evaluated: result.evaluated, historyRows: result.historyRows, deleted: result.deleted,
-        counts: result.counts && JSON.stringify(result.counts), durationMs: result.durationMs, armCalls: result.armCalls, error: result.error, finishedAt: result.finishedAt,
+        counts: result.counts && JSON.stringify(result.counts), debt: result.debt, durationMs: result.durationMs, armCalls: result.armCalls, error: result.error, finishedAt: result.finishedAt,
       });
       checkEntity(table.name, partitionKey, rowKey, properties);
       await table.run('record sweep result', (client, options) => client.upsertEntity({ partitionKey, rowKey, ...properties }, 'Replace', options));
@@ -72,6 +72,8 @@ function toRun(runId: string, rows: StoredEntity[]): SweepRunRecord | undefined 
       mode: readString(r, 'mode'),
       evaluated: num(r, 'evaluated'), historyRows: num(r, 'historyRows'), deleted: num(r, 'deleted'),
       counts: readJson<Record<string, number> | undefined>(r, 'counts', undefined),
+      // Rows recorded before debt was counted have none: left absent (unknown), never read as 0.
+      debt: num(r, 'debt'),
       durationMs: num(r, 'durationMs'), armCalls: num(r, 'armCalls'),
       error: readString(r, 'error'), finishedAt: readString(r, 'finishedAt'),
     }),
