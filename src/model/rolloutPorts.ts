@@ -36,6 +36,13 @@ export interface RolloutPlanRecord {
   /** Why it is paused, cancelled or superseded (e.g. the failure threshold a wave passed). */
   statusReason?: string;
   updatedAt: string;
+  /**
+   * Set by the notify timer once the plan can give no more notices and every one was given (see
+   * src/triggers/waveNotices.ts): from then on its tick reads this row of the plan and nothing more.
+   * Only a hint: a plan rewritten without it is read again, and the outbox's markers still keep
+   * each notice to once.
+   */
+  noticesGivenAt?: string;
 }
 
 export interface RolloutWaveRecord {
@@ -89,6 +96,12 @@ export interface RolloutsPort {
   get(planId: string): Promise<RolloutRecord | undefined>;
   /** Every plan row, newest first. */
   listPlans(): Promise<RolloutPlanRecord[]>;
+  /** A plan's wave rows alone, in order (empty for no such plan). */
+  getWaves(planId: string): Promise<RolloutWaveRecord[]>;
+  /** The member rows of one wave of a plan. */
+  getWaveMembers(planId: string, wave: number): Promise<RolloutMemberRecord[]>;
+  /** Sets the plan row's `noticesGivenAt` and nothing else of it (no-op for no such plan). */
+  markNoticesGiven(planId: string, at: string): Promise<void>;
   putPlan(plan: RolloutPlanRecord): Promise<void>;
   putWave(wave: RolloutWaveRecord): Promise<void>;
   putMembers(members: readonly RolloutMemberRecord[]): Promise<void>;

@@ -20,6 +20,16 @@ export function createMemoryRollouts(): RolloutsPort {
     async listPlans() {
       return [...plans.values()].map((r) => structuredClone(r.plan)).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
     },
+    async getWaves(planId) {
+      return structuredClone(plans.get(planKey(planId))?.waves ?? []);
+    },
+    async getWaveMembers(planId, wave) {
+      return structuredClone((plans.get(planKey(planId))?.members ?? []).filter((m) => m.wave === wave));
+    },
+    async markNoticesGiven(planId, at) {
+      const record = plans.get(planKey(planId));
+      if (record) record.plan = { ...record.plan, noticesGivenAt: at };
+    },
     async putPlan(plan) {
       get(plan.id).plan = structuredClone(plan);
     },

@@ -92,10 +92,17 @@ export interface OnceNotice {
   at: string;
 }
 
+const onceNoticeId = (key: string): string => encodeKey(key.toLowerCase()).slice(0, 900);
+
+/** The RowKey of a once notice's "given" marker (partition NOTICES_PARTITION). */
+export function onceNoticeMarkerKey(key: string): string {
+  return `n_${onceNoticeId(key)}`;
+}
+
 export function onceNoticeEntities(notice: OnceNotice): { marker: { partitionKey: string; rowKey: string }; row: Record<string, EntityValue> & { partitionKey: string; rowKey: string } } {
-  const id = encodeKey(notice.key.toLowerCase()).slice(0, 900);
+  const id = onceNoticeId(notice.key);
   const properties = definedProperties({ kind: notice.kind, resourceId: notice.resourceId, subscriptionId: notice.subscriptionId, at: notice.at, status: notice.status, caller: notice.caller?.slice(0, 200), detail: notice.detail?.slice(0, 1000) });
-  return { marker: { partitionKey: NOTICES_PARTITION, rowKey: `n_${id}` }, row: { ...properties, partitionKey: NOTICES_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${id}` } };
+  return { marker: { partitionKey: NOTICES_PARTITION, rowKey: onceNoticeMarkerKey(notice.key) }, row: { ...properties, partitionKey: NOTICES_PARTITION, rowKey: `${OUTBOX_ROWS_FROM}${id}` } };
 }
 
 export function fromOutboxEntity(entity: StoredEntity): OutboxItem {

@@ -11,6 +11,9 @@ import type { EntityKeys } from './findingEntity.js';
 export const PLAN_ROW = '!plan';
 const waveRow = (n: number) => `wave-${String(n).padStart(5, '0')}`;
 const memberRow = (key: string) => `app-${encodeKey(key)}`;
+/** Row key ranges [from, to) of a partition's wave rows and member rows ('.' follows '-'). */
+export const WAVE_ROWS = { from: 'wave-', to: 'wave.' } as const;
+export const MEMBER_ROWS = { from: 'app-', to: 'app.' } as const;
 
 type Entity = EntityKeys & Record<string, EntityValue>;
 
@@ -29,6 +32,7 @@ export function toPlanEntity(p: RolloutPlanRecord, table: string): Entity {
   return entity(table, planKey(p.id), PLAN_ROW, {
     createdAt: p.createdAt, createdBy: p.createdBy, subscriptions: JSON.stringify(p.subscriptions), waveSize: p.waveSize, everyMs: String(p.everyMs), // as text: beyond Int32 after 24 days
     auto: p.auto, status: p.status, statusReason: p.statusReason === undefined ? undefined : truncateText(p.statusReason), updatedAt: p.updatedAt,
+    noticesGivenAt: p.noticesGivenAt,
   });
 }
 
@@ -54,7 +58,7 @@ export function fromPlanEntity(e: StoredEntity): RolloutPlanRecord {
     id: e.partitionKey ?? '', createdAt: readString(e, 'createdAt') ?? '', createdBy: readString(e, 'createdBy') ?? '',
     subscriptions: readJson<string[]>(e, 'subscriptions', []), waveSize: num(e, 'waveSize') ?? 0, everyMs: Number(readString(e, 'everyMs') ?? 0),
     auto: readBoolean(e, 'auto') ?? false, status: (readString(e, 'status') ?? 'active') as PlanStatus, statusReason: readString(e, 'statusReason'),
-    updatedAt: readString(e, 'updatedAt') ?? '',
+    updatedAt: readString(e, 'updatedAt') ?? '', noticesGivenAt: readString(e, 'noticesGivenAt'),
   });
 }
 

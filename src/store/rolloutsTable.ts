@@ -2,7 +2,8 @@ import { odata, type TransactionAction } from '@azure/data-tables';
 import type { RolloutMemberRecord, RolloutRecord, RolloutsPort } from '../model/index.js';
 import { planBatches } from './batches.js';
 import type { StoredEntity } from './entityFields.js';
-import { fromMemberEntity, fromPlanEntity, fromWaveEntity, isMemberRow, isWaveRow, PLAN_ROW, planKey, toMemberEntity, toPlanEntity, toWaveEntity } from './rolloutEntity.js';
+import { isEntityNotFound } from './mapTableError.js';
+import { fromMemberEntity, fromPlanEntity, fromWaveEntity, isMemberRow, isWaveRow, MEMBER_ROWS, PLAN_ROW, planKey, toMemberEntity, toPlanEntity, toWaveEntity, WAVE_ROWS } from './rolloutEntity.js';
 import type { Table } from './tableAccess.js';
 
 /** PK = plan id; RK `!plan`, `wave-00001`..., `app-<encoded resource id>`. Every write an idempotent upsert. */
@@ -12,6 +13,11 @@ export function createRolloutsTable(table: Table): RolloutsPort {
       const actions: TransactionAction[] = batch.map((e) => ['upsert', e, 'Replace']);
       await table.run('write rollout rows', (client, options) => client.submitTransaction(actions, options));
     }
+  };
+  const rowsOf = async (what: string, filter: string): Promise<StoredEntity[]> => {
+    const rows: StoredEntity[] = [];
+    for await (const page of table.pages(what, filter, 1000)) rows.push(...page);
+    return rows;
   };
   return {
     async create(record) {
@@ -31,6 +37,24 @@ export function createRolloutsTable(table: Table): RolloutsPort {
       const heads: StoredEntity[] = [];
       for await (const page of table.pages('list rollout plans', odata`RowKey eq ${PLAN_ROW}`, 1000)) heads.push(...page);
       return heads.map(fromPlanEntity).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    },
+    async getWaves(planId) {
+      const rows = await rowsOf('read rollout waves', odata`PartitionKey eq ${planKey(planId)} and RowKey ge ${WAVE_ROWS.from} and RowKey lt ${WAVE_ROWS.to}`);
+      return rows.map(fromWaveEntity).sort((a, b) => a.number - b.number);
+    },
+    async getWaveMembers(planId, wave) {
+      const rows = await rowsOf('read rollout wave members', odata`PartitionKey eq ${planKey(planId)} and RowKey ge ${MEMBER_ROWS.from} and RowKey lt ${MEMBER_ROWS.to} and wave eq ${wave}`);
+      return rows.map(fromMemberEntity);
+    },
+    async markNoticesGiven(planId, at) {
+      // Merge, not the whole row: a plan changed since it was read keeps its change.
+      await table.run('mark rollout notices given', async (client, options) => {
+        try {
+          await client.updateEntity({ partitionKey: planKey(planId), rowKey: PLAN_ROW, noticesGivenAt: at }, 'Merge', options);
+        } catch (err) {
+          if (!isEntityNotFound(err)) throw err;
+        }
+      });
     },
     async putPlan(plan) {
       const e = toPlanEntity(plan, table.name);

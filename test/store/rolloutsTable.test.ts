@@ -66,6 +66,22 @@ function contract(name: string, make: () => RolloutsPort) {
       expect(read?.members.find((m) => m.name === 'a')).toMatchObject({ state: 'remediated', guarded: true });
     });
 
+    it('reads a plan\'s waves alone and one wave\'s members; marks its notices given without touching the rest of the row', async () => {
+      const rollouts = make();
+      await rollouts.create(record());
+
+      expect((await rollouts.getWaves('plan-a')).map((w) => [w.number, w.status])).toEqual([[1, 'pending'], [2, 'pending']]);
+      expect((await rollouts.getWaveMembers('plan-a', 1)).map((m) => m.name).sort()).toEqual(['a', 'b']);
+      expect((await rollouts.getWaveMembers('plan-a', 2)).map((m) => m.name)).toEqual(['c']);
+      expect(await rollouts.getWaves('plan-b')).toEqual([]);
+
+      await rollouts.markNoticesGiven('plan-a', '2027-01-08T00:00:00.000Z');
+      await rollouts.markNoticesGiven('plan-b', '2027-01-08T00:00:00.000Z');
+
+      expect((await rollouts.listPlans()).map((p) => [p.id, p.status, p.noticesGivenAt])).toEqual([['plan-a', 'active', '2027-01-08T00:00:00.000Z']]);
+      expect((await rollouts.get('plan-a'))?.plan.noticesGivenAt).toBe('2027-01-08T00:00:00.000Z');
+    });
+
     it('refuses a plan id that cannot be a key', async () => {
       await expect(make().get('bad/id')).rejects.toThrow(/plan id/);
     });
