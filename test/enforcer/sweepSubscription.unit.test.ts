@@ -34,7 +34,7 @@ describe('sweepSubscription over memory ports', () => {
     const result = await sweep(world);
 
     // Assess
-    expect(result).toEqual({ subscriptionId: SUB, mode: 'audit', counts: { compliant: 3, noncompliant: 1 }, evaluated: 4, historyRows: 4, deleted: 0 });
+    expect(result).toEqual({ subscriptionId: SUB, mode: 'audit', counts: { compliant: 3, noncompliant: 1 }, evaluated: 4, historyRows: 4, deleted: 0, debt: 1 });
     expect(await statuses(world)).toEqual({ a: 'compliant', b: 'compliant', 'b/slots/staging': 'compliant', legacy: 'noncompliant' });
     expect(world.arm.patches).toEqual([]);
     expect(world.arm.gets).toBe(0); // the list payloads carry the client-cert fields: no per-site GET
