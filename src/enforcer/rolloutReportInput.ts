@@ -9,8 +9,9 @@ const PLANS_SHOWN = 20;
 
 /**
  * The report's rollout input, when any plan exists: the plans, and per planned subscription the
- * non-compliant apps each finished sweep left (in enforce after the baseline that is its debt:
- * drift is reverted within the sweep), oldest run first.
+ * baseline debt each finished sweep left, oldest run first: the debt the run counted, or for a run
+ * recorded before runs counted it, its non-compliant apps (in enforce after the baseline that is
+ * its debt: drift is reverted within the sweep; in audit it counts unreverted drift too).
  */
 export async function loadRolloutReportInput(deps: EnforcerDeps, runs: readonly SweepRunRecord[]): Promise<RolloutReportInput | undefined> {
   if (!deps.rollouts) return undefined;
@@ -21,7 +22,7 @@ export async function loadRolloutReportInput(deps: EnforcerDeps, runs: readonly 
   const burnDown: BurnDownInput[] = planned.map((subscriptionId) => {
     const rows = ordered.map((run) => ({ run, row: run.subscriptions.find((s) => s.subscriptionId.toLowerCase() === subscriptionId && s.status === 'done') }));
     const name = rows.map((r) => r.row?.subscriptionName).find((n): n is string => !!n);
-    const points = rows.flatMap(({ run, row }) => (row ? [{ runId: run.id, startedAt: run.startedAt, debt: row.counts?.noncompliant ?? 0 }] : []));
+    const points = rows.flatMap(({ run, row }) => (row ? [{ runId: run.id, startedAt: run.startedAt, debt: row.debt ?? row.counts?.noncompliant ?? 0 }] : []));
     return { subscriptionId, ...(name ? { subscriptionName: name } : {}), points };
   });
   return { burnDown, plans };
