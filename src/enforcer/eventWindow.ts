@@ -32,9 +32,6 @@ interface Open {
 }
 
 export interface WindowOptions {
-  gapMs?: number;
-  maxWaitMs?: number;
-  maxEvents?: number;
   /** What works a closed window's events (workEvents; a test may watch when windows close). */
   work?: typeof workEvents;
 }
@@ -51,15 +48,9 @@ export interface WindowOptions {
  */
 export class EventWindow {
   private open: Open | undefined;
-  private readonly gapMs: number;
-  private readonly maxWaitMs: number;
-  private readonly maxEvents: number;
   private readonly workEvents: typeof workEvents;
 
   constructor(options: WindowOptions = {}) {
-    this.gapMs = options.gapMs ?? WINDOW_GAP_MS;
-    this.maxWaitMs = options.maxWaitMs ?? WINDOW_MAX_WAIT_MS;
-    this.maxEvents = options.maxEvents ?? WINDOW_MAX_EVENTS;
     this.workEvents = options.work ?? workEvents;
   }
 
@@ -69,13 +60,13 @@ export class EventWindow {
       const open = (this.open ??= this.opened());
       open.joined.push({ deps, events, resolve, reject });
       open.events += events.length;
-      if (open.events >= this.maxEvents) return this.close(open);
+      if (open.events >= WINDOW_MAX_EVENTS) return this.close(open);
       open.timer.touch();
     });
   }
 
   private opened(): Open {
-    const open: Open = { joined: [], events: 0, timer: new GapTimer(this.gapMs, this.maxWaitMs, () => this.close(open)) };
+    const open: Open = { joined: [], events: 0, timer: new GapTimer(WINDOW_GAP_MS, WINDOW_MAX_WAIT_MS, () => this.close(open)) };
     return open;
   }
 
