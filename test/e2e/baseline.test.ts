@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createArmSites } from '../../src/azure/index.js';
-import { setSubscriptionSettings, sweepSubscription, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
+import { setSubscriptionSettings } from '../../src/enforcer/index.js';
 import type { Finding } from '../../src/model/index.js';
-import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import { siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { bearer, rawRequest } from '../emulator/support.js';
 import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { sweepNow } from '../support/sweepNow.js';
 
 /**
  * Drift vs baseline debt (issue 14): an enforce subscription of 40 apps, 10 of them non-compliant
@@ -30,8 +30,6 @@ function fleet(): SiteSeed[] {
 }
 
 let stack: Stack;
-let lister: ReturnType<typeof createArmSites>;
-const sweep = (sub: string, runId: string): Promise<SubscriptionSweepResult> => sweepSubscription(stack.deps, lister, sub, { id: runId, startedAt: new Date().toISOString() });
 const enforcerPatches = () => stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid);
 const patchedIds = () => enforcerPatches().map((w) => w.path.toLowerCase());
 const finding = (resourceId: string) => stack.deps.findings.get(key(resourceId));
@@ -44,7 +42,6 @@ async function findingsOf(sub: string): Promise<Finding[]> {
 
 beforeAll(async () => {
   stack = await startStack({ seed: { subscriptions: [{ id: ENFORCE, sites: fleet() }, { id: AUDIT, sites: fleet() }] } });
-  lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
   await setSubscriptionSettings(stack.deps, { subscriptionId: ENFORCE, mode: 'enforce', by: 'platform-team' });
   await setSubscriptionSettings(stack.deps, { subscriptionId: AUDIT, mode: 'audit', by: 'platform-team' });
 });
@@ -60,8 +57,7 @@ beforeEach(() => {
 describe('enforce: baseline debt is left for rollout waves, drift is reverted', () => {
   it('sends no PATCH in the baseline sweep and records the 10 non-compliant apps as debt', async () => {
     // Act
-    const result = await sweep(ENFORCE, 'run-baseline');
-    await stack.settle();
+    const result = await sweepNow(stack, ENFORCE, 'run-baseline');
 
     // Assess
     expect(enforcerPatches()).toHaveLength(0);
@@ -122,8 +118,7 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
 
   it('leaves debt alone in the nightly sweep after the baseline, and keeps the baseline', async () => {
     // Act
-    const result = await sweep(ENFORCE, 'run-nightly');
-    await stack.settle();
+    const result = await sweepNow(stack, ENFORCE, 'run-nightly');
 
     // Assess
     expect(enforcerPatches()).toHaveLength(0);
@@ -162,8 +157,7 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
     stack.emu.userWrite(id(ENFORCE, 'app-5'), { clientCertEnabled: false }, ALICE);
     await stack.settle();
     const beforeSweep = patchedIds();
-    await sweep(ENFORCE, 'run-rebaseline');
-    await stack.settle();
+    await sweepNow(stack, ENFORCE, 'run-rebaseline');
 
     // Assess
     expect(left?.baselineAt).toBeUndefined();
@@ -177,8 +171,7 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
 describe('audit on the same fleet: would-remediate only for drift', () => {
   it('records the 10 non-compliant apps as debt (rollout-pending), none as would-remediate', async () => {
     // Act
-    await sweep(AUDIT, 'run-audit');
-    await stack.settle();
+    await sweepNow(stack, AUDIT, 'run-audit');
 
     // Assess
     expect(enforcerPatches()).toHaveLength(0);
