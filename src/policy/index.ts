@@ -7,6 +7,7 @@ export { parseIsoDate } from './parseIsoDate.js';
 export { policyForSubscription, type SubscriptionOverrides } from './policyForSubscription.js';
 export { portalName } from './portalName.js';
 export { normaliseId, parseSiteId, type SiteRef } from './resourceId.js';
+export { sameText } from './sameText.js';
 export {
   DEFAULT_POLICY,
   type Exemption,
