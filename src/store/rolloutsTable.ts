@@ -25,8 +25,7 @@ export function createRolloutsTable(table: Table): RolloutsPort {
       await upsertAll([toPlanEntity(record.plan, table.name)]);
     },
     async get(planId) {
-      const rows: StoredEntity[] = [];
-      for await (const page of table.pages('read rollout plan', odata`PartitionKey eq ${planKey(planId)}`, 1000)) rows.push(...page);
+      const rows = await rowsOf('read rollout plan', odata`PartitionKey eq ${planKey(planId)}`);
       const head = rows.find((r) => r.rowKey === PLAN_ROW);
       if (!head) return undefined;
       const waves = rows.filter((r) => isWaveRow(r.rowKey)).map(fromWaveEntity).sort((a, b) => a.number - b.number);
@@ -34,8 +33,7 @@ export function createRolloutsTable(table: Table): RolloutsPort {
       return { plan: fromPlanEntity(head), waves, members };
     },
     async listPlans() {
-      const heads: StoredEntity[] = [];
-      for await (const page of table.pages('list rollout plans', odata`RowKey eq ${PLAN_ROW}`, 1000)) heads.push(...page);
+      const heads = await rowsOf('list rollout plans', odata`RowKey eq ${PLAN_ROW}`);
       return heads.map(fromPlanEntity).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
     },
     async getWaves(planId) {
