@@ -95,7 +95,6 @@ async function apply(io: CliIo, values: Values): Promise<number> {
   const config = configFor(io);
   const runtime = await createRuntime(config, silentLog);
   const wave = waveNumber(values.wave);
-  const record = await getRollout(runtime.deps, values.plan);
   const bar = progressBar(io, 1);
   const result = await applyWave(runtime.deps, runtime.arm, {
     planId: values.plan, wave, force: values.now ?? false, dryRun: values['dry-run'] ?? false, by: cliActor(io),
@@ -104,11 +103,12 @@ async function apply(io: CliIo, values: Values): Promise<number> {
   bar.subscriptionDone();
   bar.end();
   if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-  else io.stdout(waveText(result, record.plan.id));
+  else io.stdout(waveText(result));
   return result.status === 'done' && !result.paused && !result.stopped ? EXIT.ok : EXIT.nonCompliant;
 }
 
-function waveText(result: WaveResult, planId: string): string {
+function waveText(result: WaveResult): string {
+  const { planId } = result;
   const counts = Object.entries(result.counts).map(([state, n]) => `${n} ${state}`).join(', ');
   const lines = [`${result.dryRun ? '(dry run) ' : ''}wave ${result.wave} of ${planId}: ${result.status} — ${counts || 'no members'}`];
   for (const m of result.members) lines.push(`  ${m.state.padEnd(18)} ${m.resourceId}${m.detail ? `  (${m.detail})` : ''}`);
