@@ -3,7 +3,7 @@ import { setSubscriptionSettings } from '../../src/enforcer/index.js';
 import type { Finding } from '../../src/model/index.js';
 import { siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { bearer, rawRequest } from '../emulator/support.js';
-import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { ALICE, enforcerPatches, startStack, type Stack } from '../support/stack.js';
 import { sweepNow } from '../support/sweepNow.js';
 
 /**
@@ -30,8 +30,8 @@ function fleet(): SiteSeed[] {
 }
 
 let stack: Stack;
-const enforcerPatches = () => stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid);
-const patchedIds = () => enforcerPatches().map((w) => w.path.toLowerCase());
+const patches = () => enforcerPatches(stack);
+const patchedIds = () => patches().map((w) => w.path.toLowerCase());
 const finding = (resourceId: string) => stack.deps.findings.get(key(resourceId));
 
 async function findingsOf(sub: string): Promise<Finding[]> {
@@ -60,7 +60,7 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
     const result = await sweepNow(stack, ENFORCE, 'run-baseline');
 
     // Assess
-    expect(enforcerPatches()).toHaveLength(0);
+    expect(patches()).toHaveLength(0);
     expect(result.counts).toEqual({ compliant: 30, noncompliant: 10 });
     const rows = await findingsOf(ENFORCE);
     const debt = rows.filter((f) => f.debt).map((f) => f.site).sort();
@@ -109,7 +109,7 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
 
     // Assess
     expect(stack.events.filter((e) => /app-3[12]$/i.test(String(e.subject))).length).toBeGreaterThanOrEqual(2);
-    expect(enforcerPatches()).toHaveLength(0);
+    expect(patches()).toHaveLength(0);
     for (const name of ['app-31', 'app-32']) {
       expect(await finding(id(ENFORCE, name))).toMatchObject({ status: 'noncompliant', debt: { since: expect.any(String) } });
     }
@@ -121,7 +121,7 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
     const result = await sweepNow(stack, ENFORCE, 'run-nightly');
 
     // Assess
-    expect(enforcerPatches()).toHaveLength(0);
+    expect(patches()).toHaveLength(0);
     expect(result.counts.noncompliant).toBe(10);
     expect((await findingsOf(ENFORCE)).filter((f) => f.debt)).toHaveLength(10);
     expect((await stack.deps.settings.get(ENFORCE))?.baselineRunId).toBe('run-baseline');
@@ -162,7 +162,7 @@ describe('enforce: baseline debt is left for rollout waves, drift is reverted', 
     // Assess
     expect(left?.baselineAt).toBeUndefined();
     expect(beforeSweep).toEqual([key(id(ENFORCE, 'app-5'))]);
-    expect(enforcerPatches()).toHaveLength(1);
+    expect(patches()).toHaveLength(1);
     expect(await finding(between)).toMatchObject({ status: 'noncompliant', debt: { since: expect.any(String) } });
     expect((await stack.deps.settings.get(ENFORCE))?.baselineRunId).toBe('run-rebaseline');
   });
@@ -174,7 +174,7 @@ describe('audit on the same fleet: would-remediate only for drift', () => {
     await sweepNow(stack, AUDIT, 'run-audit');
 
     // Assess
-    expect(enforcerPatches()).toHaveLength(0);
+    expect(patches()).toHaveLength(0);
     const rows = await findingsOf(AUDIT);
     expect(rows.filter((f) => f.debt).map((f) => f.site).sort()).toEqual([...DEBT].sort());
     for (const name of DEBT) {
@@ -192,7 +192,7 @@ describe('audit on the same fleet: would-remediate only for drift', () => {
     await stack.settle();
 
     // Assess
-    expect(enforcerPatches()).toHaveLength(0);
+    expect(patches()).toHaveLength(0);
     const [drift] = await stack.deps.history.list(key(id(AUDIT, 'app-3')));
     expect(drift).toMatchObject({ action: 'would-remediate', status: 'noncompliant' });
     const debtActions = (await stack.deps.history.list(key(id(AUDIT, 'app-33')))).map((h) => h.action);

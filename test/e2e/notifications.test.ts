@@ -7,7 +7,7 @@ import { createRuntime, runNotifySender, type Runtime } from '../../src/triggers
 import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
 import { sweepNow } from '../support/sweepNow.js';
-import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { ALICE, enforcerPatches, startStack, type Stack } from '../support/stack.js';
 
 const AUDIT = 'a0d17000-0000-4000-8000-000000000001';
 const ENFORCE = 'a0d17000-0000-4000-8000-000000000002';
@@ -142,7 +142,7 @@ describe('notifications through the outbox (local receiver standing in for Teams
     stack.emu.userWrite(siteId(ENFORCE, 'rg', 'shop-3'), { clientCertEnabled: false }, ALICE);
     await stack.settle();
     // Reverted before any sender ran: the event path never touches a channel.
-    expect(stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid)).toHaveLength(1);
+    expect(enforcerPatches(stack)).toHaveLength(1);
     logs.length = 0;
 
     const summary = await runNotifySender(runtime, runtime.deps.log, { post: FAST });

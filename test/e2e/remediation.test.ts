@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setSubscriptionSettings, addExemption } from '../../src/enforcer/index.js';
 import { siteId, type RecordedWrite } from '../../tools/arm-emulator/src/emulator/index.js';
-import { ALICE, ENFORCER, PIPELINE, startStack, type Stack } from '../support/stack.js';
+import { ALICE, ENFORCER, enforcerPatches, PIPELINE, startStack, type Stack } from '../support/stack.js';
 import { sweepNow } from '../support/sweepNow.js';
 
 const ENFORCE = 'e0e0e0e0-0000-4000-8000-000000000001';
@@ -13,7 +13,7 @@ const site = (name: string, extra: Record<string, unknown> = {}) => ({ resourceG
 
 let stack: Stack;
 const patches = (resourceId: string): RecordedWrite[] =>
-  stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.path.toLowerCase() === key(resourceId) && w.caller?.objectId === ENFORCER.oid);
+  enforcerPatches(stack).filter((w) => w.path.toLowerCase() === key(resourceId));
 
 beforeAll(async () => {
   stack = await startStack({

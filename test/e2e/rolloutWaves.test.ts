@@ -3,7 +3,7 @@ import { createArmSites } from '../../src/azure/index.js';
 import { addExemption, applyDueWaves, getRollout, setSubscriptionSettings } from '../../src/enforcer/index.js';
 import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
-import { ALICE, ENFORCER, HOST_KEY, startStack, type Stack } from '../support/stack.js';
+import { ALICE, ENFORCER, enforcerPatches, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
 const WAVES = 'e1e1e1e1-0000-4000-8000-000000000001';
 const AUTO = 'e2e2e2e2-0000-4000-8000-000000000002';
@@ -38,7 +38,7 @@ let lister: ReturnType<typeof createArmSites>;
 const cli = (...args: string[]) => runCaptured(args, stack.env);
 const key = (sub: string, rg: string, name: string) => siteId(sub, rg, name).toLowerCase();
 /** PATCHes the enforcer's identity made that ARM accepted, by lowercased resource id. */
-const enforcerPatches = () => stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid).map((w) => w.path.toLowerCase());
+const patchedIds = () => enforcerPatches(stack).map((w) => w.path.toLowerCase());
 
 beforeAll(async () => {
   stack = await startStack({
@@ -71,7 +71,7 @@ describe('rollout waves (wave size 4)', () => {
     const swept = await cli('sweep', '--subscription', WAVES, '--json');
     await stack.settle();
     expect(swept.code, swept.err).toBe(0);
-    expect(enforcerPatches()).toEqual([]);
+    expect(patchedIds()).toEqual([]);
 
     // Act
     const planned = await cli('rollout', 'plan', '--subscription', WAVES, '--wave-size', '4', '--json');
@@ -89,7 +89,7 @@ describe('rollout waves (wave size 4)', () => {
     expect(noticeDays).toBeLessThanOrEqual(7);
     expect(plan.excluded.map((e) => [e.name, e.status])).toEqual([['flow', 'not-applicable'], ['freebie', 'unsupported-plan']]);
     expect(plan.excluded.find((e) => e.name === 'freebie')?.detail).toBe('needs Basic or higher');
-    expect(enforcerPatches()).toEqual([]);
+    expect(patchedIds()).toEqual([]);
     // Each planned finding says its wave and date.
     const shop = await stack.deps.findings.get(key(WAVES, 'rg-b', 'shop'));
     const intranet = await stack.deps.findings.get(key(WAVES, 'rg-a', 'intranet'));
@@ -107,7 +107,7 @@ describe('rollout waves (wave size 4)', () => {
     expect(early.code).toBe(2);
     expect(early.err).toContain(`not due until ${record.waves[0]?.notBefore}`);
     expect(early.err).toContain('--now');
-    expect(enforcerPatches()).toEqual([]);
+    expect(patchedIds()).toEqual([]);
     expect((await getRollout(stack.deps, planId)).waves[0]?.status).toBe('pending');
   });
 
@@ -125,7 +125,7 @@ describe('rollout waves (wave size 4)', () => {
     const predicted = JSON.parse(dryApply.out) as { dryRun: boolean; members: Array<{ name: string; state: string }> };
     expect(predicted.dryRun).toBe(true);
     expect(predicted.members.map((m) => [m.name, m.state])).toEqual([['api', 'remediated'], ['portal', 'remediated'], ['pay', 'remediated'], ['shop', 'remediated']]);
-    expect(enforcerPatches()).toEqual([]);
+    expect(patchedIds()).toEqual([]);
     expect((await getRollout(stack.deps, planId)).waves[0]?.status).toBe('pending');
   });
 
@@ -146,7 +146,7 @@ describe('rollout waves (wave size 4)', () => {
     expect(applied.code).toBe(1);
     expect(Object.fromEntries(result.members.map((m) => [m.name, m.state]))).toEqual({ api: 'remediated', portal: 'done-by-owner', pay: 'skipped-exempt', shop: 'remediation-denied' });
     expect(result.status).toBe('partial');
-    expect(enforcerPatches()).toEqual([key(WAVES, 'rg-a', 'api')]);
+    expect(patchedIds()).toEqual([key(WAVES, 'rg-a', 'api')]);
     // One attempt at shop (refused), none repeated; nothing outside wave 1.
     expect(stack.emu.stats.counts['PATCH site']).toBe(2);
     expect(result.members.find((m) => m.name === 'api')?.guarded).toBe(true);
@@ -176,7 +176,7 @@ describe('rollout waves (wave size 4)', () => {
     const listed = (await (await api('rollouts')).json()) as { plans: Array<{ id: string; status: string }> };
     const shown = (await (await api(`rollouts/${planId}`)).json()) as { waves: Array<{ number: number; status: string }> };
     const refused = await api(`rollouts/${planId}/waves/2/apply`, { method: 'POST', body: JSON.stringify({ now: true }) });
-    expect(enforcerPatches()).toEqual([]);
+    expect(patchedIds()).toEqual([]);
     expect((await cli('rollout', 'resume', planId)).code).toBe(0);
     const applied = await api(`rollouts/${planId}/waves/2/apply`, { method: 'POST', body: JSON.stringify({ now: true }) });
     await stack.settle();
@@ -189,7 +189,7 @@ describe('rollout waves (wave size 4)', () => {
     const result = (await applied.json()) as { status: string; members: Array<{ name: string; state: string }> };
     expect(result.status).toBe('done');
     expect(result.members.map((m) => [m.name, m.state])).toEqual([['blog', 'remediated'], ['docs', 'remediated'], ['ledger', 'remediated'], ['hr', 'remediated']]);
-    expect(enforcerPatches().sort()).toEqual([key(WAVES, 'rg-a', 'blog'), key(WAVES, 'rg-a', 'ledger'), key(WAVES, 'rg-b', 'hr'), key(WAVES, 'rg-c', 'docs')].sort());
+    expect(patchedIds().sort()).toEqual([key(WAVES, 'rg-a', 'blog'), key(WAVES, 'rg-a', 'ledger'), key(WAVES, 'rg-b', 'hr'), key(WAVES, 'rg-c', 'docs')].sort());
   });
 });
 
@@ -237,7 +237,7 @@ describe('rollout --auto: the timer applies a due wave, never one before its dat
     expect(meanwhile.code).toBe(2);
     expect(meanwhile.err).toContain('being applied elsewhere');
     expect(timerMeanwhile.applied).toEqual([]);
-    expect(enforcerPatches()).toEqual([]);
+    expect(patchedIds()).toEqual([]);
 
     // Act
     const first = await applyDueWaves(stack.deps, lister, 0.1);
@@ -249,7 +249,7 @@ describe('rollout --auto: the timer applies a due wave, never one before its dat
     expect(first.applied.map((r) => [r.planId, r.wave, r.status])).toEqual([[planned.id, 1, 'done']]);
     expect(first.waiting.map((w) => [w.planId, w.wave])).toEqual([[planned.id, 2]]);
     expect(second.applied).toEqual([]);
-    expect(enforcerPatches().sort()).toEqual([key(AUTO, 'rg', 'a1'), key(AUTO, 'rg', 'a2')]);
+    expect(patchedIds().sort()).toEqual([key(AUTO, 'rg', 'a1'), key(AUTO, 'rg', 'a2')]);
     const record = await getRollout(stack.deps, planned.id);
     expect(record.waves.map((w) => w.status)).toEqual(['done', 'pending']);
     expect(record.plan.status).toBe('active');

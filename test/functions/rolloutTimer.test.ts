@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rolloutTimer } from '../../functions/rollout.js';
 import { getRollout, setSubscriptionSettings } from '../../src/enforcer/index.js';
 import { runCaptured } from '../support/cliIo.js';
-import { ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { enforcerPatches, startStack, type Stack } from '../support/stack.js';
 
 const SUB = 'f1000000-0000-4000-8000-0000000000a1';
 let stack: Stack;
@@ -38,7 +38,7 @@ describe('rolloutTimer (Azure Functions timer)', () => {
     await rolloutTimer({} as Timer, context);
 
     // Assess
-    const patches = stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid);
+    const patches = enforcerPatches(stack);
     expect(patches).toHaveLength(2);
     expect((await getRollout(stack.deps, plan.id)).waves.map((w) => w.status)).toEqual(['done', 'pending']);
     expect(logs.some((l) => l.includes(`rollout ${plan.id} wave 1: done`))).toBe(true);

@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import type { EnforcerDeps, LogLevel } from '../../src/enforcer/index.js';
-import { makeEmulatorToken, startEmulator, type Emulator, type EmulatorOptions, type FleetSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import { makeEmulatorToken, startEmulator, type Emulator, type EmulatorOptions, type FleetSeed, type RecordedWrite } from '../../tools/arm-emulator/src/emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../src/host/index.js';
 import { createRuntime } from '../../src/triggers/index.js';
 
 /** The enforcer's own identity on the emulator (what the loop guard recognises). */
 export const ENFORCER = { oid: 'enf00000-0000-4000-8000-00000000e0f0', appid: 'enf00000-0000-4000-8000-0000000000a1', name: 'mtls-enforcer' };
 export const HOST_KEY = 'test-host-key-0123456789abcdef';
+
+/** The PATCHes ARM accepted from the enforcer's identity since the emulator's stats were last reset. */
+export const enforcerPatches = (stack: Pick<Stack, 'emu'>): RecordedWrite[] => stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid);
 
 export interface Stack {
   emu: Emulator;
