@@ -2,10 +2,15 @@ import { withStanding, type SiteRef } from '../policy/index.js';
 import type { Reason, SiteSnapshot, Status, Verdict } from '../policy/index.js';
 import type { Finding, HistoryEntry, ObservedCert } from '../model/index.js';
 import type { Cause, HistoryExtra } from './recordEvaluation.js';
+import { copyDefined } from '../shared/index.js';
 
 /** Pure pieces of recording: the next finding row and its history entry, from a verdict and the previous row. */
 
 const DRIFTING: ReadonlySet<Status> = new Set(['noncompliant', 'flapping']);
+/** The client-cert fields, as history's before/after records them. */
+const CERT_FIELDS = ['clientCertEnabled', 'clientCertMode', 'clientCertExclusionPaths'] as const;
+/** What a finding keeps of the snapshot it was judged on. */
+const OBSERVED_FIELDS = ['kind', 'sku', ...CERT_FIELDS, 'publicNetworkAccess', 'tags'] as const;
 
 export function buildFinding(
   ref: SiteRef,
@@ -34,7 +39,7 @@ export function buildFinding(
   };
   if (ref.slot) finding.slot = ref.slot;
   finding.observedAt = cause.observedAt ?? nowIso;
-  copyObserved(finding, observed);
+  copyDefined(finding, observed, OBSERVED_FIELDS);
   const caller = cause.caller ?? previous?.lastCaller;
   if (caller) finding.lastCaller = caller;
   const eventId = cause.eventId ?? previous?.lastEventId;
@@ -51,17 +56,6 @@ export function buildFinding(
   if (standing?.debt) finding.debt = standing.debt;
   if (standing?.guardedSince) finding.guardedSince = standing.guardedSince;
   return finding;
-}
-
-function copyObserved(finding: Finding, observed: Parameters<typeof buildFinding>[1]): void {
-  if (!observed) return;
-  if (observed.kind !== undefined) finding.kind = observed.kind;
-  if (observed.sku !== undefined) finding.sku = observed.sku;
-  if (observed.clientCertEnabled !== undefined) finding.clientCertEnabled = observed.clientCertEnabled;
-  if (observed.clientCertMode !== undefined) finding.clientCertMode = observed.clientCertMode;
-  if (observed.clientCertExclusionPaths !== undefined) finding.clientCertExclusionPaths = observed.clientCertExclusionPaths;
-  if (observed.publicNetworkAccess !== undefined) finding.publicNetworkAccess = observed.publicNetworkAccess;
-  if (observed.tags !== undefined) finding.tags = observed.tags;
 }
 
 /** Drift age survives re-evaluations: keep the first time of the current non-compliant stretch. */
@@ -108,11 +102,7 @@ function rowTime(at: string, previous: Finding | undefined): string {
 
 /** The client-cert fields of a snapshot, for before/after in history. */
 export function observedCert(s: ObservedCert | undefined): ObservedCert {
-  const out: ObservedCert = {};
-  if (s?.clientCertEnabled !== undefined) out.clientCertEnabled = s.clientCertEnabled;
-  if (s?.clientCertMode !== undefined) out.clientCertMode = s.clientCertMode;
-  if (s?.clientCertExclusionPaths !== undefined) out.clientCertExclusionPaths = s.clientCertExclusionPaths;
-  return out;
+  return copyDefined<ObservedCert, keyof ObservedCert>({}, s, CERT_FIELDS);
 }
 
 export function withoutCaller(cause: Cause): Cause {

@@ -1,6 +1,7 @@
 import type { RolloutAppView, RolloutPlanView } from '../report/index.js';
 import type { RolloutMemberRecord, RolloutRecord } from '../model/index.js';
 import { planOrder } from '../rollout/index.js';
+import { copyDefined } from '../shared/index.js';
 
 const HOUR = 3_600_000;
 
@@ -9,16 +10,12 @@ export function everyText(ms: number): string {
   return ms % (24 * HOUR) === 0 ? `${ms / (24 * HOUR)}d` : `${Math.round(ms / HOUR)}h`;
 }
 
+/** The member fields a view shows when the record has them. */
+const OPTIONAL_APP_FIELDS = ['tier', 'owner', 'internetExposed', 'production', 'status', 'detail', 'guarded'] as const;
+
 function appView(m: RolloutMemberRecord): RolloutAppView {
   const view: RolloutAppView = { resourceId: m.resourceId, subscriptionId: m.subscriptionId, resourceGroup: m.resourceGroup, name: m.name, state: m.state };
-  if (m.tier !== undefined) view.tier = m.tier;
-  if (m.owner !== undefined) view.owner = m.owner;
-  if (m.internetExposed !== undefined) view.internetExposed = m.internetExposed;
-  if (m.production !== undefined) view.production = m.production;
-  if (m.status !== undefined) view.status = m.status;
-  if (m.detail !== undefined) view.detail = m.detail;
-  if (m.guarded !== undefined) view.guarded = m.guarded;
-  return view;
+  return copyDefined(view, m, OPTIONAL_APP_FIELDS);
 }
 
 export function planView(record: RolloutRecord): RolloutPlanView {

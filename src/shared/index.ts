@@ -1,2 +1,3 @@
 export { chunk } from './chunk.js';
+export { copyDefined } from './copyDefined.js';
 export { forEachLimited } from './forEachLimited.js';
