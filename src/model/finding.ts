@@ -1,18 +1,12 @@
 import type { Caller } from './caller.js';
-import type { Debt, Reason, Status } from '../policy/index.js';
+import type { Debt, Reason, SiteRef, Status } from '../policy/index.js';
 
 export type FindingSource = 'event' | 'sweep' | 'cli' | 'rollout';
 
-/** Current state of one site or slot (table `Findings`). */
-export interface Finding {
-  /** Lowercased ARM id (the identity of the row). */
-  key: string;
+/** Current state of one site or slot (table `Findings`); its `key` (lowercased ARM id) is the identity of the row. */
+export interface Finding extends Omit<SiteRef, 'id'> {
   /** ARM id as Azure spelled it (display). */
   resourceId: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  site: string;
-  slot?: string;
   kind?: string;
   sku?: string;
   status: Status;

@@ -1,4 +1,4 @@
-import type { Reason, StandingRow, Status } from '../policy/index.js';
+import type { Reason, SiteRef, StandingRow, Status } from '../policy/index.js';
 
 /** Which tags say production and owner (from the deployment's settings). */
 export interface RolloutRules {
@@ -7,14 +7,12 @@ export interface RolloutRules {
   ownerTags: readonly string[];
 }
 
-/** The part of a stored finding a plan reads (a `Finding` is one); its standing markers are read by policy's `isGuarded`. */
-export interface PlanCandidate extends StandingRow {
-  key: string;
+/**
+ * The part of a stored finding a plan reads (a `Finding` is one): the site or slot's parts as
+ * `parseSiteId` gives them, and its standing markers, read by policy's `isGuarded`.
+ */
+export interface PlanCandidate extends StandingRow, Omit<SiteRef, 'id'> {
   resourceId: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  site: string;
-  slot?: string;
   reasons: readonly Reason[];
   publicNetworkAccess?: string;
   tags?: Readonly<Record<string, string>>;
