@@ -26,7 +26,9 @@ export async function rescanMembers(
   const groups = new Map<string, RolloutMemberRecord[]>();
   for (const m of members) {
     const group = `${m.subscriptionId.toLowerCase()}|${m.resourceGroup.toLowerCase()}`;
-    groups.set(group, [...(groups.get(group) ?? []), m]);
+    const list = groups.get(group);
+    if (list) list.push(m);
+    else groups.set(group, [m]);
   }
   await forEachLimited([...groups.values()], 4, async (group) => {
     const first = group[0] as RolloutMemberRecord;
