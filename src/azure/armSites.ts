@@ -1,8 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { ClientCertMode, SitePatchResource, WebSiteManagementClient, WebSiteManagementClientOptionalParams } from '@azure/arm-appservice';
-import type { SiteRef } from '../policy/index.js';
-import type { SiteSnapshot } from '../policy/index.js';
+import type { SiteRef, SiteSnapshot } from '../policy/index.js';
 import type { ClientCertPatch, SiteReader, SiteWriter } from '../model/index.js';
 import { countArmRequests, countArmRequestsPolicy } from './armRequestCount.js';
 import { isNotFound, mapArmError } from './mapArmError.js';
