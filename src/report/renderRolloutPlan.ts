@@ -13,7 +13,7 @@ export const PLAN_FORMATS: readonly PlanFormat[] = ['markdown', 'html', 'csv'];
 export function renderRolloutPlan(plan: RolloutPlanView, format: PlanFormat, wave?: number): string {
   const shown = wave === undefined ? plan : { ...plan, waves: plan.waves.filter((w) => w.number === wave), excluded: [] };
   if (format === 'csv') return planCsv(shown);
-  const sections = planSections(shown).filter((s) => wave === undefined || !s.title.startsWith('Not in any wave'));
+  const sections = planSections(shown, wave === undefined);
   if (format === 'markdown') {
     const parts = [`# Client-certificate rollout ${markdownCell(plan.id)}`, markdownCell(planLine(plan)), markdownCell(OWNER_NOTICE)];
     return `${[...parts, ...sections.map(sectionMarkdown)].join('\n\n')}\n`;

@@ -21,9 +21,10 @@ function excludedSection(plan: RolloutPlanView): Section {
   return { title: `Not in any wave (${rows.length})`, headers: ['Owner', 'App', 'Resource group', 'Subscription', 'Status', 'Why'], rows, empty: 'None.' };
 }
 
-/** The plan's lists in reading order: each wave, then the apps listed apart. */
-export function planSections(plan: RolloutPlanView): Section[] {
-  return [...plan.waves.map((w) => waveSection(plan, w)), excludedSection(plan)];
+/** The plan's lists in reading order: each wave, then (unless `listApart` is false) the apps listed apart. */
+export function planSections(plan: RolloutPlanView, listApart = true): Section[] {
+  const waves = plan.waves.map((w) => waveSection(plan, w));
+  return listApart ? [...waves, excludedSection(plan)] : waves;
 }
 
 /** One line: id, state, waves, pace. */
