@@ -14,7 +14,7 @@ export { parseExemptionScope } from './exemptionScope.js';
 export * from './rollouts.js';
 export { sweepSubscription, type SiteLister, type SubscriptionSweepResult, type SweepOptions, type SweepRun } from './sweepSubscription.js';
 export { planSweep, runSweepJob, failSweepJob, sweepJob, runState, newRunId, type SweepJob, type SweepQueue, type RunState } from './sweepRun.js';
-export { loadReportInput, namesFromRuns, recordedSubscriptionNames, TREND_RUNS } from './reportInput.js';
+export { loadReportInput, namesFromRuns, recordedSubscriptionNames, STALE_AFTER_MS, TREND_RUNS } from './reportInput.js';
 export { storeRunReport, type StoredReport } from './storeRunReport.js';
 export { finishSweepRun } from './finishSweepRun.js';
 export type { ReportStorePort, StoredReportFile } from './reportPorts.js';

@@ -1,9 +1,7 @@
-import { finishSweepRun, runState, type Log } from '../enforcer/index.js';
+import { finishSweepRun, runState, STALE_AFTER_MS, type Log } from '../enforcer/index.js';
 import { countBlobs, poisonMessages } from '../store/index.js';
 import type { Runtime } from './runtime.js';
 
-/** A run with work pending after this long is incomplete (as the report says): its worker died. */
-const STALE_AFTER_MS = 6 * 3_600_000;
 /** Recent runs looked at for one that went stale without a finishing worker (one table query; CLI sweeps count too). */
 const RECENT_RUNS = 14;
 
