@@ -66,6 +66,7 @@ function describeIssues(error: z.ZodError): string[] {
 
 function toConfig(s: RawSettings): Config {
   const connectionString = s.MTLS_STORAGE_CONNECTION ?? (s.MTLS_STORAGE_TABLE_URL ? undefined : s.AzureWebJobsStorage);
+  const blobUrl = blobUrlOf(s);
   return {
     storage: {
       ...(connectionString ? { connectionString } : {}),
@@ -106,7 +107,7 @@ function toConfig(s: RawSettings): Config {
       ...(s.MTLS_STORAGE_QUEUE_URL ? { queueUrl: s.MTLS_STORAGE_QUEUE_URL } : {}),
     },
     notify: { channels: s.MTLS_NOTIFY, digestMs: s.MTLS_NOTIFY_DIGEST_MINUTES * 60_000 },
-    reports: { container: s.MTLS_REPORT_CONTAINER, deadLetterContainer: s.MTLS_DEADLETTER_CONTAINER, ...(blobUrlOf(s) ? { blobUrl: blobUrlOf(s) as string } : {}) },
+    reports: { container: s.MTLS_REPORT_CONTAINER, deadLetterContainer: s.MTLS_DEADLETTER_CONTAINER, ...(blobUrl ? { blobUrl } : {}) },
     host: s.MTLS_HOST_KEY ? { key: s.MTLS_HOST_KEY } : {},
     rollout: {
       productionTags: s.MTLS_PRODUCTION_TAGS,

@@ -22,6 +22,8 @@ const storageName = (kind: 'queue' | 'container', fallback: string) =>
       .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, `a ${kind === 'queue' ? 'storage queue' : 'blob container'} name: 3-63 lowercase letters, digits, single hyphens`)
       .default(fallback),
   );
+/** A timer's schedule: six NCRONTAB fields. */
+const ncrontab = (fallback: string) => z.preprocess(blankToUndefined, z.string().regex(/^(\S+\s+){5}\S+$/, 'six NCRONTAB fields').default(fallback));
 const bool = (fallback: boolean) =>
   z.preprocess(blankToUndefined, z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] }).default(fallback));
 
@@ -60,12 +62,12 @@ export const settingsSchema = z
     MTLS_OWNER_TAGS: csv(DEFAULT_ROLLOUT.ownerTags),
     MTLS_ROLLOUT_NOTICE_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(365).default(DEFAULT_ROLLOUT.noticeDays)),
     MTLS_ROLLOUT_FAILURE_PERCENT: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(100).default(DEFAULT_ROLLOUT.failureThreshold * 100)),
-    MTLS_ROLLOUT_SCHEDULE: z.preprocess(blankToUndefined, z.string().regex(/^(\S+\s+){5}\S+$/, 'six NCRONTAB fields').default(DEFAULT_ROLLOUT.schedule)),
+    MTLS_ROLLOUT_SCHEDULE: ncrontab(DEFAULT_ROLLOUT.schedule),
     MTLS_SUBSCRIPTIONS: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((x) => x.trim()).filter(Boolean) : []),
       z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'each must be a subscription GUID')),
     ),
-    MTLS_SWEEP_SCHEDULE: z.preprocess(blankToUndefined, z.string().regex(/^(\S+\s+){5}\S+$/, 'six NCRONTAB fields').default('0 0 2 * * *')),
+    MTLS_SWEEP_SCHEDULE: ncrontab('0 0 2 * * *'),
     MTLS_SWEEP_QUEUE: storageName('queue', 'mtls-sweep-jobs'),
     MTLS_STORAGE_BLOB_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     MTLS_REPORT_CONTAINER: storageName('container', 'reports'),
