@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createArmSites } from '../../src/azure/index.js';
 import { applyWave, getRollout, setSubscriptionSettings, type EnforcerDeps, type WaveResult } from '../../src/enforcer/index.js';
 import type { LeasesPort } from '../../src/model/index.js';
-import { emulatorCredential, makeEmulatorToken, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import type { SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
-import { ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { ENFORCER, enforcerArmSites, startStack, type Stack } from '../support/stack.js';
 
 const LONG = 'a1a5e000-0000-4000-8000-000000000001';
 const TAKEN = 'a1a5e000-0000-4000-8000-000000000002';
@@ -24,7 +23,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 let stack: Stack;
-let lister: ReturnType<typeof createArmSites>;
+let lister: ReturnType<typeof enforcerArmSites>;
 /** The stack's deps with the tiny lease TTL. */
 let tiny: EnforcerDeps;
 const cli = (...args: string[]) => runCaptured(args, stack.env);
@@ -55,7 +54,7 @@ beforeAll(async () => {
     subscribe: false,
     seed: { subscriptions: [{ id: LONG, sites: fleet(20) }, { id: TAKEN, sites: fleet(12) }, { id: FAILING, sites: fleet(12) }] },
   });
-  lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  lister = enforcerArmSites(stack);
   tiny = { ...stack.deps, remediation: { ...stack.deps.remediation, leaseTtlMs: TTL_MS } };
   for (const subscriptionId of [LONG, TAKEN, FAILING]) await setSubscriptionSettings(stack.deps, { subscriptionId, mode: 'enforce', by: 'platform-team' });
 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createArmSites } from '../../src/azure/index.js';
 import { addExemption, applyDueWaves, getRollout, setSubscriptionSettings } from '../../src/enforcer/index.js';
-import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import { siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
-import { ALICE, ENFORCER, enforcerPatches, HOST_KEY, startStack, type Stack } from '../support/stack.js';
+import { ALICE, enforcerArmSites, enforcerPatches, HOST_KEY, startStack, type Stack } from '../support/stack.js';
 
 const WAVES = 'e1e1e1e1-0000-4000-8000-000000000001';
 const AUTO = 'e2e2e2e2-0000-4000-8000-000000000002';
@@ -34,7 +33,7 @@ function wavesFleet(): SiteSeed[] {
 }
 
 let stack: Stack;
-let lister: ReturnType<typeof createArmSites>;
+let lister: ReturnType<typeof enforcerArmSites>;
 const cli = (...args: string[]) => runCaptured(args, stack.env);
 const key = (sub: string, rg: string, name: string) => siteId(sub, rg, name).toLowerCase();
 /** PATCHes the enforcer's identity made that ARM accepted, by lowercased resource id. */
@@ -51,7 +50,7 @@ beforeAll(async () => {
     // The API's rollout action needs Operator: this automation key is given it (issue 15; a key is a Reader by default).
     env: { MTLS_API_KEY_ROLES: 'Reader,Operator' },
   });
-  lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  lister = enforcerArmSites(stack);
   for (const subscriptionId of [WAVES, AUTO]) await setSubscriptionSettings(stack.deps, { subscriptionId, mode: 'enforce', by: 'platform-team' });
 });
 

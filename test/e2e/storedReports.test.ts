@@ -1,12 +1,11 @@
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createArmSites } from '../../src/azure/index.js';
 import { newRunId, runSweepJob, setSubscriptionSettings, storeRunReport } from '../../src/enforcer/index.js';
-import { emulatorCredential, makeEmulatorToken, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
+import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
 import { loadConfig } from '../../src/config/index.js';
 import { checkHealth, createRuntime } from '../../src/triggers/index.js';
-import { ALICE, ENFORCER, HOST_KEY, startStack, type Stack } from '../support/stack.js';
+import { ALICE, HOST_KEY, enforcerArmSites, startStack, type Stack } from '../support/stack.js';
 
 const SUB = '5707ed00-0000-4000-8000-000000000001';
 const OTHER = '5707ed00-0000-4000-8000-000000000002';
@@ -31,7 +30,7 @@ async function runWith(suffix: string, subscriptions: string[]): Promise<string>
   const now = new Date();
   const run = { id: newRunId(now, suffix), startedAt: now.toISOString() };
   await stack.deps.sweeps.createRun({ ...run, trigger: 'test', subscriptionIds: subscriptions });
-  const lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  const lister = enforcerArmSites(stack);
   await runSweepJob(stack.deps, lister, { runId: run.id, startedAt: run.startedAt, subscriptionId: subscriptions[0] as string });
   return run.id;
 }

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArmSites } from '../../src/azure/index.js';
 import { failSweepJob, recordEvaluation, runSweepJob, setSubscriptionSettings, sweepSubscription, type SiteLister, type SubscriptionSweepResult } from '../../src/enforcer/index.js';
 import { parseSiteId, type SiteRef } from '../../src/policy/index.js';
-import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import { siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { cliIo } from '../support/cliIo.js';
-import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { ALICE, enforcerArmSites, startStack, type Stack } from '../support/stack.js';
 
 const SUBS = ['5e5e0000-0000-4000-8000-000000000001', '5e5e0000-0000-4000-8000-000000000002', '5e5e0000-0000-4000-8000-000000000003'];
 const PER_SUB = 40;
@@ -31,12 +30,12 @@ function fleetOf(sub: string): SiteSeed[] {
 const EXPECTED = { compliant: 33, noncompliant: 10, 'unsupported-plan': 2, 'not-applicable': 1 };
 
 let stack: Stack;
-let lister: ReturnType<typeof createArmSites>;
+let lister: ReturnType<typeof enforcerArmSites>;
 const sweep = (sub: string, id: string): Promise<SubscriptionSweepResult> => sweepSubscription(stack.deps, lister, sub, { id, startedAt: new Date().toISOString() });
 
 beforeAll(async () => {
   stack = await startStack({ subscribe: false, emulator: { pageSize: 25 }, seed: { subscriptions: [...SUBS.map((id) => ({ id, ...(NAMES[id] ? { displayName: NAMES[id] } : {}), sites: fleetOf(id) })), { id: RACE, sites: ['app-a', 'app-b', 'app-c'].map((name) => ({ resourceGroup: 'rg-r', name, clientCertEnabled: true, clientCertMode: 'Required' })) }] } });
-  lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  lister = enforcerArmSites(stack);
   for (const sub of [...SUBS, RACE]) await setSubscriptionSettings(stack.deps, { subscriptionId: sub, mode: 'audit', by: 'test' });
 });
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArmSites } from '../../src/azure/index.js';
 import { setSubscriptionSettings, sweepSubscription } from '../../src/enforcer/index.js';
-import { emulatorCredential, makeEmulatorToken, siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
+import { siteId, type SiteSeed } from '../../tools/arm-emulator/src/emulator/index.js';
 import { cliIo } from '../support/cliIo.js';
-import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { ALICE, enforcerArmSites, startStack, type Stack } from '../support/stack.js';
 
 /**
  * A sweep's non-compliance split into baseline debt (non-compliant since before the first sweep)
@@ -23,12 +22,12 @@ function fleet(): SiteSeed[] {
 interface JsonRun { id: string; nonCompliance?: unknown; subscriptions: Array<{ subscriptionId: string; nonCompliance?: unknown }> }
 
 let stack: Stack;
-let lister: ReturnType<typeof createArmSites>;
+let lister: ReturnType<typeof enforcerArmSites>;
 let cliRunId: string;
 
 beforeAll(async () => {
   stack = await startStack({ subscribe: false, seed: { subscriptions: [{ id: SUB, displayName: 'split-shop', sites: fleet() }] } });
-  lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  lister = enforcerArmSites(stack);
   await setSubscriptionSettings(stack.deps, { subscriptionId: SUB, mode: 'audit', by: 'test' });
   // The first sweep: app-5..7 are recorded as debt, app-0..4 guarded. Then two guarded apps regress: drift.
   const first = await sweepSubscription(stack.deps, lister, SUB, { id: 'run-first', startedAt: new Date().toISOString() });

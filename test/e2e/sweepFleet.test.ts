@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArmSites, createSubscriptionLister } from '../../src/azure/index.js';
+import { createSubscriptionLister } from '../../src/azure/index.js';
 import { loadReportInput, planSweep, runState, storeRunReport } from '../../src/enforcer/index.js';
 import type { SweepJob } from '../../src/model/index.js';
 import { emulatorCredential, generatedSubscriptionId, makeEmulatorToken, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
@@ -11,7 +11,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { inject } from 'vitest';
 import { proxyTables, type CountingProxy } from '../support/countingProxy.js';
-import { ALICE, ENFORCER, startStack, type Stack } from '../support/stack.js';
+import { ALICE, ENFORCER, enforcerArmSites, startStack, type Stack } from '../support/stack.js';
 
 const SUBSCRIPTIONS = 20;
 const SITES = 100;
@@ -69,7 +69,7 @@ async function sweepAll(): Promise<string> {
   expect(targets).toHaveLength(SUBSCRIPTIONS);
   const jobs = await planSweep(stack.deps, createSweepQueue({ connectionString: inject('azurite').connectionString, queueName }), targets, 'test', names);
   const client = new QueueClient(inject('azurite').connectionString, queueName);
-  const lister = createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
+  const lister = enforcerArmSites(stack);
   const received: unknown[] = [];
   while (received.length < jobs.length) {
     const { receivedMessageItems } = await client.receiveMessages({ numberOfMessages: 32 });

@@ -3,15 +3,19 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { createArmSites } from '../../src/azure/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { EnforcerDeps, LogLevel } from '../../src/enforcer/index.js';
-import { makeEmulatorToken, startEmulator, type Emulator, type EmulatorOptions, type FleetSeed, type RecordedWrite } from '../../tools/arm-emulator/src/emulator/index.js';
+import { emulatorCredential, makeEmulatorToken, startEmulator, type Emulator, type EmulatorOptions, type FleetSeed, type RecordedWrite } from '../../tools/arm-emulator/src/emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../src/host/index.js';
 import { createRuntime } from '../../src/triggers/index.js';
 
 /** The enforcer's own identity on the emulator (what the loop guard recognises). */
 export const ENFORCER = { oid: 'enf00000-0000-4000-8000-00000000e0f0', appid: 'enf00000-0000-4000-8000-0000000000a1', name: 'mtls-enforcer' };
 export const HOST_KEY = 'test-host-key-0123456789abcdef';
+
+/** The enforcer's client for App Service sites, on the stack's emulator: what sweeps and rollout waves read and write through. */
+export const enforcerArmSites = (stack: Pick<Stack, 'emu'>): ReturnType<typeof createArmSites> => createArmSites({ endpoint: stack.emu.url, credential: emulatorCredential(makeEmulatorToken(ENFORCER)), caCertPem: stack.emu.caCertPem });
 
 /** The PATCHes ARM accepted from the enforcer's identity since the emulator's stats were last reset. */
 export const enforcerPatches = (stack: Pick<Stack, 'emu'>): RecordedWrite[] => stack.emu.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === ENFORCER.oid);
