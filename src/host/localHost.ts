@@ -74,8 +74,8 @@ async function route(options: LocalHostOptions, req: http.IncomingMessage, res: 
     }
     return serveEventGridWebhook(options.deps, req, res);
   }
-  if (!url.pathname.startsWith('/api/')) return sendJson(res, key || secure ? 404 : 401, key || secure ? { error: `no route ${req.method} ${url.pathname}` } : keyError);
   if (!secure && !key) return sendJson(res, 401, keyError);
+  if (!url.pathname.startsWith('/api/')) return sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
   return answerApi(options, req, url, res, { certificate: secure ? peerCertificate(req.socket as TLSSocket) : undefined, key, keyHolder: 'local host key holder' });
 }
 
