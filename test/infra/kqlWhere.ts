@@ -38,26 +38,17 @@ export function kqlWhere(clause: string): { fields: string[]; test: (f: Record<s
     if (op === '>') return (f) => Number(read(f)) > Number(value);
     throw new Error(`unsupported operator ${op}`);
   };
-  const term = (): Node => {
-    let left = factor();
-    while (tokens[i] === 'and') {
+  /** One or more `part`s joined by `word`, left to right. */
+  const joined = (word: 'and' | 'or', part: () => Node): Node => {
+    const parts = [part()];
+    while (tokens[i] === word) {
       next();
-      const a = left;
-      const b = factor();
-      left = (f) => a(f) && b(f);
+      parts.push(part());
     }
-    return left;
+    return word === 'and' ? (f) => parts.every((p) => p(f)) : (f) => parts.some((p) => p(f));
   };
-  const expr = (): Node => {
-    let left = term();
-    while (tokens[i] === 'or') {
-      next();
-      const a = left;
-      const b = term();
-      left = (f) => a(f) || b(f);
-    }
-    return left;
-  };
+  const term = (): Node => joined('and', factor);
+  const expr = (): Node => joined('or', term);
   const test = expr();
   if (i !== tokens.length) throw new Error(`unparsed rest of: ${clause}`);
   return { fields: [...fields], test };
