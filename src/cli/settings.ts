@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { getSubscriptionSettings, listSubscriptionSettings, recordedSubscriptionNames, setSubscriptionSettings, type EffectiveSettings } from '../enforcer/index.js';
-import { subscriptionLabel } from '../report/index.js';
+import { subscriptionLabel, withSubscriptionName } from '../report/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { cliActor, depsFor } from './runtimeFor.js';
 
@@ -41,11 +41,7 @@ type NamedSettings = EffectiveSettings & { subscriptionName?: string };
 async function named(deps: Parameters<typeof recordedSubscriptionNames>[0], rows: EffectiveSettings[]): Promise<NamedSettings[]> {
   if (rows.length === 0) return rows;
   const names = await recordedSubscriptionNames(deps);
-  return rows.map((r) => {
-    const { subscriptionId, ...rest } = r;
-    const name = names[subscriptionId.toLowerCase()];
-    return name ? { subscriptionId, subscriptionName: name, ...rest } : r;
-  });
+  return rows.map((r) => withSubscriptionName<NamedSettings>(r, (id) => names[id.toLowerCase()]));
 }
 
 function print(io: CliIo, rows: NamedSettings[], json: boolean | undefined): number {

@@ -8,7 +8,7 @@ export { renderJson } from './renderJson.js';
 export { renderMarkdown } from './renderMarkdown.js';
 export { renderRolloutPlan, PLAN_FORMATS, type PlanFormat } from './renderRolloutPlan.js';
 export { planLine } from './rolloutSections.js';
-export { subscriptionLabel } from './subscriptionNames.js';
+export { subscriptionLabel, withSubscriptionName } from './subscriptionNames.js';
 export { nonCompliance, nonComplianceText, sumNonCompliance, type NonCompliance } from './nonCompliance.js';
 export type { AppRollout, BurnDownInput, RolloutAppView, RolloutPlanView, RolloutReportInput, RolloutSection, RolloutWaveView } from './rolloutTypes.js';
 export { isReportFormat, renderReport, REPORT_CONTENT_TYPES, REPORT_EXTENSIONS, REPORT_FORMATS } from './renderReport.js';
