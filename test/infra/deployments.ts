@@ -122,6 +122,13 @@ export function onlyResource(evaluated: Evaluated, type: string): JsonObject {
   return theOne(resourcesOfType(evaluated, type), type);
 }
 
+/** The deployment's `dependsOn` entries: how many, and those naming no resource of the deployment (as "<resource> depends on <id>"). */
+export function dependsOnCheck(evaluated: Evaluated): { checked: number; unknown: string[] } {
+  const ids = new Set(evaluated.resources.map((r) => r.id.toLowerCase()));
+  const deps = evaluated.resources.flatMap(({ resource }) => ((resource.dependsOn ?? []) as string[]).map((dep) => ({ name: String(resource.name), dep })));
+  return { checked: deps.length, unknown: deps.filter(({ dep }) => !ids.has(dep.toLowerCase())).map(({ name, dep }) => `${name} depends on ${dep}`) };
+}
+
 /** The Function App's app settings as the environment the code will see. */
 export function appSettings(main: Evaluated): Record<string, string> {
   const site = onlyResource(main, 'Microsoft.Web/sites');
