@@ -31,6 +31,11 @@ export function readBoolean(entity: StoredEntity, name: string): boolean | undef
   return typeof value === 'boolean' ? value : undefined;
 }
 
+export function readNumber(entity: StoredEntity, name: string): number | undefined {
+  const value = entity[name];
+  return typeof value === 'number' ? value : undefined;
+}
+
 /** A JSON property; an unreadable one yields `fallback` so one bad row cannot break a listing. */
 export function readJson<T>(entity: StoredEntity, name: string, fallback: T): T {
   const value = entity[name];

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Status } from '../policy/index.js';
 import type { Tier } from '../rollout/index.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
-import { definedProperties, readBoolean, readJson, readString, withoutUndefined, type StoredEntity } from './entityFields.js';
+import { definedProperties, readBoolean, readJson, readNumber, readString, withoutUndefined, type StoredEntity } from './entityFields.js';
 import { checkEntity, truncateText, type EntityValue } from './entityLimits.js';
 import type { EntityKeys } from './findingEntity.js';
 
@@ -51,12 +51,10 @@ export function toMemberEntity(m: RolloutMemberRecord, table: string): Entity {
   });
 }
 
-const num = (e: StoredEntity, name: string): number | undefined => (typeof e[name] === 'number' ? (e[name] as number) : undefined);
-
 export function fromPlanEntity(e: StoredEntity): RolloutPlanRecord {
   return withoutUndefined<RolloutPlanRecord>({
     id: e.partitionKey ?? '', createdAt: readString(e, 'createdAt') ?? '', createdBy: readString(e, 'createdBy') ?? '',
-    subscriptions: readJson<string[]>(e, 'subscriptions', []), waveSize: num(e, 'waveSize') ?? 0, everyMs: Number(readString(e, 'everyMs') ?? 0),
+    subscriptions: readJson<string[]>(e, 'subscriptions', []), waveSize: readNumber(e, 'waveSize') ?? 0, everyMs: Number(readString(e, 'everyMs') ?? 0),
     auto: readBoolean(e, 'auto') ?? false, status: (readString(e, 'status') ?? 'active') as PlanStatus, statusReason: readString(e, 'statusReason'),
     updatedAt: readString(e, 'updatedAt') ?? '', noticesGivenAt: readString(e, 'noticesGivenAt'),
   });
@@ -64,7 +62,7 @@ export function fromPlanEntity(e: StoredEntity): RolloutPlanRecord {
 
 export function fromWaveEntity(e: StoredEntity): RolloutWaveRecord {
   return withoutUndefined<RolloutWaveRecord>({
-    planId: e.partitionKey ?? '', number: num(e, 'number') ?? 0, notBefore: readString(e, 'notBefore') ?? '', size: num(e, 'size') ?? 0,
+    planId: e.partitionKey ?? '', number: readNumber(e, 'number') ?? 0, notBefore: readString(e, 'notBefore') ?? '', size: readNumber(e, 'size') ?? 0,
     status: (readString(e, 'status') ?? 'pending') as WaveStatus, appliedBy: readString(e, 'appliedBy'), startedAt: readString(e, 'startedAt'),
     finishedAt: readString(e, 'finishedAt'), counts: readJson<RolloutWaveRecord['counts']>(e, 'counts', undefined),
   });
@@ -72,9 +70,9 @@ export function fromWaveEntity(e: StoredEntity): RolloutWaveRecord {
 
 export function fromMemberEntity(e: StoredEntity): RolloutMemberRecord {
   return withoutUndefined<RolloutMemberRecord>({
-    planId: e.partitionKey ?? '', wave: num(e, 'wave') ?? 0, key: decodeKey((e.rowKey ?? '').slice('app-'.length)),
+    planId: e.partitionKey ?? '', wave: readNumber(e, 'wave') ?? 0, key: decodeKey((e.rowKey ?? '').slice('app-'.length)),
     resourceId: readString(e, 'resourceId') ?? '', subscriptionId: readString(e, 'subscriptionId') ?? '', resourceGroup: readString(e, 'resourceGroup') ?? '',
-    name: readString(e, 'name') ?? '', tier: num(e, 'tier') as Tier | undefined, owner: readString(e, 'owner'),
+    name: readString(e, 'name') ?? '', tier: readNumber(e, 'tier') as Tier | undefined, owner: readString(e, 'owner'),
     internetExposed: readBoolean(e, 'internetExposed'), production: readBoolean(e, 'production'), state: (readString(e, 'state') ?? 'pending') as MemberState,
     status: readString(e, 'status') as Status | undefined, detail: readString(e, 'detail'), guarded: readBoolean(e, 'guarded'), updatedAt: readString(e, 'updatedAt'),
   });

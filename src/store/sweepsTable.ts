@@ -2,7 +2,7 @@ import { odata } from '@azure/data-tables';
 import type { SubscriptionRunRecord, SweepRunRecord, SweepsPort } from '../model/index.js';
 import { InvalidInputError } from '../errors.js';
 import { decodeKey, encodeKey } from './encodeKey.js';
-import { definedProperties, readJson, readString, withoutUndefined, type StoredEntity } from './entityFields.js';
+import { definedProperties, readJson, readNumber, readString, withoutUndefined, type StoredEntity } from './entityFields.js';
 import { checkEntity } from './entityLimits.js';
 import type { Table } from './tableAccess.js';
 
@@ -70,18 +70,13 @@ function toRun(runId: string, rows: StoredEntity[]): SweepRunRecord | undefined 
       subscriptionName: readString(r, 'subscriptionName'),
       status: (readString(r, 'status') ?? 'pending') as SubscriptionRunRecord['status'],
       mode: readString(r, 'mode'),
-      evaluated: num(r, 'evaluated'), historyRows: num(r, 'historyRows'), deleted: num(r, 'deleted'),
+      evaluated: readNumber(r, 'evaluated'), historyRows: readNumber(r, 'historyRows'), deleted: readNumber(r, 'deleted'),
       counts: readJson<Record<string, number> | undefined>(r, 'counts', undefined),
       // Rows recorded before debt was counted have none: left absent (unknown), never read as 0.
-      debt: num(r, 'debt'),
-      durationMs: num(r, 'durationMs'), armCalls: num(r, 'armCalls'),
+      debt: readNumber(r, 'debt'),
+      durationMs: readNumber(r, 'durationMs'), armCalls: readNumber(r, 'armCalls'),
       error: readString(r, 'error'), finishedAt: readString(r, 'finishedAt'),
     }),
   );
   return { id: runId, startedAt: readString(head, 'startedAt') ?? '', trigger: readString(head, 'trigger') ?? '', subscriptions };
-}
-
-function num(entity: StoredEntity, name: string): number | undefined {
-  const value = entity[name];
-  return typeof value === 'number' ? value : undefined;
 }
