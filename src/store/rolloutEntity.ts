@@ -9,11 +9,11 @@ import type { EntityKeys } from './findingEntity.js';
 
 /** Row keys inside a plan's partition: `!plan` sorts first, then waves by number, then members. */
 export const PLAN_ROW = '!plan';
-const waveRow = (n: number) => `wave-${String(n).padStart(5, '0')}`;
-const memberRow = (key: string) => `app-${encodeKey(key)}`;
 /** Row key ranges [from, to) of a partition's wave rows and member rows ('.' follows '-'). */
 export const WAVE_ROWS = { from: 'wave-', to: 'wave.' } as const;
 export const MEMBER_ROWS = { from: 'app-', to: 'app.' } as const;
+const waveRow = (n: number) => `${WAVE_ROWS.from}${String(n).padStart(5, '0')}`;
+const memberRow = (key: string) => `${MEMBER_ROWS.from}${encodeKey(key)}`;
 
 type Entity = EntityKeys & Record<string, EntityValue>;
 
@@ -70,7 +70,7 @@ export function fromWaveEntity(e: StoredEntity): RolloutWaveRecord {
 
 export function fromMemberEntity(e: StoredEntity): RolloutMemberRecord {
   return withoutUndefined<RolloutMemberRecord>({
-    planId: e.partitionKey ?? '', wave: readNumber(e, 'wave') ?? 0, key: decodeKey((e.rowKey ?? '').slice('app-'.length)),
+    planId: e.partitionKey ?? '', wave: readNumber(e, 'wave') ?? 0, key: decodeKey((e.rowKey ?? '').slice(MEMBER_ROWS.from.length)),
     resourceId: readString(e, 'resourceId') ?? '', subscriptionId: readString(e, 'subscriptionId') ?? '', resourceGroup: readString(e, 'resourceGroup') ?? '',
     name: readString(e, 'name') ?? '', tier: readNumber(e, 'tier') as Tier | undefined, owner: readString(e, 'owner'),
     internetExposed: readBoolean(e, 'internetExposed'), production: readBoolean(e, 'production'), state: (readString(e, 'state') ?? 'pending') as MemberState,
@@ -78,5 +78,5 @@ export function fromMemberEntity(e: StoredEntity): RolloutMemberRecord {
   });
 }
 
-export const isWaveRow = (rowKey: string | undefined): boolean => !!rowKey?.startsWith('wave-');
-export const isMemberRow = (rowKey: string | undefined): boolean => !!rowKey?.startsWith('app-');
+export const isWaveRow = (rowKey: string | undefined): boolean => !!rowKey?.startsWith(WAVE_ROWS.from);
+export const isMemberRow = (rowKey: string | undefined): boolean => !!rowKey?.startsWith(MEMBER_ROWS.from);
