@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { addExemption, failSweepJob, finishSweepRun, newRunId, runSweepJob, setSubscriptionSettings } from '../../src/enforcer/index.js';
 import { createRuntime, runNotifySender, type Runtime } from '../../src/triggers/index.js';
 import { siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { runCaptured } from '../support/cliIo.js';
+import { startNotifyReceiver, type NotifyReceiver, type ReceiverAnswer } from '../support/notifyReceiver.js';
 import { sweepNow } from '../support/sweepNow.js';
 import { ALICE, enforcerPatches, startStack, type Stack } from '../support/stack.js';
 
@@ -15,11 +14,9 @@ const APPS = 30;
 const FAST = { baseDelayMs: 10, maxTries: 3 };
 
 /** A local HTTP receiver standing in for Teams and Slack: each path answers from its script, then 200. */
-interface Received { path: string; key: string | undefined; body: Record<string, unknown> }
-let receiver: Server;
+let receiver: NotifyReceiver;
 let base: string;
-const received: Received[] = [];
-const scripts = new Map<string, Array<{ status: number; headers?: Record<string, string> }>>();
+const scripts = new Map<string, ReceiverAnswer[]>();
 
 let stack: Stack;
 let runtime: Runtime;
@@ -33,21 +30,11 @@ async function runtimeWith(env: Record<string, string>): Promise<Runtime> {
   return createRuntime(loadConfig({ ...stack.env, ...env }), (_level, message) => void logs.push(message));
 }
 
-const at = (path: string) => received.filter((r) => r.path === path);
+const at = (path: string) => receiver.received.filter((r) => r.path === path).map((r) => ({ ...r, body: JSON.parse(r.text) as Record<string, unknown> }));
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      const path = req.url ?? '';
-      received.push({ path, key: req.headers['idempotency-key'] as string | undefined, body: JSON.parse(text) as Record<string, unknown> });
-      const next = scripts.get(path)?.shift() ?? { status: 200 };
-      res.writeHead(next.status, next.headers).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startNotifyReceiver((path) => scripts.get(path)?.shift() ?? { status: 200 });
+  base = receiver.base;
   const apps = (prefix: string) => Array.from({ length: APPS }, (_, i) => ({ resourceGroup: 'rg', name: `${prefix}-${i}`, clientCertEnabled: true, clientCertMode: 'Required' as const }));
   // The event path writes outbox rows only where a channel is configured (the senders below bring their own channels).
   stack = await startStack({ seed: { subscriptions: [{ id: AUDIT, sites: apps('audit') }, { id: ENFORCE, sites: apps('shop') }] }, env: { MTLS_NOTIFY: JSON.stringify([{ name: 'configured', type: 'webhook', url: `${base}/unused` }]) } });
@@ -60,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 describe('notifications through the outbox (local receiver standing in for Teams and Slack)', () => {
@@ -133,10 +120,9 @@ describe('notifications through the outbox (local receiver standing in for Teams
 
   it('a receiver down for good is recorded failed after bounded tries; enforcement does not wait for it', async () => {
     // A port nothing listens on: a server opened and closed again.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const down = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/down`;
-    await new Promise((resolve) => closed.close(resolve));
+    const closed = await startNotifyReceiver();
+    const down = `${closed.base}/down`;
+    await closed.close();
     runtime = await runtimeWith({ MTLS_NOTIFY: JSON.stringify([{ name: 'gone', type: 'webhook', url: down }]), MTLS_NOTIFY_DIGEST_MINUTES: '0' });
     stack.emu.stats.reset();
     stack.emu.userWrite(siteId(ENFORCE, 'rg', 'shop-3'), { clientCertEnabled: false }, ALICE);

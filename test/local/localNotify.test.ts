@@ -1,31 +1,22 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SUBSCRIPTIONS, siteId } from '../../tools/arm-emulator/src/emulator/index.js';
 import { startLocalStack, type LocalStack } from '../../tools/arm-emulator/src/local/startLocalStack.js';
+import { startNotifyReceiver, type NotifyReceiver } from '../support/notifyReceiver.js';
 
 let stack: LocalStack;
-let receiver: Server;
-const bodies: string[] = [];
+let receiver: NotifyReceiver;
+const bodies = (): string[] => receiver.received.map((r) => r.text);
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      bodies.push(text);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startNotifyReceiver();
+  const url = `${receiver.base}/hook`;
   // What `MTLS_NOTIFY=... MTLS_NOTIFY_DIGEST_MINUTES=0 npm start` passes on.
   stack = await startLocalStack(() => undefined, {}, { MTLS_NOTIFY: JSON.stringify([{ name: 'local', type: 'webhook', url }]), MTLS_NOTIFY_DIGEST_MINUTES: '0' });
 }, 60_000);
 
 afterAll(async () => {
   await stack?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 describe('local mode notifications (MTLS_NOTIFY from the environment)', () => {
@@ -34,9 +25,9 @@ describe('local mode notifications (MTLS_NOTIFY from the environment)', () => {
 
     stack.emulator.userWrite(id, { clientCertEnabled: false }, { objectId: 'alice', name: 'alice@contoso.example' });
     await stack.emulator.idle();
-    while (!bodies.some((b) => b.includes(id))) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (!bodies().some((b) => b.includes(id))) await new Promise((resolve) => setTimeout(resolve, 200));
 
-    const message = JSON.parse(bodies.find((b) => b.includes(id)) as string) as { channel: string; items: Array<{ kind: string; resourceId: string }> };
+    const message = JSON.parse(bodies().find((b) => b.includes(id)) as string) as { channel: string; items: Array<{ kind: string; resourceId: string }> };
     expect(message.channel).toBe('local');
     expect(message.items).toContainEqual(expect.objectContaining({ kind: 'drift-reverted', resourceId: id }));
   }, 30_000);
