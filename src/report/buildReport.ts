@@ -16,10 +16,12 @@ const KINDS: readonly AppKind[] = ['web app', 'function app', 'logic app', 'othe
 export function buildReport(input: ReportInput, now: Date): Report {
   const nameOf = subscriptionNames(input);
   const apps = input.findings.map((finding) => withSubscriptionName(toReportApp(finding, now), nameOf)).sort((a, b) => compareText(a.key, b.key));
-  const placed = input.rollout ? rolloutByKey(input.rollout.plans) : undefined;
-  for (const app of placed ? apps : []) {
-    const rollout = placed?.get(app.key);
-    if (rollout) app.rollout = rollout;
+  if (input.rollout) {
+    const placed = rolloutByKey(input.rollout.plans);
+    for (const app of apps) {
+      const rollout = placed.get(app.key);
+      if (rollout) app.rollout = rollout;
+    }
   }
   const { runState, run, warnings } = runSection(input.run, nameOf);
   const report: Report = {
