@@ -22,6 +22,7 @@ describe('layering rules', () => {
       'functions-only-triggers: functions/handler.ts -> src/enforcer/index.ts',
       'no-deep-imports: src/triggers/index.ts -> src/enforcer/useCase.ts',
       'policy-is-pure: src/policy/importsStore.ts -> src/store/index.ts',
+      'rollout-planning-is-pure: src/rollout/index.ts -> src/store/index.ts',
     ]);
   });
 
