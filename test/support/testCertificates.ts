@@ -15,6 +15,8 @@ interface LeafOptions {
   notAfter?: Date;
   eku?: { clientAuth?: boolean; serverAuth?: boolean } | 'none';
   email?: string;
+  /** Host names (type 2) and IPs (type 7) for subjectAltName, as a server certificate needs. */
+  hosts?: Array<{ type: 2; value: string } | { type: 7; ip: string }>;
   ca?: boolean;
 }
 
@@ -25,7 +27,8 @@ export async function makeCertificate(options: LeafOptions): Promise<Pem> {
   if (options.ca) extensions.push({ name: 'keyUsage', keyCertSign: true, digitalSignature: true, cRLSign: true });
   else extensions.push({ name: 'keyUsage', digitalSignature: true });
   if (options.eku !== 'none' && !options.ca) extensions.push({ name: 'extKeyUsage', ...(options.eku ?? { clientAuth: true }) });
-  if (options.email) extensions.push({ name: 'subjectAltName', altNames: [{ type: 1, value: options.email }] });
+  const altNames = [...(options.email ? [{ type: 1 as const, value: options.email }] : []), ...(options.hosts ?? [])];
+  if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   const pems = await generate([{ name: 'commonName', value: options.cn }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -46,17 +49,6 @@ export function arrHeader(pem: Pem): string {
 }
 
 /** A server certificate for 127.0.0.1, for the local host's HTTPS. */
-export async function makeServerCertificate(issuer: Pem): Promise<Pem> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec', curve: 'P-256', algorithm: 'sha256',
-    notBeforeDate: new Date(Date.now() - DAY), notAfterDate: new Date(Date.now() + 30 * DAY),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
-    ],
-    ca: { key: issuer.key, cert: issuer.cert },
-  });
-  return { cert: pems.cert, key: pems.private };
+export function makeServerCertificate(issuer: Pem): Promise<Pem> {
+  return makeCertificate({ cn: 'localhost', issuer, eku: { serverAuth: true }, hosts: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] });
 }
