@@ -44,7 +44,7 @@ export function rolloutSections(section: RolloutSection): Section[] {
   const next = section.nextWave;
   const last = section.lastWave;
   return [
-    { title: 'Baseline debt burn-down (non-compliant apps after each sweep)', headers: ['Subscription', 'Sweep started', 'Run', 'Debt'], rows: runs, empty: 'No sweep of a planned subscription yet.' },
+    { title: 'Baseline debt burn-down (apps in baseline debt after each sweep)', headers: ['Subscription', 'Sweep started', 'Run', 'Debt'], rows: runs, empty: 'No sweep of a planned subscription yet.' },
     { title: `Rollout plans open (${plans.length})`, headers: ['Plan', 'Status', 'Created', 'Waves', 'Apps worked', 'Applied'], rows: plans, empty: 'None.' },
     { title: 'Next wave', headers: ['Plan', 'Wave', 'Not before', 'Apps', 'Owners'], rows: next ? [[next.planId, String(next.number), next.notBefore, String(next.size), next.owners.join('\n')]] : [], empty: 'No wave pending.' },
     { title: 'Last wave', headers: ['Plan', 'Wave', 'Status', 'Finished', 'Results'], rows: last ? [[last.planId, String(last.number), last.status, last.finishedAt, Object.entries(last.counts).map(([s, n]) => `${n} ${s}`).join('\n')]] : [], empty: 'No wave applied yet.' },
@@ -54,5 +54,5 @@ export function rolloutSections(section: RolloutSection): Section[] {
 /** The burn-down as bars: per subscription, one bar per sweep (oldest first), its length the debt left. */
 export function burnDownChart(section: RolloutSection): string {
   const bars = section.burnDown.flatMap((b) => b.points.map((p) => ({ label: `${label(b).slice(0, 24)} ${p.startedAt.slice(0, 16).replace('T', ' ')}`, segments: [{ name: 'debt', value: p.debt, color: STATUS_COLORS.noncompliant }] })));
-  return barChart('chart-burndown', 'Baseline debt burn-down: non-compliant apps left after each sweep', bars);
+  return barChart('chart-burndown', 'Baseline debt burn-down: apps in baseline debt left after each sweep', bars);
 }
