@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import https from 'node:https';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpsCall } from '../support/httpsCall.js';
@@ -96,17 +95,9 @@ function endpointsOf(connectionString: string): string[] {
 }
 
 /** One ARM call as a user would make it (curl --cacert ... -H 'Authorization: Bearer ...'). */
-function arm(ca: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request(url, { method, ca, headers: { authorization: `Bearer ${ALICE}`, ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined }));
-    });
-    req.once('error', reject);
-    req.end(payload);
-  });
+async function arm(ca: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const answer = await httpsCall(url, { method, ca, headers: { authorization: `Bearer ${ALICE}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return { status: answer.status, body: answer.text ? (JSON.parse(answer.text) as unknown) : undefined };
 }
 
 async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, context: () => string = () => ''): Promise<T> {
