@@ -34,7 +34,9 @@ describe('local mode rollout timer (--rollout-every)', () => {
 
     // Act: nothing but the local stack's own timer.
     let statuses: string[] = [];
-    while (statuses[0] === undefined || statuses[0] === 'pending' || statuses[0] === 'applying') {
+    // The wave row says done before the timer's tick logs it: wait for both (a tick that never logs times the test out).
+    const appliedLine = `info rollout ${plan.id} wave 1: done`;
+    while (statuses[0] === undefined || statuses[0] === 'pending' || statuses[0] === 'applying' || (statuses[0] === 'done' && !logs.includes(appliedLine))) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       statuses = (await getRollout(stack.deps, plan.id)).waves.map((w) => w.status);
     }
@@ -44,7 +46,7 @@ describe('local mode rollout timer (--rollout-every)', () => {
     expect(statuses.slice(1).every((s) => s === 'pending')).toBe(true);
     const patched = stack.emulator.stats.writes.filter((w) => w.method === 'PATCH' && w.caller?.objectId === LOCAL_ENFORCER.oid).map((w) => w.path.toLowerCase());
     expect(patched.some((p) => p.startsWith(first.toLowerCase()))).toBe(true);
-    expect(logs).toContain(`info rollout ${plan.id} wave 1: done`);
+    expect(logs).toContain(appliedLine);
     // Each line once until it changes: not "no rollout wave due" every tick.
     expect(logs.filter((l) => l === 'info no rollout wave due')).toHaveLength(1);
   }, 30_000);
